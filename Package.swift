@@ -1,0 +1,95 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "energy-host",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "energy-host", targets: ["Host"]),
+        .library(name: "AdapterKit", targets: ["AdapterKit"]),
+        .library(name: "AdapterKitTesting", targets: ["AdapterKitTesting"]),
+        // One dynamic library per adapter: the host finds `lib<Name>.so` next to itself.
+        .library(name: "Recorder", type: .dynamic, targets: ["Recorder"]),
+        .library(name: "Replay", type: .dynamic, targets: ["Replay"]),
+        .library(name: "Probe", type: .dynamic, targets: ["Probe"]),
+        .library(name: "CEcho", type: .dynamic, targets: ["CEcho"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+    ],
+    targets: [
+        // The versioned C boundary between the host and every adapter library.
+        .target(name: "AdapterKitABI"),
+        // The SDK an integrator links into an adapter.
+        .target(
+            name: "AdapterKit",
+            dependencies: [
+                "AdapterKitABI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Proto/energy_events.proto"]
+        ),
+        // The host's machinery: configuration, loader, bus, supervision, admin API.
+        .target(
+            name: "EnergyHost",
+            dependencies: [
+                "AdapterKit",
+                "AdapterKitABI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "Host",
+            dependencies: [
+                "EnergyHost",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "AdapterKitTesting",
+            dependencies: ["AdapterKit", "EnergyHost", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Adapters. `Plugins/` needs explicit paths: SwiftPM reserves it for package plugins otherwise.
+        .target(name: "Recorder", dependencies: ["AdapterKit"], path: "Plugins/Recorder"),
+        .target(name: "Replay", dependencies: ["AdapterKit"], path: "Plugins/Replay"),
+        .target(name: "Probe", dependencies: ["AdapterKit"], path: "Plugins/Probe"),
+        .target(name: "CEcho", dependencies: ["AdapterKitABI"], path: "Plugins/CEcho", publicHeadersPath: "."),
+        .executableTarget(
+            name: "HostBenchmarks",
+            dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"],
+            path: "Benchmarks/HostBenchmarks"
+        ),
+        .testTarget(name: "AdapterKitTests", dependencies: ["AdapterKit", "AdapterKitTesting"]),
+        .testTarget(
+            name: "EnergyHostTests",
+            dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "AdapterKit", "AdapterKitTesting"]),
+    ]
+)
+
+// House rules (STYLE-ANCHORS.md rule 14) for every Swift target.
+for target in package.targets where target.name != "AdapterKitABI" && target.name != "CEcho" {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ])
+    target.swiftSettings = settings
+}

@@ -1,0 +1,1 @@
+int ak_placeholder;

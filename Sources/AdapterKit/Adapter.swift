@@ -1,0 +1,36 @@
+public import ServiceLifecycle
+
+/// A protocol adapter: one instance per entry of adapters.json, loaded by the host from a library.
+///
+/// Conformance contract:
+/// - ``init(configuration:context:)`` receives a configuration already validated against
+///   ``description``'s schema and decoded; throw an ``AdapterError`` with
+///   ``AdapterError/Code/invalidConfiguration`` for anything else you refuse. Do no I/O that can
+///   block for long there.
+/// - `run()` (from `Service`) does the adapter's work until graceful shutdown is triggered
+///   (use `withGracefulShutdownHandler`, `cancelOnGracefulShutdown()` or `gracefulShutdown()`),
+///   then returns after flushing its state. Returning early ends the adapter (cleanly);
+///   throwing marks it failed and the host restarts it by its restart policy.
+/// - ``handle(_:)`` receives the events the instance subscribed to, one at a time, in order,
+///   concurrently with `run()`. It may be called after `run()` returned, while the host drains the
+///   queue at shutdown. An error thrown there is logged; the adapter keeps running.
+/// - Publish only through ``AdapterContext``; the host refuses events once `run()` has returned.
+/// - Never create loggers or bootstrap process globals: use ``AdapterContext/logger``.
+public protocol Adapter: Service {
+    /// The typed configuration, decoded from the instance's `config` object (snake_case keys).
+    associatedtype Configuration: Decodable & Sendable
+
+    /// What the host shows and checks before loading an instance.
+    static var description: AdapterDescription { get }
+
+    /// Creates an instance from its validated configuration.
+    init(configuration: Configuration, context: AdapterContext) throws
+
+    /// Handles one delivered event.
+    func handle(_ event: Event) async throws
+}
+
+extension Adapter {
+    /// Ignores delivered events: adapters that only publish need not implement it.
+    public func handle(_ event: Event) async throws {}
+}

@@ -1,0 +1,75 @@
+/// What an adapter type declares about itself: the host reads it from the library's manifest.
+public struct AdapterDescription: Sendable {
+    /// The type name adapters.json's `plugin` refers to; the library is `lib<typeName>.so`.
+    public var typeName: String
+    /// The adapter's version (semantic versioning).
+    public var version: String
+    /// One sentence for `energy-host plugins`.
+    public var summary: String
+    /// The JSON Schema of the instance's `config` object.
+    public var configurationSchema: JSONSchema
+    /// The streams it publishes on (`sites/{site}/{adapter}/{stream}`) and their kinds.
+    public var publishes: [Publication]
+    /// The topic filters it subscribes to unless adapters.json overrides them; `{site}` and
+    /// `{adapter}` are replaced by the instance's site and id.
+    public var subscriptions: [Subscription]
+
+    public init(
+        typeName: String,
+        version: String,
+        summary: String,
+        configurationSchema: JSONSchema,
+        publishes: [Publication] = [],
+        subscriptions: [Subscription] = []
+    ) {
+        self.typeName = typeName
+        self.version = version
+        self.summary = summary
+        self.configurationSchema = configurationSchema
+        self.publishes = publishes
+        self.subscriptions = subscriptions
+    }
+
+    /// A stream an adapter publishes.
+    public struct Publication: Sendable, Hashable {
+        public var stream: String
+        public var kind: EventKind
+
+        public init(stream: String, kind: EventKind) {
+            self.stream = stream
+            self.kind = kind
+        }
+    }
+
+    /// A default subscription.
+    public struct Subscription: Sendable, Hashable {
+        public var topic: String
+        public var policy: DeliveryPolicy
+
+        public init(topic: String, policy: DeliveryPolicy = .dropOldest) {
+            self.topic = topic
+            self.policy = policy
+        }
+    }
+
+    /// The manifest JSON carried by the descriptor (see adapterkit.h).
+    public var manifestJSON: String {
+        let manifest: JSONValue = .object([
+            "description": .string(summary),
+            "config_schema": configurationSchema.value,
+            "publishes": .array(publishes.map { .object(["stream": .string($0.stream), "kind": .string($0.kind.rawValue)]) }),
+            "subscriptions": .array(subscriptions.map {
+                .object(["topic": .string($0.topic), "policy": .string($0.policy.rawValue)])
+            }),
+        ])
+        return manifest.jsonText
+    }
+}
+
+/// How a subscriber's queue treats an event when it is full.
+public enum DeliveryPolicy: String, Sendable, Hashable, CaseIterable {
+    /// Telemetry: the oldest queued event of this policy is dropped (and counted).
+    case dropOldest = "drop_oldest"
+    /// Commands and acks: never dropped; the publisher is slowed down instead.
+    case lossless
+}

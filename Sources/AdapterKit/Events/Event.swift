@@ -1,0 +1,86 @@
+public import Foundation
+import SwiftProtobuf
+
+/// An event on the bus: an envelope the host routes on, and an encoded payload.
+///
+/// The host never decodes the payload to route it. For the kinds AdapterKit defines, the payload
+/// is the binary Protocol Buffers encoding of the matching `energy.v1` message; use
+/// ``decode(_:)`` to read it and ``AdapterContext/publish(_:stream:time:)`` to produce one.
+public struct Event: Sendable, Hashable {
+    /// MQTT-syntax topic without wildcards, conventionally `sites/{site}/{adapter}/{stream}`.
+    public var topic: String
+    /// What the payload is (``EventKind/measurement``, ``EventKind/command``...).
+    public var kind: EventKind
+    /// Instance id of the adapter that published it (set by the host).
+    public var source: String
+    /// When it happened, UTC, with nanosecond resolution.
+    public var time: EventTime
+    /// Per-source sequence number from 1, set by the host; gaps reveal drops.
+    public var sequence: UInt64
+    /// The encoded payload.
+    public var payload: [UInt8]
+
+    /// Creates an event; `source` and `sequence` are normally filled by the host on publish.
+    public init(
+        topic: String,
+        kind: EventKind,
+        source: String = "",
+        time: EventTime,
+        sequence: UInt64 = 0,
+        payload: [UInt8]
+    ) {
+        self.topic = topic
+        self.kind = kind
+        self.source = source
+        self.time = time
+        self.sequence = sequence
+        self.payload = payload
+    }
+
+    /// Creates an event carrying `payload` encoded.
+    public init<Payload: EventPayload>(topic: String, payload: Payload, time: EventTime) throws {
+        self.init(topic: topic, kind: Payload.kind, time: time, payload: try payload.serializedBytes())
+    }
+
+    /// Decodes the payload as `type`; throws when the kind does not match or the bytes are invalid.
+    public func decode<Payload: EventPayload>(_ type: Payload.Type) throws -> Payload {
+        guard kind == Payload.kind else {
+            throw AdapterError(.invalidEvent, "event of kind \(kind) on \(topic) is not a \(Payload.kind)")
+        }
+        do {
+            return try Payload(serializedBytes: payload)
+        } catch {
+            throw AdapterError(.invalidEvent, "\(kind) payload on \(topic) does not decode: \(error)")
+        }
+    }
+}
+
+/// A UTC instant with nanosecond resolution, as the ABI carries it.
+public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Nanoseconds since 1970-01-01T00:00:00Z.
+    public var nanosecondsSinceEpoch: Int64
+
+    public init(nanosecondsSinceEpoch: Int64) {
+        self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
+    }
+
+    public init(_ date: Date) {
+        self.nanosecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1e9).rounded())
+    }
+
+    /// The current wall-clock time.
+    public static func now() -> EventTime {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return EventTime(nanosecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec))
+    }
+
+    public var date: Date { Date(timeIntervalSince1970: Double(nanosecondsSinceEpoch) / 1e9) }
+
+    public static func < (lhs: EventTime, rhs: EventTime) -> Bool {
+        lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch
+    }
+
+    /// RFC 3339 UTC with the fraction the value needs, e.g. `2026-11-22T10:00:00.25Z`.
+    public var description: String { RFC3339.format(self) }
+}

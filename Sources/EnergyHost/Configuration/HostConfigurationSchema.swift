@@ -1,0 +1,79 @@
+import AdapterKit
+
+/// The JSON Schema of adapters.json itself (docs/configuration.md documents every key).
+enum HostConfigurationSchema {
+    static let identifierPattern = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+    static let schema: JSONSchema = .object(
+        [
+            "$schema": .string(description: "Optional, for editors."),
+            "host": .object(
+                [
+                    "id": .string(description: "Names this gateway.", pattern: identifierPattern),
+                    "data_dir": .string(description: "Root of the instances' data directories.", default: "./data"),
+                    "plugin_dir": .string(description: "Where lib<Name>.so are found; default: next to the executable."),
+                    "admin": .object(
+                        [
+                            "listen": .string(description: "host:port of the admin HTTP API.", default: "127.0.0.1:9480"),
+                            "enabled": .boolean(default: true),
+                        ]
+                    ),
+                    "log_level": .string(
+                        default: "info",
+                        oneOf: ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+                    ),
+                    "shutdown_timeout_s": .number(minimum: 0.1, maximum: 600, default: 10),
+                ],
+                required: ["id"]
+            ),
+            "sites": .array(
+                of: .object(
+                    [
+                        "id": .string(pattern: identifierPattern),
+                        "name": .string(),
+                        "adapters": .array(of: instanceSchema),
+                    ],
+                    required: ["id", "adapters"]
+                ),
+                minItems: 1
+            ),
+        ],
+        required: ["host", "sites"]
+    )
+
+    static let instanceSchema: JSONSchema = .object(
+        [
+            "id": .string(pattern: identifierPattern),
+            "plugin": .string(description: "Adapter type: the host loads lib<plugin>.so.", pattern: identifierPattern),
+            "config": .object([:], additionalProperties: true),
+            "subscribe": .array(of: subscriptionSchema),
+            "queue_capacity": .integer(minimum: 1, maximum: 1_000_000, default: 1024),
+            "isolation": .string(default: "in_process", oneOf: ["in_process"]),
+            "restart": .object(
+                [
+                    "policy": .string(default: "on_failure", oneOf: RestartPolicy.Mode.allCases.map(\.rawValue)),
+                    "max_restarts": .integer(minimum: 0, default: 10),
+                    "initial_backoff_ms": .integer(minimum: 1, default: 500),
+                    "max_backoff_ms": .integer(minimum: 1, default: 30000),
+                ]
+            ),
+        ],
+        required: ["id", "plugin"]
+    )
+
+    /// A filter string, or `{"topic": ..., "policy": ...}`.
+    static let subscriptionSchema: JSONSchema = {
+        var schema = JSONSchema.object(
+            [
+                "topic": .string(),
+                "policy": .string(oneOf: DeliveryPolicy.allCases.map(\.rawValue)),
+            ],
+            required: ["topic"]
+        )
+        if case .object(var members) = schema.value {
+            members["type"] = .array([.string("string"), .string("object")])
+            schema.value = .object(members)
+        }
+        return schema
+    }()
+}

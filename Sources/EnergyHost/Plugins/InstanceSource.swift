@@ -1,0 +1,56 @@
+import AdapterKit
+import Logging
+import Prometheus
+import Synchronization
+
+/// The publishing side of one configured instance, shared by its successive generations
+/// (restarts): identity, per-source sequence numbers, pressure, and its logger.
+final class InstanceSource: Sendable {
+    let instanceID: String
+    let siteID: String
+    let bus: EventBus
+    let logger: Logger
+    private let published: Counter
+    private let sequence = Atomic<UInt64>(0)
+    private let running = Atomic<Bool>(false)
+    private let pressured = Mutex<[SubscriberQueue]>([])
+
+    init(instanceID: String, siteID: String, bus: EventBus, logger: Logger, published: Counter) {
+        self.instanceID = instanceID
+        self.siteID = siteID
+        self.bus = bus
+        self.logger = logger
+        self.published = published
+    }
+
+    /// Whether publishes are accepted: between start and run-done.
+    var isRunning: Bool {
+        get { running.load(ordering: .acquiring) }
+        set { running.store(newValue, ordering: .releasing) }
+    }
+
+    /// Stamps and routes an event from the instance.
+    func publish(_ event: Event) -> PublishOutcome {
+        guard isRunning else { return .stopped }
+        guard !event.topic.isEmpty, !event.kind.rawValue.isEmpty,
+            !event.topic.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") })
+        else { return .invalid }
+        var event = event
+        event.source = instanceID
+        event.sequence = sequence.wrappingAdd(1, ordering: .relaxed).newValue
+        let result = bus.publish(event)
+        if result.outcome != .overloaded { published.increment() }
+        if !result.pressured.isEmpty {
+            pressured.withLock { $0.append(contentsOf: result.pressured) }
+        }
+        return result.outcome
+    }
+
+    /// True when every queue that pressed back is under its low watermark again.
+    func isPublishReady() -> Bool {
+        pressured.withLock { queues in
+            queues.removeAll { $0.isBelowLowWatermark }
+            return queues.isEmpty
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Synchronization
+
+/// A value delivered once, possibly before anyone waits for it: the bridge from the ABI's
+/// completion callbacks to async code.
+final class OneShot<Value: Sendable>: Sendable {
+    private enum State {
+        case pending
+        case waiting(CheckedContinuation<Value?, Never>)
+        case done(Value)
+        case abandoned
+    }
+
+    private let state = Mutex(State.pending)
+
+    /// Delivers the value; later calls are ignored.
+    func complete(_ value: Value) {
+        let continuation = state.withLock { state -> CheckedContinuation<Value?, Never>? in
+            switch state {
+            case .pending, .abandoned:
+                state = .done(value)
+                return nil
+            case .waiting(let continuation):
+                state = .done(value)
+                return continuation
+            case .done:
+                return nil
+            }
+        }
+        continuation?.resume(returning: value)
+    }
+
+    /// Waits for the value; nil when the waiting task is cancelled first.
+    func wait() async -> Value? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
+                let immediate = state.withLock { state -> Value?? in
+                    switch state {
+                    case .done(let value): return .some(value)
+                    case .abandoned: return .some(nil)
+                    case .pending, .waiting:
+                        if Task.isCancelled { return .some(nil) }
+                        state = .waiting(continuation)
+                        return nil
+                    }
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            let continuation = state.withLock { state -> CheckedContinuation<Value?, Never>? in
+                switch state {
+                case .waiting(let continuation):
+                    state = .abandoned
+                    return continuation
+                case .pending:
+                    state = .abandoned
+                    return nil
+                case .done, .abandoned:
+                    return nil
+                }
+            }
+            continuation?.resume(returning: nil)
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import AdapterKit
+import AdapterKitABI
+import Foundation
+import Logging
+
+/// One live instance inside a loaded library: the host's side of create, start, deliver, stop and
+/// destroy, and the host services the instance calls back.
+///
+/// `@unchecked Sendable`: the ABI forbids concurrent calls for one instance; the supervisor that
+/// owns it makes them in order, and the pointers are released only by `destroy`.
+final class PluginInstance: @unchecked Sendable {
+    /// How an instance's run ended.
+    enum RunOutcome: Sendable, Equatable {
+        case stopped
+        case failed(String)
+    }
+
+    let plugin: LoadedPlugin
+    private let source: InstanceSource
+    private let handle: UnsafeMutableRawPointer
+    private let services: UnsafeMutablePointer<ak_host_services>
+    private let runDone = OneShot<RunOutcome>()
+    private var destroyed = false
+
+    /// Creates an instance; throws the adapter's own message when it refuses.
+    init(
+        plugin: LoadedPlugin,
+        configJSON: String,
+        source: InstanceSource,
+        dataDirectory: String,
+        minimumLevel: Logger.Level
+    ) throws(PluginLoadError) {
+        self.plugin = plugin
+        self.source = source
+        let services = UnsafeMutablePointer<ak_host_services>.allocate(capacity: 1)
+        services.initialize(
+            to: ak_host_services(
+                struct_size: UInt32(MemoryLayout<ak_host_services>.size),
+                min_log_level: minimumLevel.abiLevel,
+                host_context: Unmanaged.passRetained(source).toOpaque(),
+                publish: hostPublish,
+                publish_ready: hostPublishReady,
+                log: hostLog,
+                data_directory: strdup(dataDirectory),
+                site_id: strdup(source.siteID),
+                instance_id: strdup(source.instanceID)
+            )
+        )
+        var instance: UnsafeMutableRawPointer?
+        var error: UnsafeMutablePointer<CChar>?
+        let status = configJSON.withCString { config in
+            var args = ak_create_args(
+                struct_size: UInt32(MemoryLayout<ak_create_args>.size),
+                reserved: 0,
+                config_json: config,
+                host: services
+            )
+            return plugin.descriptor.pointee.create(plugin.descriptor, &args, &instance, &error)
+        }
+        guard status == AK_OK, let instance else {
+            let message = error.map { String(cString: $0) } ?? "create returned status \(status) without a message"
+            if let error { plugin.descriptor.pointee.free_string(error) }
+            PluginInstance.release(services)
+            throw PluginLoadError(.createRefused, library: plugin.path, message)
+        }
+        self.handle = instance
+        self.services = services
+    }
+
+    /// Starts the instance and waits until its run ends. Publishing is allowed meanwhile.
+    func run() async -> RunOutcome {
+        source.isRunning = true
+        let context = Unmanaged.passRetained(runDone).toOpaque()
+        let status = plugin.descriptor.pointee.start(handle, hostRunDone, context)
+        guard status == AK_OK else {
+            Unmanaged<OneShot<RunOutcome>>.fromOpaque(context).release()
+            source.isRunning = false
+            return .failed("start returned status \(status)")
+        }
+        let outcome = await withTaskCancellationHandler {
+            await runDone.wait()
+        } onCancel: {
+            self.stop()
+        }
+        source.isRunning = false
+        return outcome ?? .stopped
+    }
+
+    /// Asks the instance to stop gracefully.
+    func stop() {
+        plugin.descriptor.pointee.stop(handle)
+    }
+
+    /// Delivers a batch and waits until the instance handled it. False when the instance refused it.
+    func deliver(_ events: [Event]) async -> Bool {
+        let done = OneShot<Void>()
+        let context = Unmanaged.passRetained(done).toOpaque()
+        let status = ABIEventBatch.withEvents(events) { pointer, count in
+            plugin.descriptor.pointee.deliver(handle, pointer, count, hostDeliveryDone, context)
+        }
+        guard status == AK_OK else {
+            Unmanaged<OneShot<Void>>.fromOpaque(context).release()
+            return false
+        }
+        _ = await done.wait()
+        return true
+    }
+
+    /// Releases the instance. Call once, after its run ended.
+    func destroy() {
+        guard !destroyed else { return }
+        destroyed = true
+        plugin.descriptor.pointee.destroy(handle)
+        PluginInstance.release(services)
+    }
+
+    private static func release(_ services: UnsafeMutablePointer<ak_host_services>) {
+        Unmanaged<InstanceSource>.fromOpaque(services.pointee.host_context).release()
+        free(UnsafeMutablePointer(mutating: services.pointee.data_directory))
+        free(UnsafeMutablePointer(mutating: services.pointee.site_id))
+        free(UnsafeMutablePointer(mutating: services.pointee.instance_id))
+        services.deinitialize(count: 1)
+        services.deallocate()
+    }
+}
+
+// MARK: - Host services, called by the library
+
+private func source(_ context: UnsafeMutableRawPointer?) -> InstanceSource {
+    Unmanaged<InstanceSource>.fromOpaque(context!).takeUnretainedValue()
+}
+
+private func hostPublish(context: UnsafeMutableRawPointer?, event: UnsafePointer<ak_event>?) -> Int32 {
+    guard let context, let event, event.pointee.topic != nil, event.pointee.kind != nil,
+        event.pointee.payload_len == 0 || event.pointee.payload != nil
+    else { return Int32(AK_ERR_INVALID) }
+    return source(context).publish(Event(abi: event.pointee)).status
+}
+
+private func hostPublishReady(context: UnsafeMutableRawPointer?) -> Int32 {
+    guard let context else { return 0 }
+    return source(context).isPublishReady() ? 1 : 0
+}
+
+private func hostLog(
+    context: UnsafeMutableRawPointer?,
+    level: Int32,
+    message: UnsafePointer<CChar>?,
+    fields: UnsafePointer<ak_log_field>?,
+    count: Int
+) {
+    guard let context, let message else { return }
+    var metadata: Logger.Metadata = [:]
+    for index in 0..<(fields == nil ? 0 : count) {
+        let field = fields![index]
+        guard let key = field.key, let value = field.value else { continue }
+        metadata[String(cString: key)] = .string(String(cString: value))
+    }
+    source(context).logger.log(level: Logger.Level(abiLevel: level), "\(String(cString: message))", metadata: metadata)
+}
+
+private func hostRunDone(context: UnsafeMutableRawPointer?, status: Int32, message: UnsafePointer<CChar>?) {
+    let runDone = Unmanaged<OneShot<PluginInstance.RunOutcome>>.fromOpaque(context!).takeRetainedValue()
+    if status == AK_OK {
+        runDone.complete(.stopped)
+    } else {
+        runDone.complete(.failed(message.map { String(cString: $0) } ?? "run failed with status \(status)"))
+    }
+}
+
+private func hostDeliveryDone(context: UnsafeMutableRawPointer?) {
+    Unmanaged<OneShot<Void>>.fromOpaque(context!).takeRetainedValue().complete(())
+}

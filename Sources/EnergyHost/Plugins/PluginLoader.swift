@@ -1,0 +1,113 @@
+import AdapterKit
+import AdapterKitABI
+import Foundation
+import Synchronization
+
+/// Finds adapter libraries (`lib<Name>.so`) in a directory, opens them and checks their
+/// descriptor before anything uses them.
+///
+/// Libraries are opened with `RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE` and never closed: a library
+/// holding Swift code cannot be unloaded safely. Loading the same file twice returns the same plugin.
+public final class PluginLoader: Sendable {
+    /// The directory searched for libraries.
+    public let directory: String
+    private let loaded = Mutex<[String: LoadedPlugin]>([:])
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The directory of the running executable: the default plugin directory.
+    public static var executableDirectory: String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().path
+    }
+
+    /// The library path for an adapter type name.
+    public func libraryPath(for typeName: String) -> String {
+        URL(fileURLWithPath: directory).appendingPathComponent("lib\(typeName).so").path
+    }
+
+    /// The `lib*.so` files in the directory, sorted.
+    public func candidateLibraries() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasPrefix("lib") && $0.hasSuffix(".so") }.sorted()
+            .map { URL(fileURLWithPath: directory).appendingPathComponent($0).path }
+    }
+
+    /// Loads the adapter `typeName` from `lib<typeName>.so`.
+    public func load(typeName: String) throws(PluginLoadError) -> LoadedPlugin {
+        let path = libraryPath(for: typeName)
+        guard FileManager.default.fileExists(atPath: path) else {
+            let known = candidateLibraries().map { URL(fileURLWithPath: $0).lastPathComponent }
+            let hint = known.isEmpty ? "the directory has no lib*.so" : "found: \(known.joined(separator: ", "))"
+            throw PluginLoadError(.notFound, library: typeName, "no \(URL(fileURLWithPath: path).lastPathComponent) in \(directory) (\(hint))")
+        }
+        let plugin = try load(path: path)
+        guard plugin.typeName == typeName else {
+            throw PluginLoadError(.invalidManifest, library: path, "declares the type \"\(plugin.typeName)\", expected \"\(typeName)\"")
+        }
+        return plugin
+    }
+
+    /// Loads and checks the library at `path`.
+    public func load(path: String) throws(PluginLoadError) -> LoadedPlugin {
+        if let plugin = loaded.withLock({ $0[path] }) { return plugin }
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+            throw PluginLoadError(.openFailed, library: path, dlerror().map { String(cString: $0) } ?? "dlopen failed")
+        }
+        guard let symbol = dlsym(handle, ADAPTERKIT_ENTRY_SYMBOL) else {
+            throw PluginLoadError(.notAPlugin, library: path, "no \(ADAPTERKIT_ENTRY_SYMBOL) symbol: not an AdapterKit adapter, or built for another ABI major version")
+        }
+        let entry = unsafeBitCast(symbol, to: ak_entry_fn.self)
+        guard let descriptor = entry() else {
+            throw PluginLoadError(.notAPlugin, library: path, "\(ADAPTERKIT_ENTRY_SYMBOL) returned no descriptor")
+        }
+        let plugin = try PluginLoader.check(descriptor, path: path)
+        return loaded.withLock { cache in
+            if let existing = cache[path] { return existing }
+            cache[path] = plugin
+            return plugin
+        }
+    }
+
+    private static func check(_ descriptor: UnsafePointer<ak_plugin_descriptor>, path: String) throws(PluginLoadError)
+        -> LoadedPlugin
+    {
+        let raw = UnsafeRawPointer(descriptor)
+        let magic = raw.loadUnaligned(as: UInt32.self)
+        guard magic == ADAPTERKIT_MAGIC else {
+            throw PluginLoadError(.badMagic, library: path, String(format: "descriptor magic 0x%08X, expected 0x%08X", magic, ADAPTERKIT_MAGIC))
+        }
+        let major = Int(descriptor.pointee.abi_major)
+        let minor = Int(descriptor.pointee.abi_minor)
+        guard major == Int(ADAPTERKIT_ABI_MAJOR) else {
+            throw PluginLoadError(.abiMismatch, library: path, "built against AdapterKit ABI \(major).\(minor); this host speaks ABI \(ADAPTERKIT_ABI_MAJOR).\(ADAPTERKIT_ABI_MINOR). Rebuild the adapter against this host's adapterkit.h")
+        }
+        let size = Int(descriptor.pointee.struct_size)
+        guard size >= MemoryLayout<ak_plugin_descriptor>.size else {
+            throw PluginLoadError(.abiMismatch, library: path, "descriptor of \(size) bytes is smaller than ABI \(ADAPTERKIT_ABI_MAJOR).\(ADAPTERKIT_ABI_MINOR)'s \(MemoryLayout<ak_plugin_descriptor>.size)")
+        }
+        let toolchain = descriptor.pointee.toolchain.map { String(cString: $0) } ?? ""
+        guard toolchain.isEmpty || toolchain == Toolchain.identity else {
+            throw PluginLoadError(.toolchainMismatch, library: path, "built with \(toolchain); this host runs \(Toolchain.identity). Swift adapters share the host's runtime: rebuild it with the host's toolchain")
+        }
+        let d = descriptor.pointee
+        let missing = [
+            ("type_name", d.type_name == nil), ("manifest_json", d.manifest_json == nil), ("create", d.create == nil),
+            ("start", d.start == nil), ("deliver", d.deliver == nil), ("stop", d.stop == nil),
+            ("destroy", d.destroy == nil), ("free_string", d.free_string == nil),
+        ].filter(\.1).map(\.0)
+        guard missing.isEmpty else {
+            throw PluginLoadError(.missingSymbol, library: path, "the descriptor lacks \(missing.joined(separator: ", "))")
+        }
+        let manifest: PluginManifest
+        do {
+            manifest = try PluginManifest(json: String(cString: d.manifest_json))
+        } catch {
+            throw PluginLoadError(.invalidManifest, library: path, error.message)
+        }
+        return LoadedPlugin(path: path, descriptor: descriptor, manifest: manifest)
+    }
+}
