@@ -1,1 +1,167 @@
-int ak_placeholder;
+/*
+ * CEcho — a tiny adapter written in plain C against adapterkit.h, proving that the boundary is a
+ * real C ABI: the host loads it like any Swift adapter.
+ *
+ * It republishes every delivered event, unchanged (kind, time, payload), on
+ * sites/{site}/{adapter}/{stream} (stream "echo" unless configured). Configuration:
+ *   {"stream": "echo"}   -- optional; a single topic level.
+ *
+ * Fixture builds: the tests compile this file with -DCECHO_FAULT=<n> to produce libraries that
+ * the loader must refuse (bad magic, wrong toolchain, missing function...). ADAPTERKIT_ABI_MAJOR
+ * may also be overridden on the command line to build a library for another ABI version.
+ */
+#include <adapterkit.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef CECHO_FAULT
+#define CECHO_FAULT 0
+#endif
+#define CECHO_FAULT_BAD_MAGIC 1
+#define CECHO_FAULT_TOOLCHAIN 2
+#define CECHO_FAULT_MISSING_DELIVER 3
+#define CECHO_FAULT_BAD_MANIFEST 4
+#define CECHO_FAULT_NO_ENTRY 5
+
+typedef struct cecho_instance {
+    ak_host_services host;
+    char topic[512];
+    atomic_int running;
+    ak_run_done_fn run_done;
+    void *run_done_context;
+    atomic_flag run_done_called;
+} cecho_instance;
+
+static char *duplicate(const char *text) {
+    size_t length = strlen(text) + 1;
+    char *copy = malloc(length);
+    if (copy) memcpy(copy, text, length);
+    return copy;
+}
+
+/* Reads the optional "stream" string of a flat JSON object. Returns NULL when valid, else why. */
+static const char *parse_config(const char *json, char *stream, size_t capacity) {
+    const char *cursor = json;
+    while (*cursor == ' ' || *cursor == '\n' || *cursor == '\t' || *cursor == '\r') cursor++;
+    if (*cursor != '{') return "config must be a JSON object";
+    snprintf(stream, capacity, "echo");
+    const char *key = strstr(cursor, "\"stream\"");
+    if (!key) return NULL;
+    const char *colon = strchr(key + 8, ':');
+    const char *open = colon ? strchr(colon, '"') : NULL;
+    const char *close = open ? strchr(open + 1, '"') : NULL;
+    if (!close) return "config.stream must be a string";
+    size_t length = (size_t)(close - open - 1);
+    if (length == 0 || length >= capacity) return "config.stream must be 1 to 63 characters";
+    for (const char *c = open + 1; c < close; c++) {
+        if (*c == '/' || *c == '+' || *c == '#') return "config.stream must be one topic level without wildcards";
+    }
+    memcpy(stream, open + 1, length);
+    stream[length] = '\0';
+    return NULL;
+}
+
+static int32_t cecho_create(const ak_plugin_descriptor *descriptor, const ak_create_args *args, void **out_instance,
+                            char **out_error) {
+    (void)descriptor;
+    if (!args || !args->host || !args->config_json || !out_instance) return AK_ERR_INVALID;
+    char stream[64];
+    const char *problem = parse_config(args->config_json, stream, sizeof stream);
+    if (problem) {
+        if (out_error) *out_error = duplicate(problem);
+        return AK_ERR_FAILED;
+    }
+    cecho_instance *instance = calloc(1, sizeof *instance);
+    if (!instance) return AK_ERR_FAILED;
+    instance->host = *args->host;
+    snprintf(instance->topic, sizeof instance->topic, "sites/%s/%s/%s", args->host->site_id, args->host->instance_id,
+             stream);
+    atomic_init(&instance->running, 0);
+    atomic_flag_clear(&instance->run_done_called);
+    *out_instance = instance;
+    return AK_OK;
+}
+
+static int32_t cecho_start(void *opaque, ak_run_done_fn run_done, void *done_context) {
+    cecho_instance *instance = opaque;
+    instance->run_done = run_done;
+    instance->run_done_context = done_context;
+    atomic_store(&instance->running, 1);
+    ak_log_field field = {"cecho.topic", instance->topic};
+    instance->host.log(instance->host.host_context, AK_LOG_INFO, "echoing delivered events", &field, 1);
+    return AK_OK;
+}
+
+static int32_t cecho_deliver(void *opaque, const ak_event *events, size_t count, ak_delivery_done_fn done,
+                             void *done_context) {
+    cecho_instance *instance = opaque;
+    for (size_t index = 0; index < count && atomic_load(&instance->running); index++) {
+        ak_event echo = events[index];
+        echo.struct_size = sizeof echo;
+        echo.topic = instance->topic;
+        instance->host.publish(instance->host.host_context, &echo);
+    }
+    done(done_context);
+    return AK_OK;
+}
+
+static void cecho_stop(void *opaque) {
+    cecho_instance *instance = opaque;
+    atomic_store(&instance->running, 0);
+    if (!atomic_flag_test_and_set(&instance->run_done_called) && instance->run_done) {
+        instance->run_done(instance->run_done_context, AK_OK, NULL);
+    }
+}
+
+static void cecho_destroy(void *opaque) { free(opaque); }
+
+static void cecho_free_string(char *string) { free(string); }
+
+#if CECHO_FAULT == CECHO_FAULT_BAD_MANIFEST
+#define CECHO_MANIFEST "{\"config_schema\": 42"
+#else
+#define CECHO_MANIFEST                                                                                          \
+    "{\"description\":\"Republishes every delivered event on its own stream (a C adapter).\","                  \
+    "\"config_schema\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"stream\":"       \
+    "{\"type\":\"string\",\"pattern\":\"^[^/+#]+$\",\"default\":\"echo\"}}},"                                 \
+    "\"publishes\":[{\"stream\":\"echo\",\"kind\":\"*\"}],"                                                     \
+    "\"subscriptions\":[{\"topic\":\"sites/{site}/{adapter}/in\",\"policy\":\"lossless\"}]}"
+#endif
+
+static const ak_plugin_descriptor cecho_descriptor = {
+#if CECHO_FAULT == CECHO_FAULT_BAD_MAGIC
+    .magic = 0xDEADBEEFu,
+#else
+    .magic = ADAPTERKIT_MAGIC,
+#endif
+    .struct_size = sizeof(ak_plugin_descriptor),
+    .abi_major = ADAPTERKIT_ABI_MAJOR,
+    .abi_minor = ADAPTERKIT_ABI_MINOR,
+    .type_name = "CEcho",
+    .version = "1.0.0",
+#if CECHO_FAULT == CECHO_FAULT_TOOLCHAIN
+    .toolchain = "swift-5.9 x86_64-linux",
+#else
+    .toolchain = "",
+#endif
+    .manifest_json = CECHO_MANIFEST,
+    .plugin_context = NULL,
+    .create = cecho_create,
+    .start = cecho_start,
+#if CECHO_FAULT == CECHO_FAULT_MISSING_DELIVER
+    .deliver = NULL,
+#else
+    .deliver = cecho_deliver,
+#endif
+    .stop = cecho_stop,
+    .destroy = cecho_destroy,
+    .free_string = cecho_free_string,
+};
+
+#if CECHO_FAULT == CECHO_FAULT_NO_ENTRY
+const ak_plugin_descriptor *cecho_descriptor_without_entry(void) { return &cecho_descriptor; }
+#else
+const ak_plugin_descriptor *adapterkit_plugin_v1(void) { return &cecho_descriptor; }
+#endif

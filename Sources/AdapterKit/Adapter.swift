@@ -28,9 +28,27 @@ public protocol Adapter: Service {
 
     /// Handles one delivered event.
     func handle(_ event: Event) async throws
+
+    /// Handles a batch of delivered events, in order. The default calls ``handle(_:)`` for each,
+    /// then throws one error summing up those that failed; implement it to amortize work over a
+    /// batch (one write per batch, one transaction...).
+    func handle(batch events: [Event]) async throws
 }
 
 extension Adapter {
     /// Ignores delivered events: adapters that only publish need not implement it.
     public func handle(_ event: Event) async throws {}
+
+    public func handle(batch events: [Event]) async throws {
+        var failures: [String] = []
+        for event in events {
+            do {
+                try await handle(event)
+            } catch {
+                failures.append("\(event.kind) on \(event.topic): \(error)")
+            }
+        }
+        guard let first = failures.first else { return }
+        throw AdapterError(.failed, "\(failures.count) of \(events.count) delivered events failed; first: \(first)")
+    }
 }

@@ -11,6 +11,8 @@ public struct AdapterContext: Sendable {
     public let instanceID: String
     /// A directory reserved for this instance's files; it exists.
     public let dataDirectory: String
+    /// The directory of the host's configuration file.
+    public let configurationDirectory: String
     /// Logs through the host, with `site` and `adapter.id` metadata added there.
     public var logger: Logger
     /// The clock for timers and timeouts; tests inject a manual one.
@@ -23,6 +25,7 @@ public struct AdapterContext: Sendable {
         siteID: String,
         instanceID: String,
         dataDirectory: String,
+        configurationDirectory: String,
         logger: Logger,
         clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> EventTime = { EventTime.now() },
@@ -31,6 +34,7 @@ public struct AdapterContext: Sendable {
         self.siteID = siteID
         self.instanceID = instanceID
         self.dataDirectory = dataDirectory
+        self.configurationDirectory = configurationDirectory
         self.logger = logger
         self.clock = clock
         self.now = now
@@ -40,6 +44,12 @@ public struct AdapterContext: Sendable {
     /// This instance's topic for `stream`: `sites/{site}/{adapter}/{stream}`.
     public func topic(_ stream: String) -> String {
         "sites/\(siteID)/\(instanceID)/\(stream)"
+    }
+
+    /// `path` as an absolute path: relative paths resolve against the configuration's directory.
+    public func resolvePath(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        return configurationDirectory.hasSuffix("/") ? configurationDirectory + path : configurationDirectory + "/" + path
     }
 
     /// Publishes `payload` on this instance's `stream`, stamped `time` (default: now).
@@ -57,7 +67,12 @@ public struct AdapterContext: Sendable {
     /// The host sets `source` and `sequence`.
     public func publish(_ event: Event) async throws {
         guard try publishNow(event) == .backpressure else { return }
-        var pause = Duration.microseconds(100)
+        try await waitUntilPublishReady()
+    }
+
+    /// Waits until no lossless subscriber asks this instance to slow down any more.
+    public func waitUntilPublishReady() async throws {
+        var pause = Duration.microseconds(50)
         while !link.isPublishReady() {
             try await Task.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(10))

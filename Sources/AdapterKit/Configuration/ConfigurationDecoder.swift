@@ -2,17 +2,48 @@ import Foundation
 
 /// Decodes an adapter's typed configuration from its JSON, with errors that name the JSON path.
 package enum ConfigurationDecoder {
-    /// Decodes `type` from `json` (snake_case keys map to camelCase properties).
-    package static func decode<Configuration: Decodable>(_ type: Configuration.Type, from json: String) throws
-        -> Configuration
-    {
+    /// Decodes `type` from `json` (snake_case keys map to camelCase properties), after filling
+    /// the keys that `schema` gives a default for, and checking the value against `schema`.
+    package static func decode<Configuration: Decodable>(
+        _ type: Configuration.Type,
+        from json: String,
+        schema: JSONSchema
+    ) throws -> Configuration {
+        let value: JSONValue
+        do {
+            value = applyDefaults(of: schema.value, to: try JSONValue.parse(json))
+        } catch {
+            throw AdapterError(.invalidConfiguration, "config: \(error)")
+        }
+        let issues = SchemaValidator().validate(value, against: schema.value, at: JSONPath([.key("config")]))
+        guard issues.isEmpty else {
+            throw AdapterError(.invalidConfiguration, issues.map(\.description).joined(separator: "; "))
+        }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
-            return try decoder.decode(type, from: Data(json.utf8))
+            return try decoder.decode(type, from: Data(value.jsonText.utf8))
         } catch let error as DecodingError {
             throw AdapterError(.invalidConfiguration, describe(error))
         }
+    }
+
+    /// `value` with the defaults of `schema` filled in where keys are missing, recursively.
+    package static func applyDefaults(of schema: JSONValue, to value: JSONValue) -> JSONValue {
+        guard case .object(var members) = value, let properties = schema["properties"]?.objectValue else {
+            if case .array(let items) = value, let itemSchema = schema["items"] {
+                return .array(items.map { applyDefaults(of: itemSchema, to: $0) })
+            }
+            return value
+        }
+        for (key, propertySchema) in properties {
+            if let member = members[key] {
+                members[key] = applyDefaults(of: propertySchema, to: member)
+            } else if let defaultValue = propertySchema["default"] {
+                members[key] = defaultValue
+            }
+        }
+        return .object(members)
     }
 
     private static func describe(_ error: DecodingError) -> String {

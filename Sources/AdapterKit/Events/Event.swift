@@ -1,5 +1,5 @@
 public import Foundation
-import SwiftProtobuf
+public import SwiftProtobuf
 
 /// An event on the bus: an envelope the host routes on, and an encoded payload.
 ///
@@ -83,4 +83,22 @@ public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// RFC 3339 UTC with the fraction the value needs, e.g. `2026-11-22T10:00:00.25Z`.
     public var description: String { RFC3339.format(self) }
+}
+
+extension EventTime {
+    /// The Protocol Buffers timestamp of this instant (for `meter_time`, `valid_from`...).
+    public var timestamp: Google_Protobuf_Timestamp {
+        var seconds = nanosecondsSinceEpoch / 1_000_000_000
+        var nanos = nanosecondsSinceEpoch % 1_000_000_000
+        if nanos < 0 {
+            nanos += 1_000_000_000
+            seconds -= 1
+        }
+        return Google_Protobuf_Timestamp(seconds: seconds, nanos: Int32(nanos))
+    }
+
+    /// The instant of a Protocol Buffers timestamp.
+    public init(_ timestamp: Google_Protobuf_Timestamp) {
+        self.init(nanosecondsSinceEpoch: timestamp.seconds * 1_000_000_000 + Int64(timestamp.nanos))
+    }
 }

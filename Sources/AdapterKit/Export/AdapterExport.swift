@@ -75,10 +75,13 @@ public enum AdapterExport {
             siteID: link.siteID,
             instanceID: link.instanceID,
             dataDirectory: link.dataDirectory,
+            configurationDirectory: link.configurationDirectory,
             logger: logger,
             link: link
         )
-        let configuration = try ConfigurationDecoder.decode(A.Configuration.self, from: configJSON)
+        let configuration = try ConfigurationDecoder.decode(
+            A.Configuration.self, from: configJSON, schema: A.description.configurationSchema
+        )
         let adapter = try A(configuration: configuration, context: context)
         return ExportedInstance(adapter: adapter, logger: logger)
     }

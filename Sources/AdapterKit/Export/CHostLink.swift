@@ -16,6 +16,7 @@ final class CHostLink: HostLink, @unchecked Sendable {
     var siteID: String { String(cString: services.site_id) }
     var instanceID: String { String(cString: services.instance_id) }
     var dataDirectory: String { String(cString: services.data_directory) }
+    var configurationDirectory: String { String(cString: services.config_directory) }
 
     /// The least severe level the host prints.
     var minimumLevel: Logger.Level {

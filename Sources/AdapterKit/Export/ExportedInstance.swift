@@ -77,15 +77,10 @@ final class ExportedInstance: Sendable {
 
     private func handleDeliveries() async {
         for await delivery in inbox {
-            for event in delivery.events {
-                do {
-                    try await adapter.handle(event)
-                } catch {
-                    logger.error(
-                        "handling an event failed",
-                        metadata: ["event.topic": "\(event.topic)", "event.kind": "\(event.kind)", "error": "\(error)"]
-                    )
-                }
+            do {
+                try await adapter.handle(batch: delivery.events)
+            } catch {
+                logger.error("handling delivered events failed", metadata: ["error": "\(error)"])
             }
             delivery.done()
         }

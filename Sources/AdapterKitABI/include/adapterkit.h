@@ -124,6 +124,8 @@ typedef struct ak_host_services {
     /** Site id and instance id from the configuration, NUL-terminated. */
     const char *site_id;
     const char *instance_id;
+    /** Directory of the configuration file: relative paths in the config resolve against it. */
+    const char *config_directory;
 } ak_host_services;
 
 /** Arguments of create. */

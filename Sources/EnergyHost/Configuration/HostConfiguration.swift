@@ -24,6 +24,8 @@ public struct HostSettings: Sendable {
     public var logLevel: Logger.Level
     /// How long a graceful shutdown may take before adapters are abandoned.
     public var shutdownTimeout: Duration
+    /// The directory of the configuration file; relative paths resolve against it.
+    public var configurationDirectory: String
 }
 
 /// A `host:port` to listen on.

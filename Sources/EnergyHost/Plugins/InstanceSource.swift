@@ -12,6 +12,7 @@ final class InstanceSource: Sendable {
     let logger: Logger
     private let published: Counter
     private let sequence = Atomic<UInt64>(0)
+    private let publishedTotal = Atomic<Int>(0)
     private let running = Atomic<Bool>(false)
     private let pressured = Mutex<[SubscriberQueue]>([])
 
@@ -29,6 +30,9 @@ final class InstanceSource: Sendable {
         set { running.store(newValue, ordering: .releasing) }
     }
 
+    /// Events accepted from this instance since the host started.
+    var publishedCount: Int { publishedTotal.load(ordering: .relaxed) }
+
     /// Stamps and routes an event from the instance.
     func publish(_ event: Event) -> PublishOutcome {
         guard isRunning else { return .stopped }
@@ -39,7 +43,10 @@ final class InstanceSource: Sendable {
         event.source = instanceID
         event.sequence = sequence.wrappingAdd(1, ordering: .relaxed).newValue
         let result = bus.publish(event)
-        if result.outcome != .overloaded { published.increment() }
+        if result.outcome != .overloaded {
+            published.increment()
+            publishedTotal.add(1, ordering: .relaxed)
+        }
         if !result.pressured.isEmpty {
             pressured.withLock { $0.append(contentsOf: result.pressured) }
         }

@@ -28,6 +28,7 @@ final class PluginInstance: @unchecked Sendable {
         configJSON: String,
         source: InstanceSource,
         dataDirectory: String,
+        configurationDirectory: String,
         minimumLevel: Logger.Level
     ) throws(PluginLoadError) {
         self.plugin = plugin
@@ -43,7 +44,8 @@ final class PluginInstance: @unchecked Sendable {
                 log: hostLog,
                 data_directory: strdup(dataDirectory),
                 site_id: strdup(source.siteID),
-                instance_id: strdup(source.instanceID)
+                instance_id: strdup(source.instanceID),
+                config_directory: strdup(configurationDirectory)
             )
         )
         var instance: UnsafeMutableRawPointer?
@@ -119,6 +121,7 @@ final class PluginInstance: @unchecked Sendable {
         free(UnsafeMutablePointer(mutating: services.pointee.data_directory))
         free(UnsafeMutablePointer(mutating: services.pointee.site_id))
         free(UnsafeMutablePointer(mutating: services.pointee.instance_id))
+        free(UnsafeMutablePointer(mutating: services.pointee.config_directory))
         services.deinitialize(count: 1)
         services.deallocate()
     }

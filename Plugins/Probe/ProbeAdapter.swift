@@ -1,0 +1,93 @@
+public import AdapterKit
+
+/// A load generator and echo, for benchmarks and for checking a host's bus on site.
+///
+/// - `emit`: publishes `count` measurements (0: until stopped) at `rate` per second (0: as fast
+///   as the bus accepts them), each stamped with the time it is published.
+/// - `echo`: republishes every delivered event unchanged (kind, time, payload) on its stream, so
+///   the time an event spent crossing adapters can be measured downstream.
+public struct ProbeAdapter: Adapter {
+    public struct Configuration: Decodable, Sendable {
+        public var mode: String
+        public var rate: Double = 0
+        public var count: Int = 0
+        public var stream: String = "probe"
+    }
+
+    public static let description = AdapterDescription(
+        typeName: "Probe",
+        version: "1.0.0",
+        summary: "Emits measurements at a set rate, or echoes what it receives (benchmarks, bus checks).",
+        configurationSchema: .object(
+            [
+                "mode": .string(oneOf: ["emit", "echo"]),
+                "rate": .number(description: "Events per second when emitting; 0 for as fast as possible.", minimum: 0, default: 0),
+                "count": .integer(description: "Events to emit; 0 for no limit.", minimum: 0, default: 0),
+                "stream": .string(default: "probe", pattern: "^[^/+#]+$"),
+            ],
+            required: ["mode"]
+        ),
+        publishes: [.init(stream: "probe", kind: .measurement)],
+        subscriptions: [.init(topic: "sites/{site}/{adapter}/in")]
+    )
+
+    private let configuration: Configuration
+    private let context: AdapterContext
+    private let topic: String
+
+    public init(configuration: Configuration, context: AdapterContext) throws {
+        self.configuration = configuration
+        self.context = context
+        self.topic = context.topic(configuration.stream)
+    }
+
+    public func run() async throws {
+        guard configuration.mode == "emit" else {
+            try? await gracefulShutdown()
+            return
+        }
+        do {
+            try await cancelWhenGracefulShutdown { try await emit(clock: ContinuousClock()) }
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    public func handle(batch events: [Event]) async throws {
+        guard configuration.mode == "echo" else { return }
+        for var event in events {
+            event.topic = topic
+            if try context.publishNow(event) == .backpressure { try await context.waitUntilPublishReady() }
+        }
+    }
+
+    private func emit(clock: ContinuousClock) async throws {
+        var measurement = EnergyMeasurement()
+        measurement.deviceID = context.instanceID
+        measurement.values = [EnergyValue(.activePowerImport, 0)]
+        let start = clock.now
+        var sent = 0
+        while configuration.count == 0 || sent < configuration.count {
+            try Task.checkCancellation()
+            var due = configuration.count == 0 ? sent + 1024 : min(configuration.count, sent + 1024)
+            if configuration.rate > 0 {
+                let elapsed = (clock.now - start) / .seconds(1)
+                due = min(due, Int(elapsed * configuration.rate) + 1)
+                if due <= sent {
+                    try await clock.sleep(for: .microseconds(500))
+                    continue
+                }
+            }
+            while sent < due {
+                measurement.values[0].value = Double(sent)
+                let event = try Event(topic: topic, payload: measurement, time: EventTime.now())
+                if try context.publishNow(event) == .backpressure { try await context.waitUntilPublishReady() }
+                sent += 1
+            }
+            await Task.yield()
+        }
+    }
+}
+
+@_cdecl("adapterkit_plugin_v1")
+public func adapterkitPlugin() -> UnsafeRawPointer { AdapterExport.descriptor(for: ProbeAdapter.self) }

@@ -1,0 +1,66 @@
+public import AdapterKit
+import Foundation
+import ServiceLifecycle
+
+/// Writes every delivered event to a JSON Lines file (docs/events.md's JSON form, one per line),
+/// rotating it by size. Which events arrive is the instance's subscriptions (`subscribe` in
+/// adapters.json; by default everything of its site).
+///
+/// Each delivered batch is written with one `write(2)`, so the file is complete after every batch;
+/// shutdown adds an `fsync`.
+public struct RecorderAdapter: Adapter {
+    public struct Configuration: Decodable, Sendable {
+        /// Output file; relative paths are inside the instance's data directory.
+        public var path: String = "events.jsonl"
+        /// Rotate when the file would grow beyond this size.
+        public var maxBytes: Int = 10 * 1024 * 1024
+        /// Rotated files kept (`events.jsonl.1` is the newest).
+        public var keep: Int = 5
+        /// `fsync` after every batch (durable, slower).
+        public var fsyncEachBatch: Bool = false
+    }
+
+    public static let description = AdapterDescription(
+        typeName: "Recorder",
+        version: "1.0.0",
+        summary: "Writes every event it receives to a JSON Lines file, rotated by size.",
+        configurationSchema: .object([
+            "path": .string(description: "Output file, relative to the instance's data directory.", default: "events.jsonl", minLength: 1),
+            "max_bytes": .integer(description: "Rotate above this size.", minimum: 1024, default: 10 * 1024 * 1024),
+            "keep": .integer(description: "Rotated files kept.", minimum: 0, maximum: 1000, default: 5),
+            "fsync_each_batch": .boolean(description: "fsync after every batch.", default: false),
+        ]),
+        subscriptions: [.init(topic: "sites/{site}/#")]
+    )
+
+    private let writer: RotatingFileWriter
+    private let context: AdapterContext
+    private let fsyncEachBatch: Bool
+
+    public init(configuration: Configuration, context: AdapterContext) throws {
+        let path = configuration.path.hasPrefix("/")
+            ? configuration.path : context.dataDirectory + "/" + configuration.path
+        self.writer = try RotatingFileWriter(path: path, maxBytes: configuration.maxBytes, keep: configuration.keep)
+        self.context = context
+        self.fsyncEachBatch = configuration.fsyncEachBatch
+    }
+
+    public func run() async throws {
+        context.logger.info("recording", metadata: ["recorder.path": "\(writer.path)"])
+        try? await gracefulShutdown()
+        try writer.sync()
+    }
+
+    public func handle(batch events: [Event]) async throws {
+        var text = ""
+        for event in events {
+            text += event.jsonLine()
+            text += "\n"
+        }
+        try writer.write(Array(text.utf8))
+        if fsyncEachBatch { try writer.sync() }
+    }
+}
+
+@_cdecl("adapterkit_plugin_v1")
+public func adapterkitPlugin() -> UnsafeRawPointer { AdapterExport.descriptor(for: RecorderAdapter.self) }

@@ -1,0 +1,91 @@
+import AdapterKit
+import Foundation
+
+/// How a CSV file's header maps to time and quantities.
+///
+/// The time column is named `time`, `time_utc` or `timestamp` (RFC 3339, or seconds since the
+/// epoch). Every other column is `<quantity>[_<unit>][@<phase>]`, e.g. `frequency_hz`,
+/// `active_power_import_kw`, `voltage_v@1`: a quantity of the vocabulary, an optional unit that
+/// says how to scale to the SI unit, an optional phase. `columns` in the configuration renames
+/// headers that do not follow this (`{"P (kW)": "active_power_import_kw"}`).
+struct CSVColumns {
+    struct Column {
+        var index: Int
+        var quantity: Quantity
+        var scale: Double
+        var phase: UInt32
+    }
+
+    let timeIndex: Int
+    let columns: [Column]
+
+    private static let timeNames: Set<String> = ["time", "time_utc", "timestamp"]
+    /// Unit suffixes and their factor to the quantity's SI unit.
+    private static let units: [String: Double] = [
+        "w": 1, "kw": 1e3, "mw": 1e6, "va": 1, "kva": 1e3, "var": 1, "kvar": 1e3, "wh": 1, "kwh": 1e3,
+        "mwh": 1e6, "varh": 1, "kvarh": 1e3, "vah": 1, "kvah": 1e3, "a": 1, "v": 1, "kv": 1e3, "hz": 1, "mhz": 1e-3,
+    ]
+
+    init(header: String, renames: [String: String], file: String) throws {
+        var timeIndex: Int?
+        var columns: [Column] = []
+        for (index, rawName) in CSVColumns.split(header).enumerated() {
+            let name = renames[rawName] ?? rawName
+            if CSVColumns.timeNames.contains(name.lowercased()) {
+                timeIndex = index
+                continue
+            }
+            guard let column = CSVColumns.parse(name, index: index) else {
+                throw AdapterError(
+                    .invalidConfiguration,
+                    "\(file): column \(index + 1) \"\(rawName)\" is not <quantity>[_<unit>][@<phase>]; map it with config.columns"
+                )
+            }
+            columns.append(column)
+        }
+        guard let timeIndex else {
+            throw AdapterError(.invalidConfiguration, "\(file): no time column (time, time_utc or timestamp) in the header")
+        }
+        guard !columns.isEmpty else {
+            throw AdapterError(.invalidConfiguration, "\(file): no quantity column in the header")
+        }
+        self.timeIndex = timeIndex
+        self.columns = columns
+    }
+
+    /// Splits a CSV line on commas (quoted fields keep their commas).
+    static func split(_ line: String) -> [String] {
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        for character in line {
+            switch character {
+            case "\"": quoted.toggle()
+            case "," where !quoted:
+                fields.append(field.trimmingCharacters(in: .whitespaces))
+                field = ""
+            default: field.append(character)
+            }
+        }
+        fields.append(field.trimmingCharacters(in: .whitespaces))
+        return fields
+    }
+
+    private static func parse(_ name: String, index: Int) -> Column? {
+        var text = name.lowercased()
+        var phase: UInt32 = 0
+        if let at = text.lastIndex(of: "@") {
+            guard let value = UInt32(text[text.index(after: at)...]), (1...3).contains(value) else { return nil }
+            phase = value
+            text = String(text[..<at])
+        }
+        if let quantity = Quantity(rawValue: text) {
+            return Column(index: index, quantity: quantity, scale: 1, phase: phase)
+        }
+        guard let underscore = text.lastIndex(of: "_"),
+            let quantity = Quantity(rawValue: String(text[..<underscore])),
+            let scale = units[String(text[text.index(after: underscore)...])]
+        else { return nil }
+        return Column(index: index, quantity: quantity, scale: scale, phase: phase)
+    }
+}

@@ -1,0 +1,110 @@
+public import AdapterKit
+import Foundation
+
+/// Publishes `measurement` events from a CSV or JSON Lines file (a Recorder's output replays as
+/// is), at the recorded pace scaled by `speed`, or as fast as possible; optionally in a loop.
+///
+/// Events are stamped with the time they are published; each measurement keeps its recorded
+/// time as `meter_time`.
+public struct ReplayAdapter: Adapter {
+    public struct Configuration: Decodable, Sendable {
+        /// The file to replay; relative to the configuration file's directory.
+        public var file: String
+        public var format: String = "auto"
+        /// `recorded` (the file's own intervals divided by `speed`) or `fastest`.
+        public var pace: String = "recorded"
+        public var speed: Double = 1
+        public var loop: Bool = false
+        public var stream: String = "measurements"
+        /// The measurements' device id; default: the instance id.
+        public var deviceId: String?
+        /// Renames CSV headers to `<quantity>[_<unit>][@<phase>]`.
+        public var columns: [String: String]?
+    }
+
+    public static let description = AdapterDescription(
+        typeName: "Replay",
+        version: "1.0.0",
+        summary: "Publishes measurements from a CSV or JSON Lines file at the recorded pace (scaled) or as fast as possible.",
+        configurationSchema: .object(
+            [
+                "file": .string(description: "File to replay, relative to the configuration file.", minLength: 1),
+                "format": .string(default: "auto", oneOf: ["auto", "csv", "jsonl"]),
+                "pace": .string(default: "recorded", oneOf: ["recorded", "fastest"]),
+                "speed": .number(description: "Pace factor: 2 replays twice as fast.", minimum: 0.001, maximum: 1_000_000, default: 1),
+                "loop": .boolean(description: "Start again at the end of the file.", default: false),
+                "stream": .string(default: "measurements", pattern: "^[^/+#]+$"),
+                "device_id": .string(description: "Device id of the measurements (default: the instance id)."),
+                "columns": .map(of: .string(), description: "CSV header renames to <quantity>[_<unit>][@<phase>]."),
+            ],
+            required: ["file"]
+        ),
+        publishes: [.init(stream: "measurements", kind: .measurement)]
+    )
+
+    private let configuration: Configuration
+    private let context: AdapterContext
+    private let path: String
+
+    public init(configuration: Configuration, context: AdapterContext) throws {
+        self.configuration = configuration
+        self.context = context
+        self.path = context.resolvePath(configuration.file)
+        _ = try makeSource()  // refuse a missing file or a bad header now, not at run time
+    }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await replay(clock: context.clock)
+            }
+        } catch is CancellationError {
+            context.logger.debug("replay stopped")
+        }
+    }
+
+    private func makeSource() throws -> ReplaySource {
+        try ReplaySource(
+            path: path,
+            format: ReplaySource.Format(rawValue: configuration.format) ?? .auto,
+            renames: configuration.columns ?? [:],
+            deviceID: configuration.deviceId ?? context.instanceID
+        )
+    }
+
+    private func replay<C: Clock<Duration>>(clock: C) async throws {
+        let start = clock.now
+        var offset = Duration.zero
+        var published = 0
+        repeat {
+            var source = try makeSource()
+            var first: EventTime?
+            var last: EventTime?
+            var gap = Duration.seconds(1)
+            while let record = try source.next() {
+                try Task.checkCancellation()
+                first = first ?? record.time
+                if let last { gap = max(.zero, .nanoseconds(record.time.nanosecondsSinceEpoch - last.nanosecondsSinceEpoch)) }
+                last = record.time
+                if configuration.pace == "recorded" {
+                    let recorded = Duration.nanoseconds(record.time.nanosecondsSinceEpoch - first!.nanosecondsSinceEpoch)
+                    try await clock.sleep(until: start.advanced(by: (offset + recorded) / configuration.speed), tolerance: nil)
+                }
+                try await context.publish(record.measurement, stream: configuration.stream)
+                published += 1
+            }
+            for problem in source.skipped {
+                context.logger.warning("line skipped", metadata: ["replay.problem": "\(problem)"])
+            }
+            guard let first, let last else {
+                context.logger.warning("nothing to replay", metadata: ["replay.file": "\(path)"])
+                return
+            }
+            offset += .nanoseconds(last.nanosecondsSinceEpoch - first.nanosecondsSinceEpoch) + gap
+        } while configuration.loop
+        context.logger.info("replay finished", metadata: ["replay.events": "\(published)"])
+    }
+}
+
+@_cdecl("adapterkit_plugin_v1")
+public func adapterkitPlugin() -> UnsafeRawPointer { AdapterExport.descriptor(for: ReplayAdapter.self) }

@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The admin HTTP API (loopback by default): health, Prometheus metrics and adapter states.
+///
+/// - `GET /health`: `{"status": "ok"}` with 200 while no adapter has failed for good, else 503
+///   with `"degraded"` and the failed adapters.
+/// - `GET /metrics`: Prometheus text exposition.
+/// - `GET /adapters`: every instance's state, counters and last error.
+/// - `GET /adapters/{site}/{id}`: one instance.
+struct AdminServer {
+    let listen: ListenAddress
+    let hostID: String
+    let metrics: HostMetrics
+    let statuses: @Sendable () -> [AdapterStatus]
+    let logger: Logger
+    /// Called with the bound port once listening (useful with port 0).
+    let onListening: @Sendable (Int) async -> Void
+
+    func makeApplication() -> some ApplicationProtocol {
+        let router = Router()
+        let hostID = self.hostID
+        let statuses = self.statuses
+        let metrics = self.metrics
+        router.get("/health") { _, _ -> EditedResponse<HealthReport> in
+            let report = HealthReport(host: hostID, adapters: statuses())
+            return EditedResponse(status: report.status == "ok" ? .ok : .serviceUnavailable, response: report)
+        }
+        router.get("/metrics") { _, _ -> Response in
+            _ = statuses()
+            let headers: HTTPFields = [.contentType: "text/plain; version=0.0.4; charset=utf-8"]
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+        }
+        router.get("/adapters") { _, _ in JSONBody(AdapterList(adapters: statuses())) }
+        router.get("/adapters/:site/:id") { _, context -> JSONBody<AdapterStatus> in
+            let site = context.parameters.get("site")
+            let id = context.parameters.get("id")
+            guard let status = statuses().first(where: { $0.site == site && $0.id == id }) else {
+                throw HTTPError(.notFound, message: "no adapter \(site ?? "")/\(id ?? "")")
+            }
+            return JSONBody(status)
+        }
+        let onListening = self.onListening
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "energy-host"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+}
+
+/// The body of `GET /health`.
+struct HealthReport: ResponseEncodable {
+    var status: String
+    var host: String
+    var failed: [String]
+
+    init(host: String, adapters: [AdapterStatus]) {
+        self.host = host
+        self.failed = adapters.filter { $0.state == .failed }.map { "\($0.site)/\($0.id)" }
+        self.status = failed.isEmpty ? "ok" : "degraded"
+    }
+}
+
+/// The body of `GET /adapters`.
+struct AdapterList: Encodable, Sendable {
+    var adapters: [AdapterStatus]
+}
+
+/// Any encodable value as a JSON response.
+struct JSONBody<Value: Encodable & Sendable>: ResponseEncodable {
+    var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try value.encode(to: encoder)
+    }
+}

@@ -1,0 +1,60 @@
+public import Prometheus
+
+/// The host's Prometheus metrics (names prefixed `energy_`), served by the admin API.
+public struct HostMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    /// The metrics of one adapter instance.
+    func adapter(site: String, id: String) -> AdapterMetrics {
+        let labels = [("site", site), ("adapter", id)]
+        func counter(_ name: String, _ help: String) -> Counter {
+            registry.makeCounter(descriptor: descriptor(name, unit: "total", help), labels: labels)
+        }
+        return AdapterMetrics(
+            published: counter("events_published", "Events accepted from the adapter by the bus."),
+            delivered: counter("events_delivered", "Events handed to the adapter and handled."),
+            dropped: counter("events_dropped", "drop_oldest events dropped from the adapter's full queue."),
+            restarts: counter("adapter_restarts", "Times the adapter was restarted after it stopped or failed."),
+            queueDepth: registry.makeGauge(
+                descriptor: descriptor("adapter_queue_depth", unit: "", "Events waiting in the adapter's delivery queue."),
+                labels: labels
+            ),
+            states: Dictionary(uniqueKeysWithValues: AdapterState.allCases.map { state in
+                let gauge = registry.makeGauge(
+                    descriptor: descriptor("adapter_state", unit: "", "1 for the adapter's current state, 0 for the others."),
+                    labels: labels + [("state", state.rawValue)]
+                )
+                return (state, gauge)
+            })
+        )
+    }
+
+    private func descriptor(_ name: String, unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "energy", metricName: name, unitName: unit, helpText: help)
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func exposition() -> String {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}
+
+/// The metrics of one adapter instance.
+struct AdapterMetrics: Sendable {
+    let published: Counter
+    let delivered: Counter
+    let dropped: Counter
+    let restarts: Counter
+    let queueDepth: Gauge
+    let states: [AdapterState: Gauge]
+
+    func record(state: AdapterState) {
+        for (candidate, gauge) in states { gauge.set(to: candidate == state ? 1.0 : 0.0) }
+    }
+}

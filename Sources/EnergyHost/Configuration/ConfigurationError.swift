@@ -1,0 +1,29 @@
+/// Everything wrong with a configuration file, each problem with its JSON path.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// One problem: where, and what.
+    public struct Issue: Sendable, Hashable, CustomStringConvertible {
+        /// A JSON path such as `sites[0].adapters[2].config.baud`, or `(file)`.
+        public var path: String
+        public var message: String
+
+        public init(path: String, message: String) {
+            self.path = path
+            self.message = message
+        }
+
+        public var description: String { "\(path): \(message)" }
+    }
+
+    public var file: String
+    public var issues: [Issue]
+
+    public init(file: String, issues: [Issue]) {
+        self.file = file
+        self.issues = issues
+    }
+
+    public var description: String {
+        let plural = issues.count == 1 ? "error" : "errors"
+        return "\(file): \(issues.count) \(plural)\n" + issues.map { "  \($0)" }.joined(separator: "\n")
+    }
+}

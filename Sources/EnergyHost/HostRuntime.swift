@@ -1,0 +1,92 @@
+import AdapterKit
+import Foundation
+public import Logging
+public import ServiceLifecycle
+public import UnixSignals
+
+/// The running host: a bus, one supervisor per adapter instance and the admin API, in one
+/// `ServiceGroup` that SIGTERM and SIGINT shut down gracefully.
+public final class HostRuntime: Sendable {
+    public let configuration: HostConfiguration
+    public let bus: EventBus
+    public let metrics: HostMetrics
+    private let supervisors: [AdapterSupervisor]
+    private let logger: Logger
+
+    /// Builds the runtime for a validated configuration; creates the instances' data directories.
+    public init(loaded: ConfigurationLoader.Loaded, logger: Logger, metrics: HostMetrics = HostMetrics()) throws {
+        self.configuration = loaded.configuration
+        self.bus = EventBus()
+        self.metrics = metrics
+        self.logger = logger
+        let coordinator = ShutdownCoordinator(parties: loaded.configuration.instances.count)
+        var supervisors: [AdapterSupervisor] = []
+        for instance in loaded.configuration.instances {
+            let directory = URL(fileURLWithPath: loaded.configuration.host.dataDirectory)
+                .appendingPathComponent(instance.siteID).appendingPathComponent(instance.id).path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            var instanceLogger = logger
+            instanceLogger[metadataKey: "site"] = "\(instance.siteID)"
+            instanceLogger[metadataKey: "adapter.id"] = "\(instance.id)"
+            supervisors.append(
+                AdapterSupervisor(
+                    configuration: instance,
+                    plugin: loaded.plugins[instance.plugin]!,
+                    bus: bus,
+                    metrics: metrics.adapter(site: instance.siteID, id: instance.id),
+                    coordinator: coordinator,
+                    dataDirectory: directory,
+                    configurationDirectory: loaded.configuration.host.configurationDirectory,
+                    logLevel: loaded.configuration.host.logLevel,
+                    logger: instanceLogger
+                )
+            )
+        }
+        self.supervisors = supervisors
+    }
+
+    /// Every instance's state, in configuration order.
+    public var statuses: [AdapterStatus] { supervisors.map(\.status) }
+
+    /// The service group: admin API first (so it is shut down last), then the supervisors.
+    /// - Parameters:
+    ///   - signals: the signals that start a graceful shutdown.
+    ///   - onAdminListening: receives the admin API's bound port.
+    public func makeServiceGroup(
+        signals: [UnixSignal] = [.sigterm, .sigint],
+        onAdminListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> ServiceGroup {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let listen = configuration.host.adminListen {
+            let supervisors = self.supervisors
+            let admin = AdminServer(
+                listen: listen,
+                hostID: configuration.host.id,
+                metrics: metrics,
+                statuses: { supervisors.map(\.status) },
+                logger: logger,
+                onListening: onAdminListening
+            )
+            services.append(.init(service: admin.makeApplication()))
+        }
+        services += supervisors.map {
+            .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)
+        }
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfiguration.gracefulShutdownSignals = signals
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.host.shutdownTimeout
+        return ServiceGroup(configuration: groupConfiguration)
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+    public func run() async throws {
+        logger.info(
+            "host starting",
+            metadata: ["host.id": "\(configuration.host.id)", "adapters": "\(supervisors.count)"]
+        )
+        try await makeServiceGroup { [logger, configuration] port in
+            logger.info("admin API listening", metadata: ["address": "\(configuration.host.adminListen?.host ?? ""):\(port)"])
+        }.run()
+        logger.info("host stopped")
+    }
+}

@@ -1,0 +1,303 @@
+import AdapterKit
+import Foundation
+import Logging
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+
+/// Runs one adapter instance as a `Service`: creates and starts it, pumps its delivery queue into
+/// it, restarts it with backoff by its policy, and on graceful shutdown stops it, waits until every
+/// adapter stopped publishing, drains its queue into it and destroys it.
+final class AdapterSupervisor: Service, Sendable {
+    let configuration: AdapterInstanceConfiguration
+    let plugin: LoadedPlugin
+    let queue: SubscriberQueue
+    let subscriptions: [SubscriptionConfiguration]
+    private let source: InstanceSource
+    private let metrics: AdapterMetrics
+    private let coordinator: ShutdownCoordinator
+    private let dataDirectory: String
+    private let configurationDirectory: String
+    private let logLevel: Logger.Level
+    private let logger: Logger
+    private let state = Mutex(SupervisorState())
+    /// Signalled when the service group asks this service to shut down (its turn comes in reverse
+    /// order; the group treats a service ending before its turn as a failure).
+    private let ownShutdownTurn = OneShot<Void>()
+
+    private struct SupervisorState {
+        var adapterState = AdapterState.starting
+        var restarts = 0
+        var lastError: String?
+        var current: PluginInstance?
+        var shuttingDown = false
+        /// A batch taken from the queue that no instance accepted yet.
+        var pending: [Event]?
+        var shutdownWaiter: CheckedContinuation<Void, Never>?
+    }
+
+    private static let batchSize = 256
+
+    init(
+        configuration: AdapterInstanceConfiguration,
+        plugin: LoadedPlugin,
+        bus: EventBus,
+        metrics: AdapterMetrics,
+        coordinator: ShutdownCoordinator,
+        dataDirectory: String,
+        configurationDirectory: String,
+        logLevel: Logger.Level,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.plugin = plugin
+        self.metrics = metrics
+        self.coordinator = coordinator
+        self.dataDirectory = dataDirectory
+        self.configurationDirectory = configurationDirectory
+        self.logLevel = logLevel
+        self.logger = logger
+        self.queue = SubscriberQueue(
+            name: "\(configuration.siteID)/\(configuration.id)",
+            capacity: configuration.queueCapacity,
+            dropCounter: metrics.dropped
+        )
+        self.source = InstanceSource(
+            instanceID: configuration.id,
+            siteID: configuration.siteID,
+            bus: bus,
+            logger: logger,
+            published: metrics.published
+        )
+        self.subscriptions = configuration.subscriptions ?? plugin.manifest.subscriptions.map {
+            SubscriptionConfiguration(
+                topic: Topic.expand($0.topic, site: configuration.siteID, adapter: configuration.id),
+                policy: $0.policy
+            )
+        }
+        for subscription in subscriptions {
+            bus.subscribe(queue, filter: subscription.topic, policy: subscription.policy)
+        }
+        metrics.record(state: .starting)
+        coordinator.onShutdown { [weak self] in self?.beginShutdown() }
+    }
+
+    /// The instance's state for the admin API.
+    var status: AdapterStatus {
+        let snapshot = state.withLock { ($0.adapterState, $0.restarts, $0.lastError) }
+        let statistics = queue.statistics
+        metrics.queueDepth.set(to: Double(statistics.depth))
+        return AdapterStatus(
+            site: configuration.siteID,
+            id: configuration.id,
+            plugin: configuration.plugin,
+            version: plugin.version,
+            state: snapshot.0,
+            restarts: snapshot.1,
+            lastError: snapshot.2,
+            published: Int(source.publishedCount),
+            delivered: statistics.delivered,
+            dropped: statistics.dropped,
+            queueDepth: statistics.depth,
+            subscriptions: subscriptions.map { "\($0.topic) (\($0.policy.rawValue))" }
+        )
+    }
+
+    func run() async {
+        // The handler must stay registered until this service's own turn in the group's
+        // reverse-order shutdown, hence the whole lifecycle inside it.
+        await withGracefulShutdownHandler {
+            await supervise()
+            await waitForShutdown()
+            set(.stopping)
+            await coordinator.arriveAndWait()
+            await drain()
+            set(.stopped)
+            _ = await ownShutdownTurn.wait()
+        } onGracefulShutdown: {
+            self.ownShutdownTurn.complete(())
+            self.coordinator.begin()
+        }
+    }
+
+    // MARK: - Supervision loop
+
+    private func supervise() async {
+        var consecutiveFailures = 0
+        while !isShuttingDown {
+            set(.starting)
+            let instance: PluginInstance
+            do {
+                instance = try PluginInstance(
+                    plugin: plugin,
+                    configJSON: configuration.configJSON,
+                    source: source,
+                    dataDirectory: dataDirectory,
+                    configurationDirectory: configurationDirectory,
+                    minimumLevel: logLevel
+                )
+            } catch {
+                consecutiveFailures += 1
+                guard await backOff(after: error.message, failures: consecutiveFailures) else { return }
+                continue
+            }
+            let stopNow = state.withLock { state in
+                state.current = instance
+                return state.shuttingDown
+            }
+            if stopNow { instance.stop() }
+            set(.running)
+            logger.info("adapter started", metadata: ["adapter.version": "\(plugin.version)"])
+            let started = ContinuousClock.now
+            let outcome = await runWithPump(instance)
+            if isShuttingDown { return }
+            if ContinuousClock.now - started > .seconds(60) { consecutiveFailures = 0 }
+            switch (outcome, configuration.restart.mode) {
+            case (.stopped, .always), (.failed, .always), (.failed, .onFailure):
+                retire(instance)
+                if case .failed(let message) = outcome {
+                    consecutiveFailures += 1
+                    guard await backOff(after: message, failures: consecutiveFailures) else { return }
+                } else {
+                    consecutiveFailures += 1
+                    guard await backOff(after: nil, failures: consecutiveFailures) else { return }
+                }
+            case (.failed(let message), .never):
+                retire(instance)
+                fail(message)
+                return
+            case (.stopped, _):
+                retire(instance)
+                logger.info("adapter ended")
+                set(.stopped)
+                return
+            }
+        }
+    }
+
+    /// Runs the instance while a child task pumps the queue into it.
+    private func runWithPump(_ instance: PluginInstance) async -> PluginInstance.RunOutcome {
+        await withTaskGroup(of: PluginInstance.RunOutcome?.self) { group in
+            group.addTask { await self.pump(into: instance) ; return nil }
+            group.addTask { await instance.run() }
+            var outcome = PluginInstance.RunOutcome.stopped
+            for await result in group {
+                if let result {
+                    outcome = result
+                    group.cancelAll()
+                }
+            }
+            return outcome
+        }
+    }
+
+    /// Delivers queued batches in order until cancelled or the instance refuses one.
+    private func pump(into instance: PluginInstance) async {
+        while !Task.isCancelled {
+            let batch: [Event]
+            if let pending = state.withLock({ $0.pending }) {
+                batch = pending
+            } else if let next = await queue.next(maxCount: AdapterSupervisor.batchSize) {
+                batch = next
+            } else {
+                return
+            }
+            state.withLock { $0.pending = batch }
+            guard await instance.deliver(batch) else { return }
+            state.withLock { $0.pending = nil }
+            queue.recordDelivered(batch.count)
+            metrics.delivered.increment(by: Int64(batch.count))
+        }
+    }
+
+    /// Waits the backoff before restart number `failures`; false when giving up or shutting down.
+    private func backOff(after message: String?, failures: Int) async -> Bool {
+        if let message {
+            state.withLock { $0.lastError = message }
+            logger.error("adapter failed", metadata: ["error": "\(message)", "failures": "\(failures)"])
+        }
+        guard failures <= configuration.restart.maxRestarts, configuration.restart.mode != .never else {
+            fail(message ?? "stopped")
+            return false
+        }
+        set(.restarting)
+        let delay = configuration.restart.backoff(attempt: failures)
+        logger.notice("restarting adapter", metadata: ["delay": "\(delay)"])
+        let deadline = ContinuousClock.now + delay
+        while ContinuousClock.now < deadline, !isShuttingDown {
+            try? await Task.sleep(for: min(.milliseconds(50), deadline - ContinuousClock.now))
+        }
+        guard !isShuttingDown else { return false }
+        state.withLock { $0.restarts += 1 }
+        metrics.restarts.increment()
+        return true
+    }
+
+    private func fail(_ message: String) {
+        state.withLock { $0.lastError = message }
+        logger.error("adapter failed for good", metadata: ["error": "\(message)"])
+        set(.failed)
+    }
+
+    /// Destroys an instance that will not be used again.
+    private func retire(_ instance: PluginInstance) {
+        state.withLock { state in
+            if state.current === instance { state.current = nil }
+        }
+        instance.destroy()
+    }
+
+    // MARK: - Shutdown
+
+    /// Hands the events still queued to the last instance, then destroys it.
+    private func drain() async {
+        queue.close()
+        guard let instance = state.withLock({ $0.current }) else { return }
+        while true {
+            let batch: [Event]
+            if let pending = state.withLock({ $0.pending }) {
+                batch = pending
+                state.withLock { $0.pending = nil }
+            } else if let next = await queue.next(maxCount: AdapterSupervisor.batchSize) {
+                batch = next
+            } else {
+                break
+            }
+            guard await instance.deliver(batch) else { break }
+            queue.recordDelivered(batch.count)
+            metrics.delivered.increment(by: Int64(batch.count))
+            if Task.isCancelled { break }
+        }
+        retire(instance)
+    }
+
+    /// Stops the current instance and wakes the supervision loop.
+    private func beginShutdown() {
+        let (current, waiter) = state.withLock { state in
+            state.shuttingDown = true
+            defer { state.shutdownWaiter = nil }
+            return (state.current, state.shutdownWaiter)
+        }
+        current?.stop()
+        waiter?.resume()
+    }
+
+    /// Keeps the service alive after its adapter ended for good, until shutdown.
+    private func waitForShutdown() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state in
+                if state.shuttingDown { return true }
+                state.shutdownWaiter = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    private var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+
+    private func set(_ adapterState: AdapterState) {
+        state.withLock { $0.adapterState = adapterState }
+        metrics.record(state: adapterState)
+    }
+}

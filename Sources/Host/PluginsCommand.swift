@@ -1,0 +1,47 @@
+import AdapterKit
+import ArgumentParser
+import EnergyHost
+import Foundation
+
+/// `energy-host plugins`: lists the adapter libraries found, with version, ABI and manifest.
+struct PluginsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plugins",
+        abstract: "List the adapter libraries in the plugin directory, or why each cannot be used."
+    )
+
+    @Option(name: .customLong("plugins-dir"), help: "Where lib<Name>.so are found (default: next to the executable).")
+    var pluginsDirectory: String?
+
+    @Flag(help: "Also print each plugin's manifest (configuration schema, streams, subscriptions).")
+    var manifest = false
+
+    func run() throws {
+        let loader = PluginLoader(directory: pluginsDirectory ?? PluginLoader.executableDirectory)
+        let libraries = loader.candidateLibraries()
+        print("plugin directory: \(loader.directory) (\(libraries.count) libraries)")
+        for path in libraries {
+            let file = URL(fileURLWithPath: path).lastPathComponent
+            do {
+                let plugin = try loader.load(path: path)
+                let toolchain = plugin.toolchain.isEmpty ? "no Swift runtime" : plugin.toolchain
+                print("\(plugin.typeName) \(plugin.version)  ABI \(plugin.abiMajor).\(plugin.abiMinor)  \(toolchain)  \(file)")
+                if !plugin.manifest.summary.isEmpty { print("  \(plugin.manifest.summary)") }
+                for publication in plugin.manifest.publishes {
+                    print("  publishes \(publication.stream) (\(publication.kind))")
+                }
+                for subscription in plugin.manifest.subscriptions {
+                    print("  subscribes \(subscription.topic) (\(subscription.policy.rawValue))")
+                }
+                if manifest { print("  config schema: \(plugin.manifest.configSchemaJSON)") }
+            } catch {
+                print("\(file): refused — \(error.code): \(error.message)")
+            }
+        }
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
