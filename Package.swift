@@ -9,9 +9,9 @@ let package = Package(
         .library(name: "AdapterKit", targets: ["AdapterKit"]),
         .library(name: "AdapterKitTesting", targets: ["AdapterKitTesting"]),
         // One dynamic library per adapter: the host finds `lib<Name>.so` next to itself.
-        .library(name: "Recorder", type: .dynamic, targets: ["Recorder"]),
-        .library(name: "Replay", type: .dynamic, targets: ["Replay"]),
-        .library(name: "Probe", type: .dynamic, targets: ["Probe"]),
+        .library(name: "Recorder", type: .dynamic, targets: ["RecorderExport"]),
+        .library(name: "Replay", type: .dynamic, targets: ["ReplayExport"]),
+        .library(name: "Probe", type: .dynamic, targets: ["ProbeExport"]),
         .library(name: "CEcho", type: .dynamic, targets: ["CEcho"]),
     ],
     dependencies: [
@@ -67,9 +67,14 @@ let package = Package(
             dependencies: ["AdapterKit", "EnergyHost", .product(name: "Logging", package: "swift-log")]
         ),
         // Adapters. `Plugins/` needs explicit paths: SwiftPM reserves it for package plugins otherwise.
-        .target(name: "Recorder", dependencies: ["AdapterKit"], path: "Plugins/Recorder"),
-        .target(name: "Replay", dependencies: ["AdapterKit"], path: "Plugins/Replay"),
-        .target(name: "Probe", dependencies: ["AdapterKit"], path: "Plugins/Probe"),
+        // Each Swift adapter is two targets: its logic (what tests import) and the one-line export
+        // of the entry symbol, which only its dynamic library contains.
+        .target(name: "Recorder", dependencies: ["AdapterKit"], path: "Plugins/Recorder/Adapter"),
+        .target(name: "RecorderExport", dependencies: ["Recorder", "AdapterKit"], path: "Plugins/Recorder/Export"),
+        .target(name: "Replay", dependencies: ["AdapterKit"], path: "Plugins/Replay/Adapter"),
+        .target(name: "ReplayExport", dependencies: ["Replay", "AdapterKit"], path: "Plugins/Replay/Export"),
+        .target(name: "Probe", dependencies: ["AdapterKit"], path: "Plugins/Probe/Adapter"),
+        .target(name: "ProbeExport", dependencies: ["Probe", "AdapterKit"], path: "Plugins/Probe/Export"),
         .target(name: "CEcho", dependencies: ["AdapterKitABI"], path: "Plugins/CEcho", publicHeadersPath: "."),
         .executableTarget(
             name: "HostBenchmarks",
@@ -77,11 +82,7 @@ let package = Package(
             path: "Benchmarks/HostBenchmarks"
         ),
         .testTarget(name: "AdapterKitTests", dependencies: ["AdapterKit", "AdapterKitTesting"]),
-        .testTarget(
-            name: "EnergyHostTests",
-            dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"],
-            resources: [.copy("Fixtures")]
-        ),
+        .testTarget(name: "EnergyHostTests", dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "AdapterKit", "AdapterKitTesting"]),
     ]

@@ -7,8 +7,9 @@
  *   {"stream": "echo"}   -- optional; a single topic level.
  *
  * Fixture builds: the tests compile this file with -DCECHO_FAULT=<n> to produce libraries that
- * the loader must refuse (bad magic, wrong toolchain, missing function...). ADAPTERKIT_ABI_MAJOR
- * may also be overridden on the command line to build a library for another ABI version.
+ * the loader must refuse (bad magic, wrong toolchain, missing function...) or whose run fails. ADAPTERKIT_ABI_MAJOR
+ * may also be overridden on the command line to build a library for another ABI version, and
+ * -DCECHO_SECRET_FIELD adds a secret "token" to the schema (to test secret handling).
  */
 #include <adapterkit.h>
 #include <stdatomic.h>
@@ -24,6 +25,7 @@
 #define CECHO_FAULT_MISSING_DELIVER 3
 #define CECHO_FAULT_BAD_MANIFEST 4
 #define CECHO_FAULT_NO_ENTRY 5
+#define CECHO_FAULT_FAIL_RUN 6
 
 typedef struct cecho_instance {
     ak_host_services host;
@@ -89,6 +91,12 @@ static int32_t cecho_start(void *opaque, ak_run_done_fn run_done, void *done_con
     instance->run_done = run_done;
     instance->run_done_context = done_context;
     atomic_store(&instance->running, 1);
+#if CECHO_FAULT == CECHO_FAULT_FAIL_RUN
+    atomic_store(&instance->running, 0);
+    atomic_flag_test_and_set(&instance->run_done_called);
+    run_done(done_context, AK_ERR_FAILED, "injected failure");
+    return AK_OK;
+#endif
     ak_log_field field = {"cecho.topic", instance->topic};
     instance->host.log(instance->host.host_context, AK_LOG_INFO, "echoing delivered events", &field, 1);
     return AK_OK;
@@ -122,10 +130,15 @@ static void cecho_free_string(char *string) { free(string); }
 #if CECHO_FAULT == CECHO_FAULT_BAD_MANIFEST
 #define CECHO_MANIFEST "{\"config_schema\": 42"
 #else
+#ifdef CECHO_SECRET_FIELD
+#define CECHO_TOKEN_PROPERTY ",\"token\":{\"type\":\"string\",\"x-secret\":true,\"minLength\":12}"
+#else
+#define CECHO_TOKEN_PROPERTY ""
+#endif
 #define CECHO_MANIFEST                                                                                          \
     "{\"description\":\"Republishes every delivered event on its own stream (a C adapter).\","                  \
     "\"config_schema\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"stream\":"       \
-    "{\"type\":\"string\",\"pattern\":\"^[^/+#]+$\",\"default\":\"echo\"}}},"                                 \
+    "{\"type\":\"string\",\"pattern\":\"^[^/+#]+$\",\"default\":\"echo\"}" CECHO_TOKEN_PROPERTY "}},"         \
     "\"publishes\":[{\"stream\":\"echo\",\"kind\":\"*\"}],"                                                     \
     "\"subscriptions\":[{\"topic\":\"sites/{site}/{adapter}/in\",\"policy\":\"lossless\"}]}"
 #endif

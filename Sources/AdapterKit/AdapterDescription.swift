@@ -41,12 +41,13 @@ public struct AdapterDescription: Sendable {
         }
     }
 
-    /// A default subscription.
+    /// A default subscription. Without a policy, the host chooses `lossless` for topics ending in
+    /// `/commands` or `/acks` and `drop_oldest` otherwise.
     public struct Subscription: Sendable, Hashable {
         public var topic: String
-        public var policy: DeliveryPolicy
+        public var policy: DeliveryPolicy?
 
-        public init(topic: String, policy: DeliveryPolicy = .dropOldest) {
+        public init(topic: String, policy: DeliveryPolicy? = nil) {
             self.topic = topic
             self.policy = policy
         }
@@ -58,8 +59,10 @@ public struct AdapterDescription: Sendable {
             "description": .string(summary),
             "config_schema": configurationSchema.value,
             "publishes": .array(publishes.map { .object(["stream": .string($0.stream), "kind": .string($0.kind.rawValue)]) }),
-            "subscriptions": .array(subscriptions.map {
-                .object(["topic": .string($0.topic), "policy": .string($0.policy.rawValue)])
+            "subscriptions": .array(subscriptions.map { subscription in
+                var entry: [String: JSONValue] = ["topic": .string(subscription.topic)]
+                if let policy = subscription.policy { entry["policy"] = .string(policy.rawValue) }
+                return .object(entry)
             }),
         ])
         return manifest.jsonText

@@ -7,7 +7,7 @@ import Foundation
 struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
-        abstract: "List the adapter libraries in the plugin directory, or why each cannot be used."
+        abstract: "List the adapter libraries in the plugin directory, or why each cannot be used (exit status 1 if any is refused)."
     )
 
     @Option(name: .customLong("plugins-dir"), help: "Where lib<Name>.so are found (default: next to the executable).")
@@ -20,6 +20,7 @@ struct PluginsCommand: ParsableCommand {
         let loader = PluginLoader(directory: pluginsDirectory ?? PluginLoader.executableDirectory)
         let libraries = loader.candidateLibraries()
         print("plugin directory: \(loader.directory) (\(libraries.count) libraries)")
+        var refused = 0
         for path in libraries {
             let file = URL(fileURLWithPath: path).lastPathComponent
             do {
@@ -36,8 +37,10 @@ struct PluginsCommand: ParsableCommand {
                 if manifest { print("  config schema: \(plugin.manifest.configSchemaJSON)") }
             } catch {
                 print("\(file): refused — \(error.code): \(error.message)")
+                refused += 1
             }
         }
+        if refused > 0 { throw ExitCode(1) }
     }
 }
 

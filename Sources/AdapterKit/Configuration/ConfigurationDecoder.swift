@@ -69,13 +69,18 @@ package enum ConfigurationDecoder {
         }
     }
 
+    /// `maxBytes` -> `max_bytes`, `deviceID` -> `device_id` (a run of capitals is one word).
     private static func snakeCase(_ key: String) -> String {
         var out = ""
+        var previousWasUpper = false
         for character in key {
             if character.isUppercase {
-                out += "_" + character.lowercased()
+                if !previousWasUpper && !out.isEmpty { out += "_" }
+                out += character.lowercased()
+                previousWasUpper = true
             } else {
                 out.append(character)
+                previousWasUpper = false
             }
         }
         return out

@@ -34,7 +34,10 @@ final class ExportedInstance: Sendable {
     /// Starts `run()`; `done` receives nil for a clean end or the error that ended it.
     func start(done: @escaping @Sendable ((any Error)?) -> Void) {
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [.init(service: adapter)], logger: logger)
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: adapter, successTerminationBehavior: .gracefullyShutdownGroup)],
+                logger: logger
+            )
         )
         let stopAlreadyRequested = state.withLock { state in
             state.group = group

@@ -11,7 +11,8 @@
 /// The payloads of the normalized energy events (ARCHITECTURE.md §3).
 ///
 /// Vocabularies (quantities, units, actions, severities...) are strings so that the JSON form reads
-/// as documented in docs/events.md and new words need no schema change; AdapterKit checks them.
+/// as documented in docs/events.md and new words need no schema change; AdapterKit's `Quantity`
+/// enum names the normalized quantities and their units.
 /// Regenerate the Swift code with scripts/generate-proto.sh and commit it.
 
 public import SwiftProtobuf

@@ -24,23 +24,23 @@ struct AdminServer {
         let hostID = self.hostID
         let statuses = self.statuses
         let metrics = self.metrics
-        router.get("/health") { _, _ -> EditedResponse<HealthReport> in
+        router.get("/health") { _, _ -> Response in
             let report = HealthReport(host: hostID, adapters: statuses())
-            return EditedResponse(status: report.status == "ok" ? .ok : .serviceUnavailable, response: report)
+            return try JSONBody(report).response(status: report.status == "ok" ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ -> Response in
             _ = statuses()
             let headers: HTTPFields = [.contentType: "text/plain; version=0.0.4; charset=utf-8"]
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
-        router.get("/adapters") { _, _ in JSONBody(AdapterList(adapters: statuses())) }
-        router.get("/adapters/:site/:id") { _, context -> JSONBody<AdapterStatus> in
+        router.get("/adapters") { _, _ in try JSONBody(AdapterList(adapters: statuses())).response() }
+        router.get("/adapters/:site/:id") { _, context -> Response in
             let site = context.parameters.get("site")
             let id = context.parameters.get("id")
             guard let status = statuses().first(where: { $0.site == site && $0.id == id }) else {
                 throw HTTPError(.notFound, message: "no adapter \(site ?? "")/\(id ?? "")")
             }
-            return JSONBody(status)
+            return try JSONBody(status).response()
         }
         let onListening = self.onListening
         return Application(
@@ -53,7 +53,7 @@ struct AdminServer {
 }
 
 /// The body of `GET /health`.
-struct HealthReport: ResponseEncodable {
+struct HealthReport: Encodable, Sendable {
     var status: String
     var host: String
     var failed: [String]
@@ -70,15 +70,23 @@ struct AdapterList: Encodable, Sendable {
     var adapters: [AdapterStatus]
 }
 
-/// Any encodable value as a JSON response.
-struct JSONBody<Value: Encodable & Sendable>: ResponseEncodable {
+/// Any encodable value as a JSON response: snake_case keys, sorted, slashes unescaped.
+struct JSONBody<Value: Encodable & Sendable> {
     var value: Value
 
     init(_ value: Value) {
         self.value = value
     }
 
-    func encode(to encoder: any Encoder) throws {
-        try value.encode(to: encoder)
+    func response(status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 }

@@ -9,7 +9,7 @@ public struct HostMetrics: Sendable {
     }
 
     /// The metrics of one adapter instance.
-    func adapter(site: String, id: String) -> AdapterMetrics {
+    package func adapter(site: String, id: String) -> AdapterMetrics {
         let labels = [("site", site), ("adapter", id)]
         func counter(_ name: String, _ help: String) -> Counter {
             registry.makeCounter(descriptor: descriptor(name, unit: "total", help), labels: labels)
@@ -46,10 +46,10 @@ public struct HostMetrics: Sendable {
 }
 
 /// The metrics of one adapter instance.
-struct AdapterMetrics: Sendable {
-    let published: Counter
+package struct AdapterMetrics: Sendable {
+    package let published: Counter
     let delivered: Counter
-    let dropped: Counter
+    package let dropped: Counter
     let restarts: Counter
     let queueDepth: Gauge
     let states: [AdapterState: Gauge]

@@ -8,7 +8,7 @@ import Synchronization
 /// - `drop_oldest` events: when the queue holds `capacity` events, the oldest `drop_oldest` event
 ///   is dropped and counted, so a slow subscriber loses only its own telemetry.
 /// - `lossless` events are never dropped: above `capacity` the queue reports pressure (the
-///   publisher slows down), and at `hardLimit` it refuses them before anything is enqueued.
+///   publisher slows down), and at `hardLimit` the bus refuses them before anything is enqueued.
 ///
 /// One consumer takes batches with ``next(maxCount:)``; any number of publishers enqueue.
 public final class SubscriberQueue: Sendable {
@@ -21,7 +21,7 @@ public final class SubscriberQueue: Sendable {
         case droppedOldest
         /// Not enqueued: the incoming drop_oldest event was the oldest droppable one.
         case droppedIncoming
-        /// Not enqueued: the queue is closed, or at its hard limit for lossless events.
+        /// Not enqueued: the queue is closed.
         case refused
     }
 
@@ -88,7 +88,8 @@ public final class SubscriberQueue: Sendable {
             guard !state.closed else { return (.refused, nil) }
             var result = EnqueueResult.enqueued
             if lossless {
-                guard state.entries.count < hardLimit else { return (.refused, nil) }
+                // The hard limit is enforced by the bus before routing (so a refusal reaches no
+                // subscriber at all); concurrent publishers may overshoot it by one event each.
                 if state.entries.count >= capacity { result = .pressure }
             } else if state.entries.count >= capacity {
                 guard state.droppable > 0 else {
@@ -135,10 +136,17 @@ public final class SubscriberQueue: Sendable {
         }
     }
 
-    /// Refuses further events; the consumer still receives what is queued.
-    public func close() {
+    /// Refuses further events; the consumer still receives what is queued, unless `dropping`
+    /// (the consumer is gone): then the queued events are discarded and counted as dropped.
+    public func close(dropping: Bool = false) {
         state.withLock { state in
             state.closed = true
+            if dropping, !state.entries.isEmpty {
+                state.statistics.dropped += state.entries.count
+                dropCounter?.increment(by: Int64(state.entries.count))
+                state.entries.removeAll()
+                state.droppable = 0
+            }
             let waiter = state.waiter
             state.waiter = nil
             return waiter

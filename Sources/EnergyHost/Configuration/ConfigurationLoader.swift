@@ -41,14 +41,17 @@ public struct ConfigurationLoader: Sendable {
 
     private func load(document raw: JSONValue, file: String, baseDirectory: String) throws(ConfigurationError) -> Loaded {
         var resolver = SecretResolver(environment: environment, baseDirectory: baseDirectory)
-        var issues = SchemaValidator().validate(raw, against: HostConfigurationSchema.schema.value, at: JSONPath())
+        // `${NAME}` references resolve everywhere first; adapters' `config` objects resolve later,
+        // against their plugin's schema (which says what is secret).
         let document = resolver.resolve(hostPart(of: raw), schema: nil, at: JSONPath())
+        var issues = SchemaValidator().validate(document, against: HostConfigurationSchema.schema.value, at: JSONPath())
         let settings = hostSettings(document["host"], baseDirectory: baseDirectory, issues: &issues)
         let loader = PluginLoader(directory: pluginDirectory(document["host"], baseDirectory: baseDirectory))
         var plugins: [String: LoadedPlugin] = [:]
         var sites: [SiteConfiguration] = []
         var siteIDs: Set<String> = []
-        for (siteIndex, site) in (raw["sites"]?.arrayValue ?? []).enumerated() {
+        let rawSites = raw["sites"]?.arrayValue ?? []
+        for (siteIndex, site) in (document["sites"]?.arrayValue ?? []).enumerated() {
             let sitePath = JSONPath().appending("sites").appending(siteIndex)
             guard let siteID = site["id"]?.stringValue else { continue }
             if !siteIDs.insert(siteID).inserted {
@@ -56,8 +59,10 @@ public struct ConfigurationLoader: Sendable {
             }
             var adapters: [AdapterInstanceConfiguration] = []
             var adapterIDs: Set<String> = []
+            let rawAdapters = rawSites[siteIndex]["adapters"]?.arrayValue ?? []
             for (index, entry) in (site["adapters"]?.arrayValue ?? []).enumerated() {
                 let path = sitePath.appending("adapters").appending(index)
+                let rawConfig = rawAdapters[index]["config"]
                 guard let id = entry["id"]?.stringValue, let pluginName = entry["plugin"]?.stringValue else { continue }
                 if !adapterIDs.insert(id).inserted {
                     issues.append(JSONIssue(path: path.appending("id"), message: "duplicate adapter id \"\(id)\" in site \(siteID)"))
@@ -72,23 +77,23 @@ public struct ConfigurationLoader: Sendable {
                     }
                 }
                 let instance = instanceConfiguration(
-                    entry, id: id, siteID: siteID, plugin: plugin, pluginName: pluginName, path: path,
-                    resolver: &resolver, issues: &issues
+                    entry, rawConfig: rawConfig, id: id, siteID: siteID, plugin: plugin, pluginName: pluginName,
+                    path: path, resolver: &resolver, issues: &issues
                 )
                 adapters.append(instance)
             }
             sites.append(SiteConfiguration(id: siteID, name: site["name"]?.stringValue, adapters: adapters))
         }
-        issues += resolver.issues
+        // A value the resolver could not resolve is reported once, by the resolver; schema
+        // messages about secret values never show the value.
+        let unresolved = Set(resolver.issues.map(\.path))
         let secretPaths = resolver.secretPaths
-        let reported = issues.map { issue in
+        let reported = issues.filter { !unresolved.contains($0.path) }.map { issue in
             ConfigurationError.Issue(
                 path: issue.path.description,
-                message: secretPaths.contains(issue.path) && !issue.message.hasPrefix("is a secret")
-                    && !issue.message.hasPrefix("secret file") && !issue.message.hasPrefix("environment variable")
-                    ? "secret value rejected by the schema (value not shown)" : issue.message
+                message: secretPaths.contains(issue.path) ? "secret value rejected by the schema (value not shown)" : issue.message
             )
-        }
+        } + resolver.issues.map { ConfigurationError.Issue(path: $0.path.description, message: $0.message) }
         guard reported.isEmpty, let settings else {
             throw ConfigurationError(file: file, issues: reported)
         }
@@ -146,6 +151,7 @@ public struct ConfigurationLoader: Sendable {
 
     private func instanceConfiguration(
         _ entry: JSONValue,
+        rawConfig: JSONValue?,
         id: String,
         siteID: String,
         plugin: LoadedPlugin?,
@@ -155,7 +161,7 @@ public struct ConfigurationLoader: Sendable {
         issues: inout [JSONIssue]
     ) -> AdapterInstanceConfiguration {
         let configPath = path.appending("config")
-        var config = entry["config"] ?? .object([:])
+        var config = rawConfig ?? .object([:])
         if let plugin {
             config = resolver.resolve(config, schema: plugin.manifest.configSchema, at: configPath)
             issues += SchemaValidator().validate(config, against: plugin.manifest.configSchema, at: configPath)

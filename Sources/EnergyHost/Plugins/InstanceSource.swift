@@ -1,22 +1,24 @@
 import AdapterKit
-import Logging
-import Prometheus
+package import Logging
+package import Prometheus
 import Synchronization
 
 /// The publishing side of one configured instance, shared by its successive generations
 /// (restarts): identity, per-source sequence numbers, pressure, and its logger.
-final class InstanceSource: Sendable {
+package final class InstanceSource: Sendable {
     let instanceID: String
     let siteID: String
     let bus: EventBus
     let logger: Logger
     private let published: Counter
-    private let sequence = Atomic<UInt64>(0)
+    /// The last sequence number given; held while routing so numbers follow the order events
+    /// enter the queues, and a refused event does not use one up.
+    private let sequence = Mutex<UInt64>(0)
     private let publishedTotal = Atomic<Int>(0)
     private let running = Atomic<Bool>(false)
     private let pressured = Mutex<[SubscriberQueue]>([])
 
-    init(instanceID: String, siteID: String, bus: EventBus, logger: Logger, published: Counter) {
+    package init(instanceID: String, siteID: String, bus: EventBus, logger: Logger, published: Counter) {
         self.instanceID = instanceID
         self.siteID = siteID
         self.bus = bus
@@ -25,13 +27,13 @@ final class InstanceSource: Sendable {
     }
 
     /// Whether publishes are accepted: between start and run-done.
-    var isRunning: Bool {
+    package var isRunning: Bool {
         get { running.load(ordering: .acquiring) }
         set { running.store(newValue, ordering: .releasing) }
     }
 
     /// Events accepted from this instance since the host started.
-    var publishedCount: Int { publishedTotal.load(ordering: .relaxed) }
+    package var publishedCount: Int { publishedTotal.load(ordering: .relaxed) }
 
     /// Stamps and routes an event from the instance.
     func publish(_ event: Event) -> PublishOutcome {
@@ -41,8 +43,12 @@ final class InstanceSource: Sendable {
         else { return .invalid }
         var event = event
         event.source = instanceID
-        event.sequence = sequence.wrappingAdd(1, ordering: .relaxed).newValue
-        let result = bus.publish(event)
+        let result = sequence.withLock { last in
+            event.sequence = last &+ 1
+            let result = bus.publish(event)
+            if result.outcome != .overloaded { last = event.sequence }
+            return result
+        }
         if result.outcome != .overloaded {
             published.increment()
             publishedTotal.add(1, ordering: .relaxed)

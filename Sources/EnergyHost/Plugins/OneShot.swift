@@ -29,6 +29,18 @@ final class OneShot<Value: Sendable>: Sendable {
         continuation?.resume(returning: value)
     }
 
+    /// Waits for the value, whatever happens to the waiting task.
+    func waitIgnoringCancellation() async -> Value {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
+            let immediate = state.withLock { state -> Value? in
+                if case .done(let value) = state { return value }
+                state = .waiting(continuation)
+                return nil
+            }
+            if let immediate { continuation.resume(returning: immediate) }
+        }!
+    }
+
     /// Waits for the value; nil when the waiting task is cancelled first.
     func wait() async -> Value? {
         await withTaskCancellationHandler {

@@ -1,29 +1,31 @@
-import AdapterKit
+package import AdapterKit
 import AdapterKitABI
 import Foundation
-import Logging
+package import Logging
+import Synchronization
 
 /// One live instance inside a loaded library: the host's side of create, start, deliver, stop and
 /// destroy, and the host services the instance calls back.
 ///
 /// `@unchecked Sendable`: the ABI forbids concurrent calls for one instance; the supervisor that
 /// owns it makes them in order, and the pointers are released only by `destroy`.
-final class PluginInstance: @unchecked Sendable {
+package final class PluginInstance: @unchecked Sendable {
     /// How an instance's run ended.
-    enum RunOutcome: Sendable, Equatable {
+    package enum RunOutcome: Sendable, Equatable {
         case stopped
         case failed(String)
     }
 
-    let plugin: LoadedPlugin
+    package let plugin: LoadedPlugin
     private let source: InstanceSource
     private let handle: UnsafeMutableRawPointer
     private let services: UnsafeMutablePointer<ak_host_services>
     private let runDone = OneShot<RunOutcome>()
     private var destroyed = false
+    private let stopRequested = Atomic<Bool>(false)
 
     /// Creates an instance; throws the adapter's own message when it refuses.
-    init(
+    package init(
         plugin: LoadedPlugin,
         configJSON: String,
         source: InstanceSource,
@@ -69,16 +71,20 @@ final class PluginInstance: @unchecked Sendable {
         self.services = services
     }
 
-    /// Starts the instance and waits until its run ends. Publishing is allowed meanwhile.
-    func run() async -> RunOutcome {
+    /// Starts the instance: publishing is allowed from now until its run ends. Deliver only after
+    /// this returned. A refused start counts as a run that failed at once.
+    package func start() {
         source.isRunning = true
         let context = Unmanaged.passRetained(runDone).toOpaque()
         let status = plugin.descriptor.pointee.start(handle, hostRunDone, context)
-        guard status == AK_OK else {
+        if status != AK_OK {
             Unmanaged<OneShot<RunOutcome>>.fromOpaque(context).release()
-            source.isRunning = false
-            return .failed("start returned status \(status)")
+            runDone.complete(.failed("start returned status \(status)"))
         }
+    }
+
+    /// Waits until the started instance's run ends; cancellation asks it to stop.
+    package func waitUntilStopped() async -> RunOutcome {
         let outcome = await withTaskCancellationHandler {
             await runDone.wait()
         } onCancel: {
@@ -88,13 +94,15 @@ final class PluginInstance: @unchecked Sendable {
         return outcome ?? .stopped
     }
 
-    /// Asks the instance to stop gracefully.
-    func stop() {
+    /// Asks the instance to stop gracefully; only the first call reaches the library.
+    package func stop() {
+        guard !stopRequested.exchange(true, ordering: .acquiringAndReleasing) else { return }
         plugin.descriptor.pointee.stop(handle)
     }
 
-    /// Delivers a batch and waits until the instance handled it. False when the instance refused it.
-    func deliver(_ events: [Event]) async -> Bool {
+    /// Delivers a batch and waits until the instance handled it, even if the caller is cancelled:
+    /// an instance is never destroyed with a batch in flight. False when the instance refused it.
+    package func deliver(_ events: [Event]) async -> Bool {
         let done = OneShot<Void>()
         let context = Unmanaged.passRetained(done).toOpaque()
         let status = ABIEventBatch.withEvents(events) { pointer, count in
@@ -104,12 +112,12 @@ final class PluginInstance: @unchecked Sendable {
             Unmanaged<OneShot<Void>>.fromOpaque(context).release()
             return false
         }
-        _ = await done.wait()
+        await done.waitIgnoringCancellation()
         return true
     }
 
     /// Releases the instance. Call once, after its run ended.
-    func destroy() {
+    package func destroy() {
         guard !destroyed else { return }
         destroyed = true
         plugin.descriptor.pointee.destroy(handle)
@@ -133,8 +141,12 @@ private func source(_ context: UnsafeMutableRawPointer?) -> InstanceSource {
     Unmanaged<InstanceSource>.fromOpaque(context!).takeUnretainedValue()
 }
 
+/// The size of an ABI x.0 event (up to `payload_len`).
+private let minimumEventSize = MemoryLayout<ak_event>.offset(of: \ak_event.payload_len)! + MemoryLayout<Int>.size
+
 private func hostPublish(context: UnsafeMutableRawPointer?, event: UnsafePointer<ak_event>?) -> Int32 {
-    guard let context, let event, event.pointee.topic != nil, event.pointee.kind != nil,
+    guard let context, let event, Int(event.pointee.struct_size) >= minimumEventSize,
+        event.pointee.topic != nil, event.pointee.kind != nil,
         event.pointee.payload_len == 0 || event.pointee.payload != nil
     else { return Int32(AK_ERR_INVALID) }
     return source(context).publish(Event(abi: event.pointee)).status

@@ -72,6 +72,11 @@ public final class PluginLoader: Sendable {
         }
     }
 
+    /// The size of an ABI x.0 descriptor (up to `free_string`): later minors only append fields,
+    /// so a library built for an older minor has a smaller, still valid, descriptor.
+    static let minimumDescriptorSize =
+        MemoryLayout<ak_plugin_descriptor>.offset(of: \ak_plugin_descriptor.free_string)! + MemoryLayout<UnsafeRawPointer>.size
+
     private static func check(_ descriptor: UnsafePointer<ak_plugin_descriptor>, path: String) throws(PluginLoadError)
         -> LoadedPlugin
     {
@@ -86,8 +91,8 @@ public final class PluginLoader: Sendable {
             throw PluginLoadError(.abiMismatch, library: path, "built against AdapterKit ABI \(major).\(minor); this host speaks ABI \(ADAPTERKIT_ABI_MAJOR).\(ADAPTERKIT_ABI_MINOR). Rebuild the adapter against this host's adapterkit.h")
         }
         let size = Int(descriptor.pointee.struct_size)
-        guard size >= MemoryLayout<ak_plugin_descriptor>.size else {
-            throw PluginLoadError(.abiMismatch, library: path, "descriptor of \(size) bytes is smaller than ABI \(ADAPTERKIT_ABI_MAJOR).\(ADAPTERKIT_ABI_MINOR)'s \(MemoryLayout<ak_plugin_descriptor>.size)")
+        guard size >= PluginLoader.minimumDescriptorSize else {
+            throw PluginLoadError(.abiMismatch, library: path, "descriptor of \(size) bytes is smaller than ABI \(ADAPTERKIT_ABI_MAJOR).0's \(PluginLoader.minimumDescriptorSize)")
         }
         let toolchain = descriptor.pointee.toolchain.map { String(cString: $0) } ?? ""
         guard toolchain.isEmpty || toolchain == Toolchain.identity else {

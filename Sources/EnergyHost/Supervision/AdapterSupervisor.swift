@@ -12,6 +12,7 @@ final class AdapterSupervisor: Service, Sendable {
     let configuration: AdapterInstanceConfiguration
     let plugin: LoadedPlugin
     let queue: SubscriberQueue
+    private let bus: EventBus
     let subscriptions: [SubscriptionConfiguration]
     private let source: InstanceSource
     private let metrics: AdapterMetrics
@@ -52,6 +53,7 @@ final class AdapterSupervisor: Service, Sendable {
         self.configuration = configuration
         self.plugin = plugin
         self.metrics = metrics
+        self.bus = bus
         self.coordinator = coordinator
         self.dataDirectory = dataDirectory
         self.configurationDirectory = configurationDirectory
@@ -109,10 +111,11 @@ final class AdapterSupervisor: Service, Sendable {
         await withGracefulShutdownHandler {
             await supervise()
             await waitForShutdown()
-            set(.stopping)
+            let failed = state.withLock { $0.adapterState == .failed }
+            if !failed { set(.stopping) }
             await coordinator.arriveAndWait()
             await drain()
-            set(.stopped)
+            if !failed { set(.stopped) }
             _ = await ownShutdownTurn.wait()
         } onGracefulShutdown: {
             self.ownShutdownTurn.complete(())
@@ -141,11 +144,14 @@ final class AdapterSupervisor: Service, Sendable {
                 guard await backOff(after: error.message, failures: consecutiveFailures) else { return }
                 continue
             }
-            let stopNow = state.withLock { state in
-                state.current = instance
+            let shuttingDown = state.withLock { state in
+                if !state.shuttingDown { state.current = instance }
                 return state.shuttingDown
             }
-            if stopNow { instance.stop() }
+            if shuttingDown {
+                instance.destroy()
+                return
+            }
             set(.running)
             logger.info("adapter started", metadata: ["adapter.version": "\(plugin.version)"])
             let started = ContinuousClock.now
@@ -170,16 +176,18 @@ final class AdapterSupervisor: Service, Sendable {
                 retire(instance)
                 logger.info("adapter ended")
                 set(.stopped)
+                stopReceiving()
                 return
             }
         }
     }
 
-    /// Runs the instance while a child task pumps the queue into it.
+    /// Starts the instance, then pumps the queue into it until its run ends.
     private func runWithPump(_ instance: PluginInstance) async -> PluginInstance.RunOutcome {
-        await withTaskGroup(of: PluginInstance.RunOutcome?.self) { group in
-            group.addTask { await self.pump(into: instance) ; return nil }
-            group.addTask { await instance.run() }
+        instance.start()
+        return await withTaskGroup(of: PluginInstance.RunOutcome?.self) { group in
+            group.addTask { await self.pump(into: instance); return nil }
+            group.addTask { await instance.waitUntilStopped() }
             var outcome = PluginInstance.RunOutcome.stopped
             for await result in group {
                 if let result {
@@ -237,6 +245,14 @@ final class AdapterSupervisor: Service, Sendable {
         state.withLock { $0.lastError = message }
         logger.error("adapter failed for good", metadata: ["error": "\(message)"])
         set(.failed)
+        stopReceiving()
+    }
+
+    /// The adapter ended for good: its subscriptions go, so that no publisher waits on a queue
+    /// nobody reads; what was still queued for it is counted as dropped.
+    private func stopReceiving() {
+        bus.unsubscribe(queue)
+        queue.close(dropping: true)
     }
 
     /// Destroys an instance that will not be used again.

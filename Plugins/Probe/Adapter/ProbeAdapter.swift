@@ -88,6 +88,3 @@ public struct ProbeAdapter: Adapter {
         }
     }
 }
-
-@_cdecl("adapterkit_plugin_v1")
-public func adapterkitPlugin() -> UnsafeRawPointer { AdapterExport.descriptor(for: ProbeAdapter.self) }

@@ -105,6 +105,3 @@ public struct ReplayAdapter: Adapter {
         context.logger.info("replay finished", metadata: ["replay.events": "\(published)"])
     }
 }
-
-@_cdecl("adapterkit_plugin_v1")
-public func adapterkitPlugin() -> UnsafeRawPointer { AdapterExport.descriptor(for: ReplayAdapter.self) }

@@ -61,6 +61,3 @@ public struct RecorderAdapter: Adapter {
         if fsyncEachBatch { try writer.sync() }
     }
 }
-
-@_cdecl("adapterkit_plugin_v1")
-public func adapterkitPlugin() -> UnsafeRawPointer { AdapterExport.descriptor(for: RecorderAdapter.self) }

@@ -1,0 +1,170 @@
+public import AdapterKit
+import Foundation
+import Synchronization
+
+/// A host in memory, to unit-test an adapter type without building or loading a library.
+///
+/// It decodes the configuration exactly as a loaded library does (schema defaults and
+/// validation), records what the adapter publishes and logs, refuses publishes once the adapter's
+/// `run()` returned, and delivers events the way the real host does (in order, one batch at a time).
+///
+/// ```swift
+/// let host = try InMemoryHost()
+/// let adapter = try host.makeAdapter(RecorderAdapter.self, configuration: #"{"path": "out.jsonl"}"#)
+/// try await host.run(adapter) { host in
+///     try await host.deliver([event], to: adapter)
+/// }
+/// ```
+public final class InMemoryHost: Sendable {
+    /// A log line the adapter wrote.
+    public struct LogRecord: Sendable, Hashable {
+        public var level: Logger.Level
+        public var message: String
+        public var metadata: [String: String]
+    }
+
+    public let siteID: String
+    public let instanceID: String
+    /// A fresh temporary directory per host.
+    public let dataDirectory: String
+    public let configurationDirectory: String
+    private let link: RecordingLink
+    private let clock: any Clock<Duration>
+    private let now: @Sendable () -> EventTime
+
+    public init(
+        siteID: String = "test-site",
+        instanceID: String = "under-test",
+        configurationDirectory: String? = nil,
+        clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> EventTime = { EventTime.now() }
+    ) throws {
+        self.siteID = siteID
+        self.instanceID = instanceID
+        self.configurationDirectory = configurationDirectory ?? FileManager.default.currentDirectoryPath
+        self.clock = clock
+        self.now = now
+        self.dataDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("adapterkit-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        self.link = RecordingLink(instanceID: instanceID)
+    }
+
+    /// The context an adapter created by this host receives.
+    public var context: AdapterContext {
+        var logger = Logger(label: "\(siteID).\(instanceID)") { [link] _ in HostLogHandler(link: link) }
+        logger.logLevel = .trace
+        return AdapterContext(
+            siteID: siteID,
+            instanceID: instanceID,
+            dataDirectory: dataDirectory,
+            configurationDirectory: configurationDirectory,
+            logger: logger,
+            clock: clock,
+            now: now,
+            link: link
+        )
+    }
+
+    /// Creates an adapter from configuration JSON, as a loaded library would.
+    public func makeAdapter<A: Adapter>(_ type: A.Type, configuration json: String) throws -> A {
+        let configuration = try ConfigurationDecoder.decode(
+            A.Configuration.self, from: json, schema: A.description.configurationSchema
+        )
+        return try A(configuration: configuration, context: context)
+    }
+
+    /// Runs `adapter` while `body` runs, then triggers its graceful shutdown and waits for it.
+    /// Rethrows what `run()` threw.
+    public func run<A: Adapter>(_ adapter: A, during body: (InMemoryHost) async throws -> Void) async throws {
+        link.setRunning(true)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: adapter, successTerminationBehavior: .gracefullyShutdownGroup)],
+                logger: context.logger
+            )
+        )
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                defer { self.link.setRunning(false) }
+                try await group.run()
+            }
+            do {
+                try await body(self)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    /// Delivers a batch the way the host does.
+    public func deliver<A: Adapter>(_ events: [Event], to adapter: A) async throws {
+        try await adapter.handle(batch: events)
+    }
+
+    /// What the adapter published, stamped with source and sequence as the host would.
+    public var published: [Event] { link.published }
+
+    /// What the adapter logged.
+    public var logs: [LogRecord] { link.logs }
+
+    /// Waits until at least `count` events were published, or `timeout` passed; returns them.
+    public func waitForPublished(count: Int, timeout: Duration = .seconds(5)) async -> [Event] {
+        let deadline = ContinuousClock.now + timeout
+        while link.published.count < count, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return link.published
+    }
+}
+
+/// Records publishes and logs; refuses publishes outside `run()`.
+private final class RecordingLink: HostLink {
+    private struct State {
+        var running = false
+        var published: [Event] = []
+        var logs: [InMemoryHost.LogRecord] = []
+    }
+
+    private let instanceID: String
+    private let state = Mutex(State())
+
+    init(instanceID: String) {
+        self.instanceID = instanceID
+    }
+
+    var published: [Event] { state.withLock { $0.published } }
+    var logs: [InMemoryHost.LogRecord] { state.withLock { $0.logs } }
+
+    func setRunning(_ running: Bool) {
+        state.withLock { $0.running = running }
+    }
+
+    func publish(_ event: Event) -> PublishOutcome {
+        guard Topic.problem(in: event.topic, isFilter: false) == nil, !event.kind.rawValue.isEmpty else {
+            return .invalid
+        }
+        return state.withLock { state in
+            guard state.running else { return .stopped }
+            var event = event
+            event.source = instanceID
+            event.sequence = UInt64(state.published.count + 1)
+            state.published.append(event)
+            return .accepted
+        }
+    }
+
+    func isPublishReady() -> Bool { true }
+
+    func log(level: Logger.Level, message: String, metadata: [(String, String)]) {
+        let record = InMemoryHost.LogRecord(
+            level: level,
+            message: message,
+            metadata: Dictionary(metadata, uniquingKeysWith: { $1 })
+        )
+        state.withLock { $0.logs.append(record) }
+    }
+}

@@ -1,0 +1,21 @@
+import AdapterKitTesting
+import Foundation
+import Testing
+
+/// Every adapter of the repository passes the AdapterKit conformance suite, through the real
+/// loader and the C ABI.
+@Suite struct ConformanceTests {
+    static let demoCSV = TestSupport.repositoryRoot.appendingPathComponent("demo/site-meter.csv").path
+
+    static let cases: [(String, String, String)] = [
+        ("Recorder", #"{"max_bytes": 65536}"#, #"{"max_bytes": "large"}"#),
+        ("Replay", #"{"file": "\#(demoCSV)", "loop": true, "speed": 20}"#, #"{"file": "/nonexistent/replay.csv"}"#),
+        ("Probe", #"{"mode": "emit", "rate": 1000}"#, #"{"mode": "sideways"}"#),
+        ("CEcho", #"{"stream": "echo"}"#, #"{"stream": "no/slashes"}"#),
+    ]
+
+    @Test(.timeLimit(.minutes(1)), arguments: cases)
+    func adapterConforms(typeName: String, valid: String, invalid: String) async throws {
+        try await AdapterConformance(typeName: typeName, validConfiguration: valid, invalidConfiguration: invalid).run()
+    }
+}

@@ -1,0 +1,99 @@
+import AdapterKit
+import Foundation
+import Testing
+
+/// The real `energy-host` binary on the repository's demo configuration, and `validate` on a bad one.
+@Suite struct EndToEndTests {
+    /// A copy of the demo site in a temporary directory, with the admin API on a free port.
+    private func demoSite() throws -> URL {
+        let directory = try TestSupport.temporaryDirectory()
+        let root = TestSupport.repositoryRoot
+        var config = try String(contentsOf: root.appendingPathComponent("adapters.json"), encoding: .utf8)
+        config = config.replacingOccurrences(of: "127.0.0.1:9480", with: "127.0.0.1:0")
+        try TestSupport.write(config, to: "adapters.json", in: directory)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("demo"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: root.appendingPathComponent("demo/site-meter.csv"),
+                                         to: directory.appendingPathComponent("demo/site-meter.csv"))
+        return directory
+    }
+
+    @Test(.timeLimit(.minutes(1))) func theDemoRecordsEventsAndSIGTERMExitsCleanlyWithTheFileComplete() async throws {
+        let site = try demoSite()
+        let recording = site.appendingPathComponent("data/demo/recorder/events.jsonl")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestSupport.hostExecutable)
+        process.arguments = ["run", "--config", site.appendingPathComponent("adapters.json").path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let lines = (try? String(contentsOf: recording, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            if lines >= 20 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let signalled = ContinuousClock.now
+        process.terminate()  // SIGTERM
+        while process.isRunning, ContinuousClock.now - signalled < .seconds(5) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let shutdown = ContinuousClock.now - signalled
+        #expect(!process.isRunning)
+        #expect(process.terminationStatus == 0)
+        #expect(shutdown < .seconds(2), "shutdown took \(shutdown)")
+        let text = try String(contentsOf: recording, encoding: .utf8)
+        #expect(text.hasSuffix("\n"))
+        let events = try text.split(separator: "\n").map { try Event(jsonLine: String($0)) }
+        #expect(events.count >= 20)
+        #expect(events.map(\.sequence) == Array(1...UInt64(events.count)))
+        #expect(events.allSatisfy { $0.topic == "sites/demo/meter/measurements" && $0.source == "meter" })
+        let first = try events[0].decode(EnergyMeasurement.self)
+        #expect(first.value(of: .activePowerImport)?.value == 42_000)
+        #expect(first.value(of: .voltage, phase: 1)?.unit == "V")
+    }
+
+    @Test func validateReportsEveryMistakeWithItsPathAndFails() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try TestSupport.write(#"""
+            {"host": {"id": "gw", "log_level": "chatty"},
+             "sites": [{"id": "s1", "adapters": [
+                {"id": "rec", "plugin": "Recorder", "config": {"keep": -1}},
+                {"id": "meter", "plugin": "Replay", "config": {"file": "x.csv", "pace": "slow"}},
+                {"id": "ghost", "plugin": "Ghost"},
+                {"id": "echo", "plugin": "CEcho", "retsart": {}}
+             ]}]}
+            """#, to: "bad.json", in: directory)
+        let result = try TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", path])
+        #expect(result.status != 0)
+        let lines = result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines.first?.hasSuffix("bad.json: 5 errors") == true, "\(result.output)")
+        let expected = [
+            "host.log_level: \"chatty\" is not one of",
+            "sites[0].adapters[3].retsart: unknown key",
+            "sites[0].adapters[0].config.keep: -1 is below the minimum 0",
+            "sites[0].adapters[1].config.pace: \"slow\" is not one of \"recorded\", \"fastest\"",
+            "sites[0].adapters[2].plugin: not found: no libGhost.so",
+        ]
+        for prefix in expected {
+            #expect(lines.contains { $0.hasPrefix(prefix) }, "missing \(prefix) in \(result.output)")
+        }
+    }
+
+    @Test func validateAcceptsTheDemoConfiguration() throws {
+        let result = try TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", TestSupport.repositoryRoot.appendingPathComponent("adapters.json").path])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("valid — 1 site(s), 2 adapter(s)"))
+    }
+
+    @Test func pluginsListsEveryLibraryAndRefusesSkewedOnes() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        _ = try TestSupport.buildCAdapter(flags: ["-DADAPTERKIT_ABI_MAJOR=2"], in: directory)
+        let result = try TestSupport.run(TestSupport.hostExecutable, ["plugins", "--plugins-dir", directory.path])
+        #expect(result.output.contains("libCEcho.so: refused — ABI version mismatch: built against AdapterKit ABI 2.0"))
+        let products = try TestSupport.run(TestSupport.hostExecutable, ["plugins"])
+        for name in ["CEcho 1.0.0", "Probe 1.0.0", "Recorder 1.0.0", "Replay 1.0.0"] {
+            #expect(products.output.contains(name), "\(products.output)")
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import AdapterKit
+import AdapterKitTesting
+import EnergyHost
+import Foundation
+import Testing
+
+/// Every refusal of the loader is distinct and names its cause. The faulty libraries are real:
+/// Plugins/CEcho/cecho.c compiled by cc with a fault switch, as a third party would build them.
+@Suite struct PluginLoaderTests {
+    private func load(flags: [String]) throws -> Result<LoadedPlugin, PluginLoadError> {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try TestSupport.buildCAdapter(flags: flags, in: directory)
+        do {
+            return .success(try PluginLoader(directory: directory.path).load(path: path))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func refusal(flags: [String]) throws -> PluginLoadError {
+        guard case .failure(let error) = try load(flags: flags) else {
+            Issue.record("the library built with \(flags) was accepted")
+            throw PluginLoadError(.notFound, library: "", "accepted")
+        }
+        return error
+    }
+
+    @Test func aCAdapterBuiltOutsideThePackageLoads() throws {
+        let plugin = try load(flags: []).get()
+        #expect(plugin.typeName == "CEcho")
+        #expect(plugin.toolchain.isEmpty)
+        #expect(plugin.manifest.subscriptions.first?.policy == .lossless)
+    }
+
+    @Test func aLibraryBuiltAgainstAnotherABIMajorIsRefusedSayingSo() throws {
+        let error = try refusal(flags: ["-DADAPTERKIT_ABI_MAJOR=2"])
+        #expect(error.code == .abiMismatch)
+        #expect(error.message.contains("ABI 2.0"))
+        #expect(error.message.contains("this host speaks ABI 1.0"))
+    }
+
+    @Test func badMagic() throws {
+        let error = try refusal(flags: ["-DCECHO_FAULT=1"])
+        #expect(error.code == .badMagic)
+        #expect(error.message.contains("0xDEADBEEF"))
+    }
+
+    @Test func toolchainMismatch() throws {
+        let error = try refusal(flags: ["-DCECHO_FAULT=2"])
+        #expect(error.code == .toolchainMismatch)
+        #expect(error.message.contains("swift-5.9"))
+    }
+
+    @Test func missingFunction() throws {
+        let error = try refusal(flags: ["-DCECHO_FAULT=3"])
+        #expect(error.code == .missingSymbol)
+        #expect(error.message.contains("deliver"))
+    }
+
+    @Test func invalidManifest() throws {
+        let error = try refusal(flags: ["-DCECHO_FAULT=4"])
+        #expect(error.code == .invalidManifest)
+    }
+
+    @Test func noEntrySymbolIsNotAPlugin() throws {
+        let error = try refusal(flags: ["-DCECHO_FAULT=5"])
+        #expect(error.code == .notAPlugin)
+        #expect(error.message.contains("adapterkit_plugin_v1"))
+    }
+
+    @Test func aFileThatIsNotASharedLibraryCannotBeOpened() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try TestSupport.write("not an ELF file", to: "libBroken.so", in: directory)
+        #expect { try PluginLoader(directory: directory.path).load(path: path) } throws: {
+            ($0 as? PluginLoadError)?.code == .openFailed
+        }
+    }
+
+    @Test func anUnknownTypeNameListsWhatIsThere() throws {
+        #expect { try PluginLoader(directory: TestSupport.products).load(typeName: "Nope") } throws: { error in
+            guard let error = error as? PluginLoadError else { return false }
+            return error.code == .notFound && error.message.contains("libRecorder.so")
+        }
+    }
+
+    @Test func createRefusedCarriesTheAdaptersOwnMessage() throws {
+        let harness = try PluginHarness(typeName: "CEcho")
+        #expect { try harness.makeInstance(configuration: #"{"stream": "a/b"}"#) } throws: { error in
+            guard let error = error as? PluginLoadError else { return false }
+            return error.code == .createRefused && error.message == "config.stream must be one topic level without wildcards"
+        }
+    }
+
+    @Test func theSwiftAdaptersDeclareTheHostsToolchain() throws {
+        for name in ["Recorder", "Replay", "Probe"] {
+            let plugin = try PluginHarness(typeName: name).plugin
+            #expect(plugin.toolchain.hasPrefix("swift-"))
+            #expect(plugin.abiMajor == 1)
+        }
+    }
+}

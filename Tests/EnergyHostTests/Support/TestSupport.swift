@@ -1,0 +1,76 @@
+import AdapterKit
+import AdapterKitTesting
+import EnergyHost
+import Foundation
+
+/// Paths and processes the host tests use.
+enum TestSupport {
+    /// The repository's root (this file is Tests/EnergyHostTests/Support/TestSupport.swift).
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Where `swift build` put energy-host and the adapter libraries.
+    static let products = PluginHarness.builtProductsDirectory
+
+    static var hostExecutable: String { products + "/energy-host" }
+
+    /// A new empty directory.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("energy-host-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Writes `text` to `name` in `directory` and returns its path.
+    @discardableResult
+    static func write(_ text: String, to name: String, in directory: URL) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    /// Runs a program to completion; returns its exit status and combined output.
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Builds Plugins/CEcho/cecho.c into `lib<name>.so` with extra C flags (fault injection,
+    /// another ABI version), as a third party would build an adapter against adapterkit.h.
+    static func buildCAdapter(flags: [String], name: String = "CEcho", in directory: URL) throws -> String {
+        let output = directory.appendingPathComponent("lib\(name).so").path
+        let result = try run("/usr/bin/env", [
+            "cc", "-shared", "-fPIC", "-std=c11", "-O1",
+            "-I", repositoryRoot.appendingPathComponent("Sources/AdapterKitABI/include").path,
+        ] + flags + [repositoryRoot.appendingPathComponent("Plugins/CEcho/cecho.c").path, "-o", output])
+        guard result.status == 0 else { throw CompileError(output: result.output) }
+        return output
+    }
+
+    struct CompileError: Error, CustomStringConvertible {
+        var output: String
+        var description: String { "cc failed: \(output)" }
+    }
+}
+
+extension TestSupport {
+    /// Takes what `queue` holds once it holds `count` events, or when `timeout` passed: a test
+    /// fails on a short count instead of hanging.
+    static func collect(_ queue: SubscriberQueue, count: Int, timeout: Duration = .seconds(10)) async -> [Event] {
+        let deadline = ContinuousClock.now + timeout
+        while queue.statistics.depth < count, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        guard queue.statistics.depth > 0 else { return [] }
+        return await queue.next(maxCount: .max) ?? []
+    }
+}
