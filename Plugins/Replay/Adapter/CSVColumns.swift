@@ -20,10 +20,12 @@ struct CSVColumns {
     let columns: [Column]
 
     private static let timeNames: Set<String> = ["time", "time_utc", "timestamp"]
-    /// Unit suffixes and their factor to the quantity's SI unit.
-    private static let units: [String: Double] = [
-        "w": 1, "kw": 1e3, "mw": 1e6, "va": 1, "kva": 1e3, "var": 1, "kvar": 1e3, "wh": 1, "kwh": 1e3,
-        "mwh": 1e6, "varh": 1, "kvarh": 1e3, "vah": 1, "kvah": 1e3, "a": 1, "v": 1, "kv": 1e3, "hz": 1, "mhz": 1e-3,
+    /// Unit suffixes: the SI unit they scale to, and the factor.
+    private static let units: [String: (unit: String, factor: Double)] = [
+        "w": ("W", 1), "kw": ("W", 1e3), "mw": ("W", 1e6), "va": ("VA", 1), "kva": ("VA", 1e3), "mva": ("VA", 1e6),
+        "var": ("var", 1), "kvar": ("var", 1e3), "wh": ("Wh", 1), "kwh": ("Wh", 1e3), "mwh": ("Wh", 1e6),
+        "varh": ("varh", 1), "kvarh": ("varh", 1e3), "vah": ("VAh", 1), "kvah": ("VAh", 1e3), "a": ("A", 1),
+        "v": ("V", 1), "kv": ("V", 1e3), "hz": ("Hz", 1),
     ]
 
     init(header: String, renames: [String: String], file: String) throws {
@@ -38,7 +40,7 @@ struct CSVColumns {
             guard let column = CSVColumns.parse(name, index: index) else {
                 throw AdapterError(
                     .invalidConfiguration,
-                    "\(file): column \(index + 1) \"\(rawName)\" is not <quantity>[_<unit>][@<phase>]; map it with config.columns"
+                    "\(file): column \(index + 1) \"\(rawName)\" is not <quantity>[_<unit>][@<phase>] with a unit of that quantity; map it with config.columns"
                 )
             }
             columns.append(column)
@@ -84,8 +86,9 @@ struct CSVColumns {
         }
         guard let underscore = text.lastIndex(of: "_"),
             let quantity = Quantity(rawValue: String(text[..<underscore])),
-            let scale = units[String(text[text.index(after: underscore)...])]
+            let unit = units[String(text[text.index(after: underscore)...])],
+            unit.unit == quantity.unit || (quantity == .subscribedPower && unit.unit == "W")
         else { return nil }
-        return Column(index: index, quantity: quantity, scale: scale, phase: phase)
+        return Column(index: index, quantity: quantity, scale: unit.factor, phase: phase)
     }
 }

@@ -34,7 +34,7 @@ public struct ReplayAdapter: Adapter {
                 "speed": .number(description: "Pace factor: 2 replays twice as fast.", minimum: 0.001, maximum: 1_000_000, default: 1),
                 "loop": .boolean(description: "Start again at the end of the file.", default: false),
                 "stream": .string(default: "measurements", pattern: "^[^/+#]+$"),
-                "device_id": .string(description: "Device id of the measurements (default: the instance id)."),
+                "device_id": .string(description: "Device id of the measurements (default: the instance id for CSV, the recorded one for JSON Lines)."),
                 "columns": .map(of: .string(), description: "CSV header renames to <quantity>[_<unit>][@<phase>]."),
             ],
             required: ["file"]
@@ -68,7 +68,8 @@ public struct ReplayAdapter: Adapter {
             path: path,
             format: ReplaySource.Format(rawValue: configuration.format) ?? .auto,
             renames: configuration.columns ?? [:],
-            deviceID: configuration.deviceId ?? context.instanceID
+            deviceID: configuration.deviceId,
+            defaultDeviceID: context.instanceID
         )
     }
 
@@ -76,6 +77,7 @@ public struct ReplayAdapter: Adapter {
         let start = clock.now
         var offset = Duration.zero
         var published = 0
+        var pass = 0
         repeat {
             var source = try makeSource()
             var first: EventTime?
@@ -93,9 +95,13 @@ public struct ReplayAdapter: Adapter {
                 try await context.publish(record.measurement, stream: configuration.stream)
                 published += 1
             }
-            for problem in source.skipped {
-                context.logger.warning("line skipped", metadata: ["replay.problem": "\(problem)"])
+            if pass == 0, let first = source.firstSkipped {
+                context.logger.warning(
+                    "lines skipped",
+                    metadata: ["replay.skipped": "\(source.skippedCount)", "replay.first": "\(first)"]
+                )
             }
+            pass += 1
             guard let first, let last else {
                 context.logger.warning("nothing to replay", metadata: ["replay.file": "\(path)"])
                 return

@@ -15,10 +15,14 @@ struct ReplaySource: ~Copyable {
 
     private var reader: LineReader
     private let columns: CSVColumns?
-    private let deviceID: String
-    private(set) var skipped: [String] = []
+    /// Overrides the device id of JSON Lines records; CSV records always take it.
+    private let deviceID: String?
+    private let defaultDeviceID: String
+    /// Lines skipped in this pass, and the first reason.
+    private(set) var skippedCount = 0
+    private(set) var firstSkipped: String?
 
-    init(path: String, format: Format, renames: [String: String], deviceID: String) throws {
+    init(path: String, format: Format, renames: [String: String], deviceID: String?, defaultDeviceID: String) throws {
         var reader = try LineReader(path: path)
         let resolved: Format = format != .auto ? format : (path.hasSuffix(".csv") ? .csv : .jsonl)
         if resolved == .csv {
@@ -31,6 +35,7 @@ struct ReplaySource: ~Copyable {
         }
         self.reader = reader
         self.deviceID = deviceID
+        self.defaultDeviceID = defaultDeviceID
     }
 
     /// The next valid record, or nil at the end of the file.
@@ -40,7 +45,8 @@ struct ReplaySource: ~Copyable {
             do {
                 return try columns.map { try csvRecord(line, $0) } ?? jsonRecord(line)
             } catch {
-                skipped.append("\(reader.path):\(reader.lineNumber): \(error)")
+                skippedCount += 1
+                if firstSkipped == nil { firstSkipped = "\(reader.path):\(reader.lineNumber): \(error)" }
             }
         }
         return nil
@@ -53,7 +59,7 @@ struct ReplaySource: ~Copyable {
         guard let time = RFC3339.parse(timeText) ?? Double(timeText).map({ EventTime(nanosecondsSinceEpoch: Int64($0 * 1e9)) })
         else { throw AdapterError(.invalidEvent, "\"\(timeText)\" is not a time") }
         var measurement = EnergyMeasurement()
-        measurement.deviceID = deviceID
+        measurement.deviceID = deviceID ?? defaultDeviceID
         measurement.meterTime = time.timestamp
         for column in columns.columns where column.index < fields.count && !fields[column.index].isEmpty {
             guard let value = Double(fields[column.index]), value.isFinite else {
@@ -67,6 +73,8 @@ struct ReplaySource: ~Copyable {
     private func jsonRecord(_ line: String) throws -> ReplayRecord {
         let event = try Event(jsonLine: line)
         guard event.kind == .measurement else { throw AdapterError(.invalidEvent, "kind \(event.kind) is not replayed") }
-        return ReplayRecord(time: event.time, measurement: try event.decode(EnergyMeasurement.self))
+        var measurement = try event.decode(EnergyMeasurement.self)
+        if let deviceID { measurement.deviceID = deviceID }
+        return ReplayRecord(time: event.time, measurement: measurement)
     }
 }
