@@ -56,7 +56,8 @@ struct ReplaySource: ~Copyable {
         let fields = CSVColumns.split(line)
         guard columns.timeIndex < fields.count else { throw AdapterError(.invalidEvent, "no time field") }
         let timeText = fields[columns.timeIndex]
-        guard let time = RFC3339.parse(timeText) ?? Double(timeText).map({ EventTime(nanosecondsSinceEpoch: Int64($0 * 1e9)) })
+        let epochSeconds = Double(timeText).flatMap { abs($0) < 9.0e9 ? $0 : nil }
+        guard let time = RFC3339.parse(timeText) ?? epochSeconds.map({ EventTime(nanosecondsSinceEpoch: Int64($0 * 1e9)) })
         else { throw AdapterError(.invalidEvent, "\"\(timeText)\" is not a time") }
         var measurement = EnergyMeasurement()
         measurement.deviceID = deviceID ?? defaultDeviceID

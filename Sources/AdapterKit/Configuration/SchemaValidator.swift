@@ -63,10 +63,10 @@ package struct SchemaValidator: Sendable {
 
     private func checkString(_ string: String, _ schema: JSONValue, _ path: JSONPath, _ issues: inout [JSONIssue]) {
         if let minLength = schema["minLength"]?.numberValue, Double(string.count) < minLength {
-            issues.append(JSONIssue(path: path, message: "must have at least \(Int(minLength)) characters"))
+            issues.append(JSONIssue(path: path, message: "must have at least \(JSONValue.format(minLength)) characters"))
         }
         if let maxLength = schema["maxLength"]?.numberValue, Double(string.count) > maxLength {
-            issues.append(JSONIssue(path: path, message: "must have at most \(Int(maxLength)) characters"))
+            issues.append(JSONIssue(path: path, message: "must have at most \(JSONValue.format(maxLength)) characters"))
         }
         if let pattern = schema["pattern"]?.stringValue {
             if let regex = try? Regex(pattern), (try? regex.firstMatch(in: string)) == nil {
@@ -77,10 +77,10 @@ package struct SchemaValidator: Sendable {
 
     private func checkArray(_ items: [JSONValue], _ schema: JSONValue, _ path: JSONPath, _ issues: inout [JSONIssue]) {
         if let minItems = schema["minItems"]?.numberValue, Double(items.count) < minItems {
-            issues.append(JSONIssue(path: path, message: "must have at least \(Int(minItems)) items"))
+            issues.append(JSONIssue(path: path, message: "must have at least \(JSONValue.format(minItems)) items"))
         }
         if let maxItems = schema["maxItems"]?.numberValue, Double(items.count) > maxItems {
-            issues.append(JSONIssue(path: path, message: "must have at most \(Int(maxItems)) items"))
+            issues.append(JSONIssue(path: path, message: "must have at most \(JSONValue.format(maxItems)) items"))
         }
         if let itemSchema = schema["items"] {
             for (index, item) in items.enumerated() {

@@ -97,8 +97,15 @@ extension EventTime {
         return Google_Protobuf_Timestamp(seconds: seconds, nanos: Int32(nanos))
     }
 
-    /// The instant of a Protocol Buffers timestamp.
+    /// The instant of a Protocol Buffers timestamp, clamped to what nanoseconds since 1970 in
+    /// 64 bits can hold (the years 1677 to 2262).
     public init(_ timestamp: Google_Protobuf_Timestamp) {
-        self.init(nanosecondsSinceEpoch: timestamp.seconds * 1_000_000_000 + Int64(timestamp.nanos))
+        let (scaled, overflow) = timestamp.seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow {
+            self.init(nanosecondsSinceEpoch: timestamp.seconds < 0 ? .min : .max)
+        } else {
+            let (sum, overflowSum) = scaled.addingReportingOverflow(Int64(timestamp.nanos))
+            self.init(nanosecondsSinceEpoch: overflowSum ? .max : sum)
+        }
     }
 }

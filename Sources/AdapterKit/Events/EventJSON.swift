@@ -47,6 +47,13 @@ extension Event {
         guard let time = RFC3339.parse(try string("time")) else {
             throw AdapterError(.invalidEvent, "\"time\" is not an RFC 3339 timestamp")
         }
+        var sequence: UInt64 = 0
+        if let value = members["sequence"] {
+            guard let number = value.intValue, number >= 0 else {
+                throw AdapterError(.invalidEvent, "\"sequence\" is not a non-negative integer")
+            }
+            sequence = UInt64(number)
+        }
         let payload: [UInt8]
         if let base64 = members["payload_base64"]?.stringValue {
             guard let data = Data(base64Encoded: base64) else {
@@ -67,7 +74,7 @@ extension Event {
             kind: kind,
             source: members["source"]?.stringValue ?? "",
             time: time,
-            sequence: UInt64(members["sequence"]?.numberValue ?? 0),
+            sequence: sequence,
             payload: payload
         )
     }

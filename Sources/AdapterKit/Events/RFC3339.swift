@@ -72,7 +72,10 @@ package enum RFC3339 {
         }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
-        return EventTime(nanosecondsSinceEpoch: seconds * 1_000_000_000 + nanos)
+        // Nanoseconds since 1970 in an Int64 reach the years 1677 to 2262.
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow, scaled <= Int64.max - nanos else { return nil }
+        return EventTime(nanosecondsSinceEpoch: scaled + nanos)
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

@@ -51,6 +51,12 @@ package enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The value as an integer, when it is a whole number that fits.
+    package var intValue: Int? {
+        guard case .number(let value) = self, value.rounded() == value, abs(value) < 9.0e15 else { return nil }
+        return Int(value)
+    }
+
     package var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil

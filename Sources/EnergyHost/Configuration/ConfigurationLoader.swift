@@ -137,7 +137,7 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         let level = host["log_level"]?.stringValue.flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let timeout = host["shutdown_timeout_s"]?.numberValue ?? 10
+        let timeout = min(max(host["shutdown_timeout_s"]?.numberValue ?? 10, 0.1), 600)
         return HostSettings(
             id: id,
             dataDirectory: absolute(host["data_dir"]?.stringValue ?? "./data", baseDirectory: baseDirectory),
@@ -188,13 +188,12 @@ public struct ConfigurationLoader: Sendable {
             plugin: pluginName,
             config: config,
             subscriptions: subscriptions,
-            queueCapacity: Int(entry["queue_capacity"]?.numberValue ?? 1024),
+            queueCapacity: entry["queue_capacity"]?.intValue.map { max(1, $0) } ?? 1024,
             restart: RestartPolicy(
                 mode: restart?["policy"]?.stringValue.flatMap(RestartPolicy.Mode.init(rawValue:)) ?? defaults.mode,
-                maxRestarts: restart?["max_restarts"]?.numberValue.map { Int($0) } ?? defaults.maxRestarts,
-                initialBackoff: restart?["initial_backoff_ms"]?.numberValue.map { .milliseconds(Int64($0)) }
-                    ?? defaults.initialBackoff,
-                maxBackoff: restart?["max_backoff_ms"]?.numberValue.map { .milliseconds(Int64($0)) } ?? defaults.maxBackoff
+                maxRestarts: restart?["max_restarts"]?.intValue ?? defaults.maxRestarts,
+                initialBackoff: restart?["initial_backoff_ms"]?.intValue.map { .milliseconds($0) } ?? defaults.initialBackoff,
+                maxBackoff: restart?["max_backoff_ms"]?.intValue.map { .milliseconds($0) } ?? defaults.maxBackoff
             ),
             path: path.description
         )

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds everything (host, adapters, tests) and runs the whole test suite.
+# Fails on any compiler warning in the project's own code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The loader tests build C adapters with cc, as a third party would.
+if ! command -v cc >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq gcc
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# The dynamic libraries (lib<Name>.so) and energy-host itself are products the tests load and run.
+swift build --build-system native 2>&1 | tee "$log"
+swift build --build-system native --build-tests 2>&1 | tee -a "$log"
+if grep -E "^/.*/(Sources|Plugins|Tests|Benchmarks)/.*: warning:" "$log"; then
+    echo "error: compiler warnings in the project's code (above)" >&2
+    exit 1
+fi
+swift test --build-system native --skip-build
