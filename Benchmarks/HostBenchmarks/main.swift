@@ -30,7 +30,7 @@ print("across the ABI, adapter -> host -> adapter (lossless): \(format(throughpu
 let paced = try await AcrossABIBenchmark.run(events: 50_000, rate: 10_000, queueCapacity: 8192)
 print("latency at 10 k events/s, adapter -> host (1 ABI crossing): p50 \(microseconds(paced.oneHop.percentile(0.5))), "
     + "p99 \(microseconds(paced.oneHop.percentile(0.99)))")
-print("latency at 10 k events/s, adapter -> host -> adapter -> host (2 crossings, echo): "
+print("latency at 10 k events/s, adapter -> host -> adapter -> host (3 crossings: publish, deliver, publish): "
     + "p50 \(microseconds(paced.roundTrip.percentile(0.5))), p99 \(microseconds(paced.roundTrip.percentile(0.99)))")
 
 let startup = try await StartupBenchmark.run(configuration: configuration, runs: 3)

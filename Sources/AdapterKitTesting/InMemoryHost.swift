@@ -80,7 +80,12 @@ public final class InMemoryHost: Sendable {
         link.setRunning(true)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: adapter, successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: [
+                    .init(
+                        service: AdapterService(adapter, instanceID: instanceID),
+                        successTerminationBehavior: .gracefullyShutdownGroup
+                    )
+                ],
                 logger: context.logger
             )
         )

@@ -88,7 +88,7 @@ public final class HarnessInstance: Sendable {
     /// Starts the instance, runs `body`, asks the instance to stop and waits until it has.
     @discardableResult
     public func run(during body: (HarnessInstance) async throws -> Void) async throws -> Outcome {
-        instance.start()
+        _ = instance.start()
         return try await withThrowingTaskGroup(of: Outcome?.self) { group in
             group.addTask {
                 let outcome = await self.instance.waitUntilStopped()
@@ -116,7 +116,7 @@ public final class HarnessInstance: Sendable {
     /// Delivers a batch through the ABI and waits until the instance handled it.
     @discardableResult
     public func deliver(_ events: [Event]) async -> Bool {
-        await instance.deliver(events)
+        await instance.deliver(events) == .delivered
     }
 
     /// Releases the instance (after its run ended).

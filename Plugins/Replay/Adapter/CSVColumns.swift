@@ -14,6 +14,8 @@ struct CSVColumns {
         var quantity: Quantity
         var scale: Double
         var phase: UInt32
+        /// The SI unit values are converted to (a quantity's own, or W for a subscribed power in W).
+        var unit: String
     }
 
     let timeIndex: Int
@@ -82,13 +84,13 @@ struct CSVColumns {
             text = String(text[..<at])
         }
         if let quantity = Quantity(rawValue: text) {
-            return Column(index: index, quantity: quantity, scale: 1, phase: phase)
+            return Column(index: index, quantity: quantity, scale: 1, phase: phase, unit: quantity.unit)
         }
         guard let underscore = text.lastIndex(of: "_"),
             let quantity = Quantity(rawValue: String(text[..<underscore])),
             let unit = units[String(text[text.index(after: underscore)...])],
             unit.unit == quantity.unit || (quantity == .subscribedPower && unit.unit == "W")
         else { return nil }
-        return Column(index: index, quantity: quantity, scale: unit.factor, phase: phase)
+        return Column(index: index, quantity: quantity, scale: unit.factor, phase: phase, unit: unit.unit)
     }
 }

@@ -66,7 +66,9 @@ struct ReplaySource: ~Copyable {
             guard let value = Double(fields[column.index]), value.isFinite else {
                 throw AdapterError(.invalidEvent, "\"\(fields[column.index])\" is not a number (\(column.quantity.rawValue))")
             }
-            measurement.values.append(EnergyValue(column.quantity, value * column.scale, phase: column.phase))
+            var normalized = EnergyValue(column.quantity, value * column.scale, phase: column.phase)
+            normalized.unit = column.unit
+            measurement.values.append(normalized)
         }
         return ReplayRecord(time: time, measurement: measurement)
     }

@@ -83,7 +83,7 @@ public enum AdapterExport {
             A.Configuration.self, from: configJSON, schema: A.description.configurationSchema
         )
         let adapter = try A(configuration: configuration, context: context)
-        return ExportedInstance(adapter: adapter, logger: logger)
+        return ExportedInstance(adapter: adapter, instanceID: link.instanceID, logger: logger)
     }
 }
 

@@ -20,13 +20,15 @@ final class ExportedInstance: Sendable {
     }
 
     private let adapter: any Adapter
+    private let instanceID: String
     private let logger: Logger
     private let inbox: AsyncStream<Delivery>
     private let inboxContinuation: AsyncStream<Delivery>.Continuation
     private let state = Mutex(State())
 
-    init(adapter: any Adapter, logger: Logger) {
+    init(adapter: any Adapter, instanceID: String, logger: Logger) {
         self.adapter = adapter
+        self.instanceID = instanceID
         self.logger = logger
         (inbox, inboxContinuation) = AsyncStream.makeStream(of: Delivery.self)
     }
@@ -35,7 +37,12 @@ final class ExportedInstance: Sendable {
     func start(done: @escaping @Sendable ((any Error)?) -> Void) {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: adapter, successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: [
+                    .init(
+                        service: AdapterService(adapter, instanceID: instanceID),
+                        successTerminationBehavior: .gracefullyShutdownGroup
+                    )
+                ],
                 logger: logger
             )
         )

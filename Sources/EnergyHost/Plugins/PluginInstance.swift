@@ -22,7 +22,24 @@ package final class PluginInstance: @unchecked Sendable {
     private let services: UnsafeMutablePointer<ak_host_services>
     private let runDone = OneShot<RunOutcome>()
     private var destroyed = false
-    private let stopRequested = Atomic<Bool>(false)
+    /// Where the instance is in start/stop; held across the library's start and stop calls so
+    /// that they never overlap and stop never precedes start.
+    private let lifecycle = Mutex(Lifecycle())
+
+    private struct Lifecycle {
+        var started = false
+        var stopRequested = false
+    }
+
+    /// How a delivery went.
+    package enum DeliveryResult: Sendable, Equatable {
+        /// The instance handled the batch.
+        case delivered
+        /// The instance refused the batch (not running any more): it was not handled.
+        case refused
+        /// The caller was cancelled while the batch was in flight (shutdown timeout).
+        case abandoned
+    }
 
     /// Creates an instance; throws the adapter's own message when it refuses.
     package init(
@@ -71,15 +88,27 @@ package final class PluginInstance: @unchecked Sendable {
         self.services = services
     }
 
-    /// Starts the instance: publishing is allowed from now until its run ends. Deliver only after
-    /// this returned. A refused start counts as a run that failed at once.
-    package func start() {
-        source.isRunning = true
-        let context = Unmanaged.passRetained(runDone).toOpaque()
-        let status = plugin.descriptor.pointee.start(handle, hostRunDone, context)
-        if status != AK_OK {
-            Unmanaged<OneShot<RunOutcome>>.fromOpaque(context).release()
-            runDone.complete(.failed("start returned status \(status)"))
+    /// Starts the instance: publishing is allowed from now until its run ends. Returns false when
+    /// the instance did not start (stop came first, or the library refused: then its run counts
+    /// as failed at once); deliver only after a true.
+    package func start() -> Bool {
+        lifecycle.withLock { lifecycle in
+            guard !lifecycle.started, !lifecycle.stopRequested else {
+                runDone.complete(.stopped)
+                return false
+            }
+            lifecycle.started = true
+            source.isRunning = true
+            let context = Unmanaged.passRetained(runDone).toOpaque()
+            let status = plugin.descriptor.pointee.start(handle, hostRunDone, context)
+            guard status == AK_OK else {
+                Unmanaged<OneShot<RunOutcome>>.fromOpaque(context).release()
+                lifecycle.started = false
+                source.isRunning = false
+                runDone.complete(.failed("start returned status \(status)"))
+                return false
+            }
+            return true
         }
     }
 
@@ -94,15 +123,24 @@ package final class PluginInstance: @unchecked Sendable {
         return outcome ?? .stopped
     }
 
-    /// Asks the instance to stop gracefully; only the first call reaches the library.
+    /// Asks the instance to stop gracefully. Only the first call after start reaches the library;
+    /// before start, it only prevents the start.
     package func stop() {
-        guard !stopRequested.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        plugin.descriptor.pointee.stop(handle)
+        lifecycle.withLock { lifecycle in
+            let first = !lifecycle.stopRequested
+            lifecycle.stopRequested = true
+            if first && lifecycle.started { plugin.descriptor.pointee.stop(handle) }
+        }
     }
 
-    /// Delivers a batch and waits until the instance handled it, even if the caller is cancelled:
-    /// an instance is never destroyed with a batch in flight. False when the instance refused it.
-    package func deliver(_ events: [Event]) async -> Bool {
+    /// Whether the library's start was called (and accepted): only then may it receive batches.
+    package var hasStarted: Bool {
+        lifecycle.withLock { $0.started }
+    }
+
+    /// Delivers a batch and waits until the instance handled it. Unless `abandonOnCancel`, the wait
+    /// outlasts the caller's cancellation: an instance is never destroyed with a batch in flight.
+    package func deliver(_ events: [Event], abandonOnCancel: Bool = false) async -> DeliveryResult {
         let done = OneShot<Void>()
         let context = Unmanaged.passRetained(done).toOpaque()
         let status = ABIEventBatch.withEvents(events) { pointer, count in
@@ -110,10 +148,13 @@ package final class PluginInstance: @unchecked Sendable {
         }
         guard status == AK_OK else {
             Unmanaged<OneShot<Void>>.fromOpaque(context).release()
-            return false
+            return .refused
+        }
+        if abandonOnCancel {
+            return await done.wait() == nil ? .abandoned : .delivered
         }
         await done.waitIgnoringCancellation()
-        return true
+        return .delivered
     }
 
     /// Releases the instance. Call once, after its run ended.

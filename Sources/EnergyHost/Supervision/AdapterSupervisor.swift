@@ -184,7 +184,7 @@ final class AdapterSupervisor: Service, Sendable {
 
     /// Starts the instance, then pumps the queue into it until its run ends.
     private func runWithPump(_ instance: PluginInstance) async -> PluginInstance.RunOutcome {
-        instance.start()
+        guard instance.start() else { return await instance.waitUntilStopped() }
         return await withTaskGroup(of: PluginInstance.RunOutcome?.self) { group in
             group.addTask { await self.pump(into: instance); return nil }
             group.addTask { await instance.waitUntilStopped() }
@@ -211,7 +211,7 @@ final class AdapterSupervisor: Service, Sendable {
                 return
             }
             state.withLock { $0.pending = batch }
-            guard await instance.deliver(batch) else { return }
+            guard await instance.deliver(batch) == .delivered else { return }
             state.withLock { $0.pending = nil }
             queue.recordDelivered(batch.count)
             metrics.delivered.increment(by: Int64(batch.count))
@@ -267,8 +267,16 @@ final class AdapterSupervisor: Service, Sendable {
 
     /// Hands the events still queued to the last instance, then destroys it.
     private func drain() async {
+        guard let instance = state.withLock({ $0.current }) else {
+            queue.close()
+            return
+        }
+        guard instance.hasStarted else {
+            queue.close(dropping: true)
+            retire(instance)
+            return
+        }
         queue.close()
-        guard let instance = state.withLock({ $0.current }) else { return }
         while true {
             let batch: [Event]
             if let pending = state.withLock({ $0.pending }) {
@@ -279,10 +287,19 @@ final class AdapterSupervisor: Service, Sendable {
             } else {
                 break
             }
-            guard await instance.deliver(batch) else { break }
-            queue.recordDelivered(batch.count)
-            metrics.delivered.increment(by: Int64(batch.count))
-            if Task.isCancelled { break }
+            switch await instance.deliver(batch, abandonOnCancel: true) {
+            case .delivered:
+                queue.recordDelivered(batch.count)
+                metrics.delivered.increment(by: Int64(batch.count))
+            case .refused:
+                retire(instance)
+                return
+            case .abandoned:
+                // The shutdown deadline passed with a batch in flight: the instance may still be
+                // using it, so it is left alive; the process is about to exit.
+                logger.warning("shutdown deadline passed while the adapter handled a batch")
+                return
+            }
         }
         retire(instance)
     }
