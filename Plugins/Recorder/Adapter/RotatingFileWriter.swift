@@ -16,8 +16,12 @@ final class RotatingFileWriter: Sendable {
         self.maxBytes = maxBytes
         self.keep = keep
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let opened = try Self.open(path)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw AdapterError(.invalidConfiguration, "cannot create the directory of \(path): \(error.localizedDescription)")
+        }
+        let opened = try Self.open(path, code: .invalidConfiguration)
         file.withLock { $0 = opened }
     }
 
@@ -29,9 +33,13 @@ final class RotatingFileWriter: Sendable {
         }
     }
 
-    /// Appends `bytes` with one write, rotating first when needed.
+    /// Appends `bytes` with one write, rotating first when needed. After a failed rotation the
+    /// file is reopened by the next write.
     func write(_ bytes: [UInt8]) throws {
         try file.withLock { file in
+            if file.descriptor < 0 {
+                file = try Self.open(path, code: .failed)
+            }
             if file.size > 0, file.size + bytes.count > maxBytes {
                 try rotate(&file)
             }
@@ -51,7 +59,7 @@ final class RotatingFileWriter: Sendable {
     /// Flushes the file to storage.
     func sync() throws {
         try file.withLock { file in
-            guard fsync(file.descriptor) == 0 else {
+            guard file.descriptor < 0 || fsync(file.descriptor) == 0 else {
                 throw AdapterError(.failed, "fsync \(path) failed: \(String(cString: strerror(errno)))")
             }
         }
@@ -60,6 +68,7 @@ final class RotatingFileWriter: Sendable {
     private func rotate(_ file: inout (descriptor: Int32, size: Int)) throws {
         fsync(file.descriptor)
         close(file.descriptor)
+        file = (-1, 0)
         if keep == 0 {
             unlink(path)
         } else {
@@ -69,13 +78,13 @@ final class RotatingFileWriter: Sendable {
             }
             rename(path, "\(path).1")
         }
-        file = try Self.open(path)
+        file = try Self.open(path, code: .failed)
     }
 
-    private static func open(_ path: String) throws -> (descriptor: Int32, size: Int) {
+    private static func open(_ path: String, code: AdapterError.Code) throws -> (descriptor: Int32, size: Int) {
         let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw AdapterError(.invalidConfiguration, "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw AdapterError(code, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         var status = stat()
         fstat(descriptor, &status)
