@@ -36,4 +36,4 @@ print("latency at 10 k events/s, adapter -> host -> adapter -> host (3 crossings
 let startup = try await StartupBenchmark.run(configuration: configuration, runs: 3)
 let sortedStartups = startup.startup.sorted()
 print("start-up with \(configuration) until /health answers: median \(sortedStartups[1]) (runs: \(sortedStartups))")
-print("resident memory with \(configuration) after 3 s: \(startup.rssKiB.map { "\($0 / 1024) MB" }.joined(separator: ", "))")
+print("resident memory with \(configuration) after 3 s: \(startup.rssKiB.map { String(format: "%.1f MB", Double($0) / 1024) }.joined(separator: ", "))")
