@@ -14,7 +14,8 @@ trap 'rm -f "$log"' EXIT
 # The dynamic libraries (lib<Name>.so) and energy-host itself are products the tests load and run.
 swift build --build-system native 2>&1 | tee "$log"
 swift build --build-system native --build-tests 2>&1 | tee -a "$log"
-if grep -E "^/.*/(Sources|Plugins|Tests|Benchmarks)/.*: warning:" "$log"; then
+root=$(pwd)
+if grep -E "^$root/(Sources|Plugins|Tests|Benchmarks)/.*: warning:" "$log"; then
     echo "error: compiler warnings in the project's code (above)" >&2
     exit 1
 fi
