@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Recorder", type: .dynamic, targets: ["RecorderExport"]),
         .library(name: "Replay", type: .dynamic, targets: ["ReplayExport"]),
         .library(name: "Probe", type: .dynamic, targets: ["ProbeExport"]),
+        .library(name: "Threshold", type: .dynamic, targets: ["ThresholdExport"]),
         .library(name: "CEcho", type: .dynamic, targets: ["CEcho"]),
     ],
     dependencies: [
@@ -75,6 +76,9 @@ let package = Package(
         .target(name: "ReplayExport", dependencies: ["Replay", "AdapterKit"], path: "Plugins/Replay/Export"),
         .target(name: "Probe", dependencies: ["AdapterKit"], path: "Plugins/Probe/Adapter"),
         .target(name: "ProbeExport", dependencies: ["Probe", "AdapterKit"], path: "Plugins/Probe/Export"),
+        // The example of docs/writing-an-adapter.md, compiled and tested here so the tutorial stays true.
+        .target(name: "Threshold", dependencies: ["AdapterKit"], path: "Plugins/Threshold/Adapter"),
+        .target(name: "ThresholdExport", dependencies: ["Threshold", "AdapterKit"], path: "Plugins/Threshold/Export"),
         .target(name: "CEcho", dependencies: ["AdapterKitABI"], path: "Plugins/CEcho", publicHeadersPath: "."),
         .executableTarget(
             name: "HostBenchmarks",
@@ -85,6 +89,7 @@ let package = Package(
         .testTarget(name: "EnergyHostTests", dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "AdapterKit", "AdapterKitTesting"]),
+        .testTarget(name: "ThresholdTests", dependencies: ["Threshold", "AdapterKit", "AdapterKitTesting"]),
     ]
 )
 

@@ -1,0 +1,87 @@
+public import AdapterKit
+import Synchronization
+
+/// Raises an `alarm` while a measurement's `active_power_import` exceeds a limit, and clears it
+/// once the power is back at or below the limit minus a hysteresis.
+public struct ThresholdAdapter: Adapter {
+    public struct Configuration: Decodable, Sendable {
+        public var limitW: Double
+        public var hysteresisW: Double
+        public var severity: String
+        public var stream: String
+        public var deviceId: String?
+    }
+
+    public static let description = AdapterDescription(
+        typeName: "Threshold",
+        version: "1.0.0",
+        summary: "Raises an alarm while active_power_import exceeds a limit.",
+        configurationSchema: .object(
+            [
+                "limit_w": .number(description: "Raise the alarm above this active power drawn, W.", minimum: 0),
+                "hysteresis_w": .number(description: "Clear it at or below limit_w - hysteresis_w, W.", minimum: 0, default: 0),
+                "severity": .string(default: "warning", oneOf: ["info", "warning", "critical"]),
+                "stream": .string(default: "alarms", pattern: "^[^/+#]+$"),
+                "device_id": .string(description: "Watch only this device (default: every device).", minLength: 1),
+            ],
+            required: ["limit_w"]
+        ),
+        publishes: [.init(stream: "alarms", kind: .alarm)],
+        subscriptions: [.init(topic: "sites/{site}/+/measurements")]
+    )
+
+    private let configuration: Configuration
+    private let context: AdapterContext
+    private let alarm = AlarmState()
+
+    public init(configuration: Configuration, context: AdapterContext) throws {
+        guard configuration.hysteresisW <= configuration.limitW else {
+            throw AdapterError(.invalidConfiguration, "config.hysteresis_w: must not exceed limit_w")
+        }
+        self.configuration = configuration
+        self.context = context
+    }
+
+    public func run() async throws {
+        context.logger.info("watching active_power_import", metadata: ["threshold.limit_w": "\(configuration.limitW)"])
+        // The work happens in handle(_:). Stay alive until the host asks for a graceful shutdown.
+        try? await gracefulShutdown()
+    }
+
+    public func handle(_ event: Event) async throws {
+        guard event.kind == .measurement else { return }
+        let measurement = try event.decode(EnergyMeasurement.self)
+        if let device = configuration.deviceId, measurement.deviceID != device { return }
+        guard let power = measurement.value(of: .activePowerImport), power.quality != "invalid" else { return }
+
+        let limit = configuration.limitW
+        let clearAt = limit - configuration.hysteresisW
+        let raised: Bool? = alarm.active.withLock { active in
+            if !active && power.value > limit {
+                active = true
+                return true
+            }
+            if active && power.value <= clearAt {
+                active = false
+                return false
+            }
+            return nil
+        }
+        guard let raised else { return }
+
+        var payload = EnergyAlarm()
+        payload.severity = raised ? configuration.severity : "info"
+        payload.code = "active_power_limit"
+        payload.message = raised
+            ? "active_power_import \(power.value) W above the limit \(limit) W"
+            : "active_power_import \(power.value) W back at or below \(clearAt) W"
+        payload.active = raised
+        try await context.publish(payload, stream: configuration.stream, time: event.time)
+    }
+}
+
+/// Whether the alarm is raised. The adapter value is copied and must be `Sendable`, so mutable
+/// state lives in a reference behind a lock, even though `handle(_:)` is never called concurrently.
+private final class AlarmState: Sendable {
+    let active = Mutex(false)
+}
