@@ -39,6 +39,7 @@ extension Adapter {
     /// Ignores delivered events: adapters that only publish need not implement it.
     public func handle(_ event: Event) async throws {}
 
+    /// Calls ``handle(_:)`` for each event in order, then throws one ``AdapterError`` summing up the failures.
     public func handle(batch events: [Event]) async throws {
         var failures: [String] = []
         for event in events {

@@ -14,6 +14,7 @@ public struct AdapterDescription: Sendable {
     /// `{adapter}` are replaced by the instance's site and id.
     public var subscriptions: [Subscription]
 
+    /// Creates a description; `publishes` and `subscriptions` default to none.
     public init(
         typeName: String,
         version: String,
@@ -32,9 +33,12 @@ public struct AdapterDescription: Sendable {
 
     /// A stream an adapter publishes.
     public struct Publication: Sendable, Hashable {
+        /// The stream name, the last level of `sites/{site}/{adapter}/{stream}`.
         public var stream: String
+        /// The kind of the events published on it.
         public var kind: EventKind
 
+        /// Declares a stream and the kind of its events.
         public init(stream: String, kind: EventKind) {
             self.stream = stream
             self.kind = kind
@@ -44,9 +48,12 @@ public struct AdapterDescription: Sendable {
     /// A default subscription. Without a policy, the host chooses `lossless` for topics ending in
     /// `/commands` or `/acks` and `drop_oldest` otherwise.
     public struct Subscription: Sendable, Hashable {
+        /// The topic filter, with optional `{site}` and `{adapter}` placeholders.
         public var topic: String
+        /// The delivery policy; nil lets the host choose from the topic.
         public var policy: DeliveryPolicy?
 
+        /// Declares a default subscription to `topic`, with an optional delivery policy.
         public init(topic: String, policy: DeliveryPolicy? = nil) {
             self.topic = topic
             self.policy = policy

@@ -33,11 +33,16 @@ public struct AdapterError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The stable code of the failure.
     public var code: Code
+    /// The human-readable message, also the error's description.
     public var message: String
+    /// The file that created the error (`#fileID` by default).
     public var file: String
+    /// The line that created the error (`#line` by default).
     public var line: Int
 
+    /// Creates an error; `file` and `line` default to the caller's location.
     public init(_ code: Code, _ message: String, file: String = #fileID, line: Int = #line) {
         self.code = code
         self.message = message

@@ -19,19 +19,27 @@ import Foundation
 public struct AdapterConformance: Sendable {
     /// The problems found; thrown when there is at least one.
     public struct Failure: Error, CustomStringConvertible {
+        /// The adapter type that failed.
         public var typeName: String
+        /// One sentence per failed check.
         public var problems: [String]
         public var description: String {
             "\(typeName) fails conformance:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
         }
     }
 
+    /// The adapter type under test; its library is `lib<typeName>.so`.
     public var typeName: String
+    /// A `config` JSON the adapter must accept and run with.
     public var validConfiguration: String
+    /// A `config` JSON the adapter must refuse, with a message.
     public var invalidConfiguration: String
+    /// Where the library is looked for (default: the built products directory).
     public var directory: String
+    /// How long the adapter may take to stop once asked (default 5 seconds).
     public var stopDeadline: Duration
 
+    /// Describes the checks of one adapter type; nothing runs until ``run()``.
     public init(
         typeName: String,
         validConfiguration: String,

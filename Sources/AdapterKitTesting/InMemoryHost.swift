@@ -18,20 +18,27 @@ import Synchronization
 public final class InMemoryHost: Sendable {
     /// A log line the adapter wrote.
     public struct LogRecord: Sendable, Hashable {
+        /// The level it was logged at.
         public var level: Logger.Level
+        /// The log message.
         public var message: String
+        /// The logger's and the call's metadata merged, values rendered as strings.
         public var metadata: [String: String]
     }
 
+    /// The site id the adapter's context reports (default `test-site`).
     public let siteID: String
+    /// The instance id in the context and the `source` of published events (default `under-test`).
     public let instanceID: String
     /// A fresh temporary directory per host.
     public let dataDirectory: String
+    /// The directory relative paths resolve against (default: the current directory).
     public let configurationDirectory: String
     private let link: RecordingLink
     private let clock: any Clock<Duration>
     private let now: @Sendable () -> EventTime
 
+    /// Creates a host and its data directory; `clock` and `now` let tests control time.
     public init(
         siteID: String = "test-site",
         instanceID: String = "under-test",

@@ -7,6 +7,7 @@ import Synchronization
 /// Loads a built adapter library through the host's real loader and drives one instance through
 /// the C ABI, with a real bus: what the host does, without a configuration file.
 public struct PluginHarness: Sendable {
+    /// The library, loaded and checked by the host's real loader.
     public let plugin: LoadedPlugin
     /// The bus the instances publish on.
     public let bus = EventBus()
@@ -64,10 +65,13 @@ public struct PluginHarness: Sendable {
 public final class HarnessInstance: Sendable {
     /// How the instance's run ended.
     public enum Outcome: Sendable, Equatable {
+        /// The run returned without an error.
         case stopped
+        /// The run failed, or the library refused to start it; with the error's message.
         case failed(String)
     }
 
+    /// The instance's own fresh temporary directory.
     public let dataDirectory: String
     private let instance: PluginInstance
     private let source: InstanceSource

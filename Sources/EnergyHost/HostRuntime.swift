@@ -7,8 +7,11 @@ public import UnixSignals
 /// The running host: a bus, one supervisor per adapter instance and the admin API, in one
 /// `ServiceGroup` that SIGTERM and SIGINT shut down gracefully.
 public final class HostRuntime: Sendable {
+    /// The configuration it runs.
     public let configuration: HostConfiguration
+    /// The bus every instance publishes on and receives from.
     public let bus: EventBus
+    /// The metrics the admin API serves.
     public let metrics: HostMetrics
     private let supervisors: [AdapterSupervisor]
     private let logger: Logger

@@ -7,13 +7,19 @@ public import AdapterKit
 /// - `echo`: republishes every delivered event unchanged (kind, time, payload) on its stream, so
 ///   the time an event spent crossing adapters can be measured downstream.
 public struct ProbeAdapter: Adapter {
+    /// The instance's configuration, decoded from its `config` object in adapters.json.
     public struct Configuration: Decodable, Sendable {
+        /// `emit` to generate measurements, or `echo` to republish what is delivered.
         public var mode: String
+        /// Events per second when emitting; 0 (the default) publishes as fast as the bus accepts them.
         public var rate: Double = 0
+        /// Events to emit before the run ends; 0 (the default) emits until shutdown.
         public var count: Int = 0
+        /// The stream it publishes on, `sites/{site}/{adapter}/{stream}` (default `probe`).
         public var stream: String = "probe"
     }
 
+    /// Declares the `Probe` type, its configuration schema and its default subscription to `sites/{site}/{adapter}/in`.
     public static let description = AdapterDescription(
         typeName: "Probe",
         version: "1.0.0",
@@ -35,12 +41,14 @@ public struct ProbeAdapter: Adapter {
     private let context: AdapterContext
     private let topic: String
 
+    /// Creates an instance publishing on the topic of `configuration.stream`.
     public init(configuration: Configuration, context: AdapterContext) throws {
         self.configuration = configuration
         self.context = context
         self.topic = context.topic(configuration.stream)
     }
 
+    /// In `emit` mode, publishes until `count` events are sent or shutdown; in `echo` mode, waits for shutdown.
     public func run() async throws {
         guard configuration.mode == "emit" else {
             try? await gracefulShutdown()
@@ -53,6 +61,7 @@ public struct ProbeAdapter: Adapter {
         }
     }
 
+    /// In `echo` mode, republishes each event unchanged on its stream; in `emit` mode, ignores deliveries.
     public func handle(batch events: [Event]) async throws {
         guard configuration.mode == "echo" else { return }
         for var event in events {

@@ -9,6 +9,7 @@ import ServiceLifecycle
 /// Each delivered batch is written with one `write(2)`, so the file is complete after every batch;
 /// shutdown adds an `fsync`.
 public struct RecorderAdapter: Adapter {
+    /// The instance's configuration, decoded from its `config` object in adapters.json.
     public struct Configuration: Decodable, Sendable {
         /// Output file; relative paths are inside the instance's data directory.
         public var path: String = "events.jsonl"
@@ -20,6 +21,7 @@ public struct RecorderAdapter: Adapter {
         public var fsyncEachBatch: Bool = false
     }
 
+    /// Declares the `Recorder` type, its configuration schema and its default subscription to `sites/{site}/#`.
     public static let description = AdapterDescription(
         typeName: "Recorder",
         version: "1.0.0",
@@ -37,6 +39,7 @@ public struct RecorderAdapter: Adapter {
     private let context: AdapterContext
     private let fsyncEachBatch: Bool
 
+    /// Opens the output file for appending, creating its directory; refuses a file that cannot be opened.
     public init(configuration: Configuration, context: AdapterContext) throws {
         let path = configuration.path.hasPrefix("/")
             ? configuration.path : context.dataDirectory + "/" + configuration.path
@@ -45,12 +48,14 @@ public struct RecorderAdapter: Adapter {
         self.fsyncEachBatch = configuration.fsyncEachBatch
     }
 
+    /// Logs the output path, waits for graceful shutdown, then flushes the file to storage.
     public func run() async throws {
         context.logger.info("recording", metadata: ["recorder.path": "\(writer.path)"])
         try? await gracefulShutdown()
         try writer.sync()
     }
 
+    /// Appends the batch as JSON lines with one write, rotating first when needed; syncs if `fsyncEachBatch`.
     public func handle(batch events: [Event]) async throws {
         var text = ""
         for event in events {

@@ -7,14 +7,19 @@ import Foundation
 /// Events are stamped with the time they are published; each measurement keeps its recorded
 /// time as `meter_time`.
 public struct ReplayAdapter: Adapter {
+    /// The instance's configuration, decoded from its `config` object in adapters.json.
     public struct Configuration: Decodable, Sendable {
         /// The file to replay; relative to the configuration file's directory.
         public var file: String
+        /// `auto` (the default: CSV for a `.csv` file, JSON Lines otherwise), `csv` or `jsonl`.
         public var format: String = "auto"
         /// `recorded` (the file's own intervals divided by `speed`) or `fastest`.
         public var pace: String = "recorded"
+        /// Divides the recorded intervals when `pace` is `recorded`: 2 replays twice as fast (default 1).
         public var speed: Double = 1
+        /// Whether to start again at the end of the file (default false).
         public var loop: Bool = false
+        /// The stream it publishes on, `sites/{site}/{adapter}/{stream}` (default `measurements`).
         public var stream: String = "measurements"
         /// The measurements' device id; default: the instance id.
         public var deviceId: String?
@@ -22,6 +27,7 @@ public struct ReplayAdapter: Adapter {
         public var columns: [String: String]?
     }
 
+    /// Declares the `Replay` type, its configuration schema and its `measurements` stream.
     public static let description = AdapterDescription(
         typeName: "Replay",
         version: "1.0.0",
@@ -46,6 +52,7 @@ public struct ReplayAdapter: Adapter {
     private let context: AdapterContext
     private let path: String
 
+    /// Resolves `file` against the configuration's directory; refuses a missing file or a bad CSV header now.
     public init(configuration: Configuration, context: AdapterContext) throws {
         self.configuration = configuration
         self.context = context
@@ -53,6 +60,7 @@ public struct ReplayAdapter: Adapter {
         _ = try makeSource()  // refuse a missing file or a bad header now, not at run time
     }
 
+    /// Replays the file (again and again if `loop`) until its end or graceful shutdown.
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {

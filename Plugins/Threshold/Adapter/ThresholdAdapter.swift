@@ -4,14 +4,21 @@ import Synchronization
 /// Raises an `alarm` while a measurement's `active_power_import` exceeds a limit, and clears it
 /// once the power is back at or below the limit minus a hysteresis.
 public struct ThresholdAdapter: Adapter {
+    /// The instance's configuration, decoded from its `config` object in adapters.json.
     public struct Configuration: Decodable, Sendable {
+        /// Raises the alarm when `active_power_import` exceeds this, in W (required).
         public var limitW: Double
+        /// Clears the alarm at or below `limitW - hysteresisW`, in W (default 0; at most `limitW`).
         public var hysteresisW: Double
+        /// The severity of a raised alarm: `info`, `warning` (default) or `critical`; a cleared one is `info`.
         public var severity: String
+        /// The stream alarms are published on (default `alarms`).
         public var stream: String
+        /// Watches only this device's measurements; nil watches every device.
         public var deviceId: String?
     }
 
+    /// Declares the `Threshold` type, its schema, its `alarms` stream and its subscription to the site's measurements.
     public static let description = AdapterDescription(
         typeName: "Threshold",
         version: "1.0.0",
@@ -34,6 +41,7 @@ public struct ThresholdAdapter: Adapter {
     private let context: AdapterContext
     private let alarm = AlarmState()
 
+    /// Creates an instance; refuses a `hysteresisW` greater than `limitW`.
     public init(configuration: Configuration, context: AdapterContext) throws {
         guard configuration.hysteresisW <= configuration.limitW else {
             throw AdapterError(.invalidConfiguration, "config.hysteresis_w: must not exceed limit_w")
@@ -42,12 +50,14 @@ public struct ThresholdAdapter: Adapter {
         self.context = context
     }
 
+    /// Logs the limit and waits for graceful shutdown; the work happens in ``handle(_:)``.
     public func run() async throws {
         context.logger.info("watching active_power_import", metadata: ["threshold.limit_w": "\(configuration.limitW)"])
         // The work happens in handle(_:). Stay alive until the host asks for a graceful shutdown.
         try? await gracefulShutdown()
     }
 
+    /// Publishes an alarm, stamped with the event's time, when the power crosses the limit or the clear level.
     public func handle(_ event: Event) async throws {
         guard event.kind == .measurement else { return }
         let measurement = try event.decode(EnergyMeasurement.self)

@@ -60,10 +60,12 @@ public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Nanoseconds since 1970-01-01T00:00:00Z.
     public var nanosecondsSinceEpoch: Int64
 
+    /// Creates the instant `nanosecondsSinceEpoch` nanoseconds after 1970-01-01T00:00:00Z.
     public init(nanosecondsSinceEpoch: Int64) {
         self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
     }
 
+    /// Creates the instant of `date`, rounded to the nearest nanosecond.
     public init(_ date: Date) {
         self.nanosecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1e9).rounded())
     }
@@ -75,6 +77,7 @@ public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible
         return EventTime(nanosecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec))
     }
 
+    /// The instant as a `Date`, whose `Double` seconds do not keep the full nanosecond resolution.
     public var date: Date { Date(timeIntervalSince1970: Double(nanosecondsSinceEpoch) / 1e9) }
 
     public static func < (lhs: EventTime, rhs: EventTime) -> Bool {

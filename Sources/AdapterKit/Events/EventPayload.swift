@@ -6,6 +6,7 @@ public protocol EventPayload: SwiftProtobuf.Message {
     static var kind: EventKind { get }
 }
 
+// The messages of the normalized kinds, each travelling as the kind of the same name.
 extension EnergyMeasurement: EventPayload {
     public static var kind: EventKind { .measurement }
 }

@@ -2,8 +2,10 @@ public import Prometheus
 
 /// The host's Prometheus metrics (names prefixed `energy_`), served by the admin API.
 public struct HostMetrics: Sendable {
+    /// The registry every host metric is created in.
     public let registry: PrometheusCollectorRegistry
 
+    /// Creates the metrics in `registry` (default: a new one).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
     }

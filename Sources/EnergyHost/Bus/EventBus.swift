@@ -8,13 +8,17 @@ import Synchronization
 public final class EventBus: Sendable {
     /// A queue reached by a topic, with the strongest policy of its matching subscriptions.
     public struct Route: Sendable {
+        /// The subscriber's queue.
         public var queue: SubscriberQueue
+        /// `lossless` if any of the queue's matching subscriptions is, else `drop_oldest`.
         public var policy: DeliveryPolicy
     }
 
     /// The outcome of a publish, and the lossless queues that asked the publisher to slow down.
     public struct PublishResult: Sendable {
+        /// Accepted, backpressure (a lossless queue is over capacity) or overloaded (one is at its hard limit).
         public var outcome: PublishOutcome
+        /// The lossless queues over capacity, or the one at its hard limit when overloaded.
         public var pressured: [SubscriberQueue]
     }
 
@@ -32,6 +36,7 @@ public final class EventBus: Sendable {
     private static let maximumCachedTopics = 65_536
     private let state = Mutex(State())
 
+    /// Creates a bus without subscriptions.
     public init() {}
 
     /// Subscribes `queue` to `filter`. Filters must be valid (see ``Topic/problem(in:isFilter:)``).

@@ -14,6 +14,7 @@ import Synchronization
 public final class SubscriberQueue: Sendable {
     /// What happened to an enqueued event.
     public enum EnqueueResult: Sendable, Equatable {
+        /// Enqueued; the queue was under its capacity.
         case enqueued
         /// Enqueued; the queue is over its capacity (lossless events only).
         case pressure
@@ -27,9 +28,13 @@ public final class SubscriberQueue: Sendable {
 
     /// Counters since creation.
     public struct Statistics: Sendable, Equatable {
+        /// Events accepted into the queue.
         public var enqueued = 0
+        /// Events the consumer reported handled with ``SubscriberQueue/recordDelivered(_:)``.
         public var delivered = 0
+        /// `drop_oldest` events dropped, plus those discarded by ``SubscriberQueue/close(dropping:)``.
         public var dropped = 0
+        /// Events waiting in the queue when the statistics were read.
         public var depth = 0
     }
 
@@ -48,7 +53,9 @@ public final class SubscriberQueue: Sendable {
 
     /// Identifies the subscriber in metrics and logs.
     public let name: String
+    /// Events held before `drop_oldest` events are dropped and lossless ones press back.
     public let capacity: Int
+    /// Queue length at which the bus refuses lossless events (default: 16 times the capacity).
     public let hardLimit: Int
     private let dropCounter: Counter?
     private let state = Mutex(State())
@@ -73,6 +80,7 @@ public final class SubscriberQueue: Sendable {
         state.withLock { $0.entries.count <= capacity / 2 }
     }
 
+    /// The counters since creation, with the current depth.
     public var statistics: Statistics {
         state.withLock { state in
             var statistics = state.statistics

@@ -4,8 +4,10 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public struct Issue: Sendable, Hashable, CustomStringConvertible {
         /// A JSON path such as `sites[0].adapters[2].config.baud`, or `(file)`.
         public var path: String
+        /// What is wrong there.
         public var message: String
 
+        /// Creates an issue at `path`.
         public init(path: String, message: String) {
             self.path = path
             self.message = message
@@ -14,9 +16,12 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
         public var description: String { "\(path): \(message)" }
     }
 
+    /// The configuration file's path.
     public var file: String
+    /// Every problem found.
     public var issues: [Issue]
 
+    /// Creates an error listing the `issues` of `file`.
     public init(file: String, issues: [Issue]) {
         self.file = file
         self.issues = issues

@@ -8,8 +8,11 @@ import Logging
 public struct ConfigurationLoader: Sendable {
     /// A configuration ready to run, with the plugins it uses.
     public struct Loaded: Sendable {
+        /// The validated configuration, secrets resolved.
         public var configuration: HostConfiguration
+        /// The loaded plugins, by the type name adapters.json uses.
         public var plugins: [String: LoadedPlugin]
+        /// The loader that opened them, for the configured plugin directory.
         public var pluginLoader: PluginLoader
     }
 

@@ -3,7 +3,9 @@ public import Logging
 
 /// A validated adapters.json: host settings, then sites with their adapter instances.
 public struct HostConfiguration: Sendable {
+    /// The `host` settings.
     public var host: HostSettings
+    /// The sites, in file order.
     public var sites: [SiteConfiguration]
 
     /// Every adapter instance with its site.
@@ -30,7 +32,9 @@ public struct HostSettings: Sendable {
 
 /// A `host:port` to listen on.
 public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The host name or IP address, without brackets for IPv6.
     public var host: String
+    /// The TCP port (0 lets the system choose one).
     public var port: Int
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
@@ -50,8 +54,11 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 
 /// One site and its adapters.
 public struct SiteConfiguration: Sendable {
+    /// The site id, unique in the file; the `{site}` level of topics.
     public var id: String
+    /// An optional display name.
     public var name: String?
+    /// The site's adapter instances, in file order.
     public var adapters: [AdapterInstanceConfiguration]
 }
 
@@ -59,6 +66,7 @@ public struct SiteConfiguration: Sendable {
 public struct AdapterInstanceConfiguration: Sendable {
     /// Unique within the site.
     public var id: String
+    /// The id of the site it belongs to.
     public var siteID: String
     /// The adapter type: the host loads `lib<plugin>.so`.
     public var plugin: String
@@ -68,6 +76,7 @@ public struct AdapterInstanceConfiguration: Sendable {
     public var subscriptions: [SubscriptionConfiguration]?
     /// Capacity of the instance's delivery queue.
     public var queueCapacity: Int
+    /// When and how fast it is restarted after its run ends.
     public var restart: RestartPolicy
     /// `sites[i].adapters[j]`, for messages.
     public var path: String
@@ -78,9 +87,12 @@ public struct AdapterInstanceConfiguration: Sendable {
 
 /// A topic filter an instance subscribes to, with its delivery policy.
 public struct SubscriptionConfiguration: Sendable, Hashable {
+    /// The MQTT topic filter (`+` and `#` wildcards allowed).
     public var topic: String
+    /// How the subscriber's queue treats these events when it is full.
     public var policy: DeliveryPolicy
 
+    /// Creates a subscription to `topic` with `policy`.
     public init(topic: String, policy: DeliveryPolicy) {
         self.topic = topic
         self.policy = policy
@@ -95,6 +107,7 @@ public struct SubscriptionConfiguration: Sendable, Hashable {
 
 /// When and how fast a stopped adapter is started again.
 public struct RestartPolicy: Sendable, Hashable {
+    /// Which endings of an adapter's run lead to a restart.
     public enum Mode: String, Sendable, Hashable, CaseIterable {
         /// Restart after a failure (run threw, or create failed).
         case onFailure = "on_failure"
@@ -104,12 +117,16 @@ public struct RestartPolicy: Sendable, Hashable {
         case never
     }
 
+    /// Which run endings lead to a restart (default `on_failure`).
     public var mode: Mode
     /// Consecutive failed starts before giving up (state `failed`).
     public var maxRestarts: Int
+    /// The delay before the first restart (default 500 ms); it doubles with each consecutive one.
     public var initialBackoff: Duration
+    /// The longest delay between restarts (default 30 s).
     public var maxBackoff: Duration
 
+    /// `on_failure`, at most 10 restarts, backoff from 500 ms doubling up to 30 s.
     public static let `default` = RestartPolicy(
         mode: .onFailure,
         maxRestarts: 10,

@@ -7,12 +7,17 @@ import AdapterKitABI
 public final class LoadedPlugin: @unchecked Sendable {
     /// Where the library was loaded from.
     public let path: String
+    /// The adapter type name from the descriptor, as adapters.json's `plugin` names it.
     public let typeName: String
+    /// The adapter's version from the descriptor, `?` when missing.
     public let version: String
     /// The Swift toolchain it was built with; empty for a library without Swift code.
     public let toolchain: String
+    /// The major ABI version the library was built against.
     public let abiMajor: Int
+    /// The minor ABI version the library was built against.
     public let abiMinor: Int
+    /// The manifest of the descriptor, parsed.
     public let manifest: PluginManifest
     let descriptor: UnsafePointer<ak_plugin_descriptor>
 

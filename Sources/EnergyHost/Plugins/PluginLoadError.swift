@@ -1,5 +1,6 @@
 /// Why a library could not be used as an adapter. Each code has its own message, naming the file.
 public struct PluginLoadError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What kind of failure this is; compare against the static members.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private let name: String
         private init(_ name: String) { self.name = name }
@@ -26,11 +27,14 @@ public struct PluginLoadError: Error, Hashable, Sendable, CustomStringConvertibl
         public var description: String { name }
     }
 
+    /// What kind of failure this is.
     public var code: Code
     /// The library's path (or the plugin name when not found).
     public var library: String
+    /// What went wrong, in words.
     public var message: String
 
+    /// Creates an error about `library`.
     public init(_ code: Code, library: String, _ message: String) {
         self.code = code
         self.library = library

@@ -13,6 +13,7 @@ public final class PluginLoader: Sendable {
     public let directory: String
     private let loaded = Mutex<[String: LoadedPlugin]>([:])
 
+    /// Creates a loader for the libraries in `directory`; nothing is opened yet.
     public init(directory: String) {
         self.directory = directory
     }

@@ -2,8 +2,10 @@ public import AdapterKit
 
 /// The manifest a library's descriptor carries (adapterkit.h, `manifest_json`).
 public struct PluginManifest: Sendable {
+    /// One sentence describing the adapter (the manifest's `description`).
     public var summary: String
     package var configSchema: JSONValue
+    /// The streams it publishes on and their kinds (informational).
     public var publishes: [AdapterDescription.Publication]
     /// Default subscriptions, with `{site}` and `{adapter}` placeholders.
     public var subscriptions: [SubscriptionConfiguration]

@@ -2,6 +2,7 @@
 public enum AdapterState: String, Sendable, Hashable, CaseIterable, Codable {
     /// Being created or started.
     case starting
+    /// Started: its run is in progress.
     case running
     /// Waiting for its backoff before a restart.
     case restarting
@@ -15,16 +16,28 @@ public enum AdapterState: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// A snapshot of one instance for the admin API.
 public struct AdapterStatus: Sendable, Codable, Equatable {
+    /// The site id.
     public var site: String
+    /// The instance id, unique in its site.
     public var id: String
+    /// The adapter type name (adapters.json's `plugin`).
     public var plugin: String
+    /// The version of the loaded adapter.
     public var version: String
+    /// Where the instance is in its life.
     public var state: AdapterState
+    /// Restarts since the host started.
     public var restarts: Int
+    /// The message of the last failure, if any.
     public var lastError: String?
+    /// Events the bus accepted from it since the host started.
     public var published: Int
+    /// Events it handled since the host started.
     public var delivered: Int
+    /// Events dropped from its queue since the host started.
     public var dropped: Int
+    /// Events waiting in its queue.
     public var queueDepth: Int
+    /// Its subscriptions, each as `filter (policy)`.
     public var subscriptions: [String]
 }
