@@ -76,6 +76,8 @@ let package = Package(
         .target(name: "ReplayExport", dependencies: ["Replay", "AdapterKit"], path: "Plugins/Replay/Export"),
         .target(name: "Probe", dependencies: ["AdapterKit"], path: "Plugins/Probe/Adapter"),
         .target(name: "ProbeExport", dependencies: ["Probe", "AdapterKit"], path: "Plugins/Probe/Export"),
+        // TIC (issue 3, in progress): the decoder core; the adapter and its library come next.
+        .target(name: "TIC", path: "Plugins/TIC/Adapter"),
         // The example of docs/writing-an-adapter.md, compiled and tested here so the tutorial stays true.
         .target(name: "Threshold", dependencies: ["AdapterKit"], path: "Plugins/Threshold/Adapter"),
         .target(name: "ThresholdExport", dependencies: ["Threshold", "AdapterKit"], path: "Plugins/Threshold/Export"),
@@ -89,6 +91,7 @@ let package = Package(
         .testTarget(name: "EnergyHostTests", dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "AdapterKit", "AdapterKitTesting"]),
+        .testTarget(name: "TICTests", dependencies: ["TIC"]),
         .testTarget(name: "ThresholdTests", dependencies: ["Threshold", "AdapterKit", "AdapterKitTesting"]),
     ]
 )

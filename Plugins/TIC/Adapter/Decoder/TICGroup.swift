@@ -1,0 +1,59 @@
+/// How a TIC mode separates fields and which bytes its checksum covers (docs: tic.md §2–§3).
+public enum TICChecksumMode: String, Sendable, Hashable, CaseIterable {
+    /// Linky historic and older meters ("mode 1"): SP separators, sum of `label SP data`.
+    case historic
+    /// Linky standard: HT separators, sum of `label HT [horodate HT] data HT`.
+    case standard
+    /// PME-PMI: SP separators (data may contain SP), sum of `label SP data`.
+    case pmePmi
+    /// Historic "mode 2", seen on some meters: the trailing SP is summed too.
+    case historicMode2
+
+    /// The field separator of the mode.
+    public var separator: UInt8 {
+        self == .standard ? 0x09 : 0x20
+    }
+
+    /// The checksum character of `zone`: `(sum & 0x3F) + 0x20`.
+    public static func checksum<Bytes: Collection<UInt8>>(of zone: Bytes) -> UInt8 {
+        UInt8(truncatingIfNeeded: zone.reduce(0) { $0 &+ Int($1) } & 0x3F) + 0x20
+    }
+}
+
+/// One checked `LF label SEP [horodate SEP] data SEP checksum CR` group.
+public struct TICGroup: Sendable, Hashable {
+    /// The label, as transmitted (PME-PMI labels are matched case-insensitively later).
+    public var label: String
+    /// The horodate of a standard-mode horodated label (`E240924225642`), else nil.
+    public var horodate: String?
+    /// The data, as transmitted (may contain the separator in PME-PMI and standard mode).
+    public var data: String
+
+    public init(label: String, horodate: String? = nil, data: String) {
+        self.label = label
+        self.horodate = horodate
+        self.data = data
+    }
+}
+
+/// A group the decoder refused, with why and its bytes (between LF and CR, both excluded).
+public struct TICRejectedGroup: Sendable, Hashable {
+    /// Why a group was refused.
+    public enum Reason: String, Error, Sendable, Hashable, CaseIterable {
+        /// The checksum does not match the zone.
+        case checksum
+        /// No separator before the checksum, or no label.
+        case malformed
+        /// A byte outside printable ASCII (or a stray control byte) inside the group.
+        case invalidCharacter = "invalid_character"
+        /// The group ended early: LF, STX, ETX or EOT came before its CR.
+        case truncated
+        /// Longer than any TIC group may be.
+        case tooLong = "too_long"
+    }
+
+    /// Why it was refused.
+    public var reason: Reason
+    /// The group's bytes as received (at most ``TICDecoder/maximumGroupLength``).
+    public var bytes: [UInt8]
+}
