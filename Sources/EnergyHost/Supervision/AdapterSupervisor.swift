@@ -161,13 +161,9 @@ final class AdapterSupervisor: Service, Sendable {
             switch (outcome, configuration.restart.mode) {
             case (.stopped, .always), (.failed, .always), (.failed, .onFailure):
                 retire(instance)
-                if case .failed(let message) = outcome {
-                    consecutiveFailures += 1
-                    guard await backOff(after: message, failures: consecutiveFailures) else { return }
-                } else {
-                    consecutiveFailures += 1
-                    guard await backOff(after: nil, failures: consecutiveFailures) else { return }
-                }
+                consecutiveFailures += 1
+                let message: String? = if case .failed(let message) = outcome { message } else { nil }
+                guard await backOff(after: message, failures: consecutiveFailures) else { return }
             case (.failed(let message), .never):
                 retire(instance)
                 fail(message)
