@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Replay", type: .dynamic, targets: ["ReplayExport"]),
         .library(name: "Probe", type: .dynamic, targets: ["ProbeExport"]),
         .library(name: "Threshold", type: .dynamic, targets: ["ThresholdExport"]),
+        .library(name: "TIC", type: .dynamic, targets: ["TICExport"]),
         .library(name: "CEcho", type: .dynamic, targets: ["CEcho"]),
     ],
     dependencies: [
@@ -76,8 +77,8 @@ let package = Package(
         .target(name: "ReplayExport", dependencies: ["Replay", "AdapterKit"], path: "Plugins/Replay/Export"),
         .target(name: "Probe", dependencies: ["AdapterKit"], path: "Plugins/Probe/Adapter"),
         .target(name: "ProbeExport", dependencies: ["Probe", "AdapterKit"], path: "Plugins/Probe/Export"),
-        // TIC (issue 3, in progress): the decoder core; the adapter and its library come next.
-        .target(name: "TIC", path: "Plugins/TIC/Adapter"),
+        .target(name: "TIC", dependencies: ["AdapterKit"], path: "Plugins/TIC/Adapter"),
+        .target(name: "TICExport", dependencies: ["TIC", "AdapterKit"], path: "Plugins/TIC/Export"),
         // The example of docs/writing-an-adapter.md, compiled and tested here so the tutorial stays true.
         .target(name: "Threshold", dependencies: ["AdapterKit"], path: "Plugins/Threshold/Adapter"),
         .target(name: "ThresholdExport", dependencies: ["Threshold", "AdapterKit"], path: "Plugins/Threshold/Export"),
@@ -91,7 +92,7 @@ let package = Package(
         .testTarget(name: "EnergyHostTests", dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "AdapterKit", "AdapterKitTesting"]),
-        .testTarget(name: "TICTests", dependencies: ["TIC"]),
+        .testTarget(name: "TICTests", dependencies: ["TIC", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "ThresholdTests", dependencies: ["Threshold", "AdapterKit", "AdapterKitTesting"]),
     ]
 )

@@ -117,4 +117,5 @@ package protocol HostLink: Sendable {
     func publish(_ event: Event) -> PublishOutcome
     func isPublishReady() -> Bool
     func log(level: Logger.Level, message: String, metadata: [(String, String)])
+    func record(_ sample: MetricSample)
 }

@@ -123,6 +123,12 @@ public final class InMemoryHost: Sendable {
     /// What the adapter logged.
     public var logs: [LogRecord] { link.logs }
 
+    /// The current value of the adapter's counter or gauge `name` with exactly `labels`, or nil
+    /// when it never recorded it (counters: the sum of their increments).
+    public func metric(_ name: String, labels: [String: String] = [:]) -> Double? {
+        link.metric(name, labels: labels)
+    }
+
     /// Waits until at least `count` events were published, or `timeout` passed; returns them.
     public func waitForPublished(count: Int, timeout: Duration = .seconds(5)) async -> [Event] {
         let deadline = ContinuousClock.now + timeout
@@ -139,6 +145,7 @@ private final class RecordingLink: HostLink {
         var running = false
         var published: [Event] = []
         var logs: [InMemoryHost.LogRecord] = []
+        var metrics: [String: [[String: String]: Double]] = [:]
     }
 
     private let instanceID: String
@@ -178,5 +185,16 @@ private final class RecordingLink: HostLink {
             metadata: Dictionary(metadata, uniquingKeysWith: { $1 })
         )
         state.withLock { $0.logs.append(record) }
+    }
+
+    func record(_ sample: MetricSample) {
+        state.withLock { state in
+            let current = state.metrics[sample.name]?[sample.labels] ?? 0
+            state.metrics[sample.name, default: [:]][sample.labels] = sample.kind == .counter ? current + sample.value : sample.value
+        }
+    }
+
+    func metric(_ name: String, labels: [String: String]) -> Double? {
+        state.withLock { $0.metrics[name]?[labels] }
     }
 }

@@ -45,7 +45,7 @@ public struct PluginHarness: Sendable {
             siteID: site,
             bus: bus,
             logger: Logger(label: "\(site).\(id)"),
-            published: metrics.adapter(site: site, id: id).published
+            metrics: metrics.adapter(site: site, id: id)
         )
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("harness-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -50,15 +50,33 @@ final class CHostLink: HostLink, @unchecked Sendable {
     }
 
     func log(level: Logger.Level, message: String, metadata: [(String, String)]) {
-        let strings = metadata.flatMap { [strdup($0.0), strdup($0.1)] }
+        withFields(metadata) { fields, count in
+            message.withCString { services.log!(services.host_context, level.abiLevel, $0, fields, count) }
+        }
+    }
+
+    /// Whether the host's services reach the ABI 1.1 `metric` field.
+    private var hasMetricService: Bool {
+        Int(services.struct_size) >= MemoryLayout<ak_host_services>.offset(of: \.metric)! + MemoryLayout<UnsafeRawPointer>.size
+            && services.metric != nil
+    }
+
+    func record(_ sample: MetricSample) {
+        guard hasMetricService else { return }
+        withFields(sample.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }) { fields, count in
+            sample.name.withCString { services.metric!(services.host_context, sample.kind.rawValue, $0, fields, count, sample.value) }
+        }
+    }
+
+    /// Calls `body` with `pairs` as C fields valid during the call.
+    private func withFields(_ pairs: [(String, String)], _ body: (UnsafePointer<ak_log_field>?, Int) -> Void) {
+        let strings = pairs.flatMap { [strdup($0.0), strdup($0.1)] }
         defer { strings.forEach { free($0) } }
         var fields: [ak_log_field] = []
         for index in stride(from: 0, to: strings.count, by: 2) {
             fields.append(ak_log_field(key: strings[index], value: strings[index + 1]))
         }
-        message.withCString { text in
-            fields.withUnsafeBufferPointer { services.log!(services.host_context, level.abiLevel, text, $0.baseAddress, $0.count) }
-        }
+        fields.withUnsafeBufferPointer { body($0.baseAddress, $0.count) }
     }
 }
 

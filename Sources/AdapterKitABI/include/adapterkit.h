@@ -45,7 +45,7 @@ extern "C" {
 #ifndef ADAPTERKIT_ABI_MAJOR
 #define ADAPTERKIT_ABI_MAJOR 1
 #endif
-#define ADAPTERKIT_ABI_MINOR 0
+#define ADAPTERKIT_ABI_MINOR 1
 /** The entry symbol every adapter library exports; the ABI major is part of its name. */
 #define ADAPTERKIT_ENTRY_SYMBOL "adapterkit_plugin_v1"
 
@@ -126,6 +126,14 @@ typedef struct ak_host_services {
     const char *instance_id;
     /** Directory of the configuration file: relative paths in the config resolve against it. */
     const char *config_directory;
+    /**
+     * ABI 1.1 (check struct_size before use; absent from a 1.0 host). Records a metric sample
+     * that the host exposes as "energy_adapter_<name>" with labels site, adapter and `labels`.
+     * name and label keys match [a-z_][a-z0-9_]*; one name keeps one kind and one set of label
+     * keys (the host drops, and logs once, samples that break this). Never blocks.
+     */
+    void (*metric)(void *host_context, int32_t kind, const char *name, const ak_log_field *labels,
+                   size_t label_count, double value);
 } ak_host_services;
 
 /** Arguments of create. */

@@ -4,6 +4,7 @@ public import Prometheus
 public struct HostMetrics: Sendable {
     /// The registry every host metric is created in.
     public let registry: PrometheusCollectorRegistry
+    private let catalog = AdapterMetricCatalog()
 
     /// Creates the metrics in `registry` (default: a new one).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -21,6 +22,7 @@ public struct HostMetrics: Sendable {
             delivered: counter("events_delivered", "Events handed to the adapter and handled."),
             dropped: counter("events_dropped", "drop_oldest events dropped from the adapter's full queue."),
             restarts: counter("adapter_restarts", "Times the adapter was restarted after it stopped or failed."),
+            custom: AdapterMetricRecorder(registry: registry, catalog: catalog, site: site, adapter: id),
             queueDepth: registry.makeGauge(
                 descriptor: descriptor("adapter_queue_depth", unit: "", "Events waiting in the adapter's delivery queue."),
                 labels: labels
@@ -53,6 +55,8 @@ package struct AdapterMetrics: Sendable {
     let delivered: Counter
     package let dropped: Counter
     let restarts: Counter
+    /// The metrics the adapter itself records (ABI 1.1 `metric`).
+    package let custom: AdapterMetricRecorder
     let queueDepth: Gauge
     let states: [AdapterState: Gauge]
 

@@ -1,6 +1,6 @@
 import AdapterKit
 package import Logging
-package import Prometheus
+import Prometheus
 import Synchronization
 
 /// The publishing side of one configured instance, shared by its successive generations
@@ -11,6 +11,7 @@ package final class InstanceSource: Sendable {
     let bus: EventBus
     let logger: Logger
     private let published: Counter
+    private let custom: AdapterMetricRecorder
     /// The last sequence number given; held while routing so numbers follow the order events
     /// enter the queues, and a refused event does not use one up.
     private let sequence = Mutex<UInt64>(0)
@@ -18,12 +19,18 @@ package final class InstanceSource: Sendable {
     private let running = Atomic<Bool>(false)
     private let pressured = Mutex<[SubscriberQueue]>([])
 
-    package init(instanceID: String, siteID: String, bus: EventBus, logger: Logger, published: Counter) {
+    package init(instanceID: String, siteID: String, bus: EventBus, logger: Logger, metrics: AdapterMetrics) {
         self.instanceID = instanceID
         self.siteID = siteID
         self.bus = bus
         self.logger = logger
-        self.published = published
+        self.published = metrics.published
+        self.custom = metrics.custom
+    }
+
+    /// Records a metric sample of the instance.
+    func record(_ sample: MetricSample) {
+        custom.record(sample, logger: logger)
     }
 
     /// Whether publishes are accepted: between start and run-done.

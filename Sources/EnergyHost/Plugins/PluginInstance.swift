@@ -64,7 +64,8 @@ package final class PluginInstance: @unchecked Sendable {
                 data_directory: strdup(dataDirectory),
                 site_id: strdup(source.siteID),
                 instance_id: strdup(source.instanceID),
-                config_directory: strdup(configurationDirectory)
+                config_directory: strdup(configurationDirectory),
+                metric: hostMetric
             )
         )
         var instance: UnsafeMutableRawPointer?
@@ -213,6 +214,23 @@ private func hostLog(
         metadata[String(cString: key)] = .string(String(cString: value))
     }
     source(context).logger.log(level: Logger.Level(abiLevel: level), "\(String(cString: message))", metadata: metadata)
+}
+
+private func hostMetric(
+    context: UnsafeMutableRawPointer?,
+    kind: Int32,
+    name: UnsafePointer<CChar>?,
+    labels: UnsafePointer<ak_log_field>?,
+    count: Int,
+    value: Double
+) {
+    guard let context, let name, let kind = MetricSample.Kind(rawValue: kind) else { return }
+    var pairs: [String: String] = [:]
+    for index in 0..<(labels == nil ? 0 : count) {
+        guard let key = labels![index].key, let value = labels![index].value else { continue }
+        pairs[String(cString: key)] = String(cString: value)
+    }
+    source(context).record(MetricSample(kind: kind, name: String(cString: name), labels: pairs, value: value))
 }
 
 private func hostRunDone(context: UnsafeMutableRawPointer?, status: Int32, message: UnsafePointer<CChar>?) {

@@ -69,7 +69,7 @@ final class AdapterSupervisor: Service, Sendable {
             siteID: configuration.siteID,
             bus: bus,
             logger: logger,
-            published: metrics.published
+            metrics: metrics
         )
         self.subscriptions = configuration.subscriptions ?? plugin.manifest.subscriptions.map {
             SubscriptionConfiguration(

@@ -41,6 +41,7 @@ public struct TICDecoder: Sendable {
     private var group: [UInt8] = []
     private var inGroup = false
     private var overflowed = false
+    private var parityFailed = false
 
     public init(mode: TICChecksumMode) {
         self.mode = mode
@@ -52,8 +53,10 @@ public struct TICDecoder: Sendable {
         for byte in bytes { feed(byte, into: &outputs) }
     }
 
-    /// Feeds one byte; appends the outputs it completes.
-    public mutating func feed(_ byte: UInt8, into outputs: inout [Output]) {
+    /// Feeds one byte, flagged when it arrived with a parity error (its group is then refused
+    /// with ``TICRejectedGroup/Reason/parity``); appends the outputs it completes.
+    public mutating func feed(_ byte: UInt8, parityError: Bool = false, into outputs: inout [Output]) {
+        if parityError, inGroup { parityFailed = true }
         switch byte {
         case Byte.stx:
             truncateGroup(into: &outputs)
@@ -72,6 +75,7 @@ public struct TICDecoder: Sendable {
         case Byte.lf:
             truncateGroup(into: &outputs)
             inGroup = true
+            parityFailed = parityError
         case Byte.cr:
             guard inGroup else { return }
             finishGroup(into: &outputs)
@@ -103,8 +107,8 @@ public struct TICDecoder: Sendable {
     }
 
     private mutating func finishGroup(into outputs: inout [Output]) {
-        if overflowed {
-            emit(.rejected(TICRejectedGroup(reason: .tooLong, bytes: group)), into: &outputs)
+        if overflowed || parityFailed {
+            emit(.rejected(TICRejectedGroup(reason: overflowed ? .tooLong : .parity, bytes: group)), into: &outputs)
         } else {
             switch TICGroupParser.parse(group, mode: mode) {
             case .success(let parsed): emit(.group(parsed), into: &outputs)
@@ -128,5 +132,6 @@ public struct TICDecoder: Sendable {
         group.removeAll(keepingCapacity: true)
         inGroup = false
         overflowed = false
+        parityFailed = false
     }
 }

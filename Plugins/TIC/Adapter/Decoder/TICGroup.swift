@@ -1,13 +1,13 @@
 /// How a TIC mode separates fields and which bytes its checksum covers (docs: tic.md §2–§3).
-public enum TICChecksumMode: String, Sendable, Hashable, CaseIterable {
+public enum TICChecksumMode: String, Codable, Sendable, Hashable, CaseIterable {
     /// Linky historic and older meters ("mode 1"): SP separators, sum of `label SP data`.
     case historic
     /// Linky standard: HT separators, sum of `label HT [horodate HT] data HT`.
     case standard
     /// PME-PMI: SP separators (data may contain SP), sum of `label SP data`.
-    case pmePmi
+    case pmePmi = "pme_pmi"
     /// Historic "mode 2", seen on some meters: the trailing SP is summed too.
-    case historicMode2
+    case historicMode2 = "historic_mode2"
 
     /// The field separator of the mode.
     public var separator: UInt8 {
@@ -50,6 +50,11 @@ public struct TICRejectedGroup: Sendable, Hashable {
         case truncated
         /// Longer than any TIC group may be.
         case tooLong = "too_long"
+        /// A byte of the group arrived with a parity error (7E1).
+        case parity
+        /// The checksum holds but the data do not have the label's width or characters, or the
+        /// horodate is missing, unexpected or malformed (the label dictionary of the meter family).
+        case invalidField = "invalid_field"
     }
 
     /// Why it was refused.

@@ -1,0 +1,79 @@
+/// A meter family's output: its line settings, checksum, and label dictionary.
+///
+/// Built-in families: ``linkyHistoric``, ``linkyStandard``, ``pmePmi``. Others (SAPHIR, ICE…)
+/// come as JSON files of the same shape, named in the adapter's `dictionaries` setting.
+public struct TICFamily: Codable, Sendable {
+    /// The family's name, as the adapter's `mode` setting names it (`linky-historic`).
+    public var name: String
+    /// Which bytes the checksum covers, and the separator.
+    public var checksum: TICChecksumMode
+    /// Serial speeds the meters of this family use, most common first.
+    public var baudRates: [Int]
+    /// Whether labels are matched regardless of case (PME-PMI meters differ: `EAP-1_s`, `EaP-1_s`).
+    public var caseInsensitiveLabels: Bool
+    /// Whether `_` in a label stands for `-` (ISKRA Linky meters send `SMAXSN_1`).
+    public var underscoreAsDash: Bool
+    /// Labels that identify the family in auto detection (`ADCO`, `ADSC`, `MESURES1`…).
+    public var identifyingLabels: [String]
+    /// The labels the family knows. Unknown labels are kept raw, with the checksum as only check.
+    public var labels: [TICLabel]
+
+    private var index: [String: Int] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case name, checksum, baudRates = "baud_rates", caseInsensitiveLabels = "case_insensitive_labels"
+        case underscoreAsDash = "underscore_as_dash", identifyingLabels = "identifying_labels", labels
+    }
+
+    /// A family; see the properties.
+    public init(
+        name: String, checksum: TICChecksumMode, baudRates: [Int], caseInsensitiveLabels: Bool = false,
+        underscoreAsDash: Bool = false, identifyingLabels: [String], labels: [TICLabel]
+    ) {
+        self.name = name
+        self.checksum = checksum
+        self.baudRates = baudRates
+        self.caseInsensitiveLabels = caseInsensitiveLabels
+        self.underscoreAsDash = underscoreAsDash
+        self.identifyingLabels = identifyingLabels
+        self.labels = labels
+        buildIndex()
+    }
+
+    /// Decodes a family from JSON (snake_case keys); the flags default to false.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            checksum: try container.decode(TICChecksumMode.self, forKey: .checksum),
+            baudRates: try container.decodeIfPresent([Int].self, forKey: .baudRates) ?? [1200],
+            caseInsensitiveLabels: try container.decodeIfPresent(Bool.self, forKey: .caseInsensitiveLabels) ?? false,
+            underscoreAsDash: try container.decodeIfPresent(Bool.self, forKey: .underscoreAsDash) ?? false,
+            identifyingLabels: try container.decodeIfPresent([String].self, forKey: .identifyingLabels) ?? [],
+            labels: try container.decode([TICLabel].self, forKey: .labels)
+        )
+    }
+
+    /// The entry of `label`, if the family knows it.
+    public func entry(for label: String) -> TICLabel? {
+        index[key(label)].map { labels[$0] }
+    }
+
+    /// Whether `label` identifies this family.
+    func isIdentified(by label: String) -> Bool {
+        identifyingLabels.contains { key($0) == key(label) }
+    }
+
+    private func key(_ label: String) -> String {
+        var key = caseInsensitiveLabels ? label.uppercased() : label
+        if underscoreAsDash, key.contains("_") { key = String(key.map { $0 == "_" ? "-" : $0 }) }
+        return key
+    }
+
+    private mutating func buildIndex() {
+        index = [:]
+        for (position, label) in labels.enumerated() where index[key(label.name)] == nil {
+            index[key(label.name)] = position
+        }
+    }
+}

@@ -1,0 +1,84 @@
+/// The characters a label's data may hold, checked on top of the checksum (tic.md §3: the 6-bit
+/// checksum misses bit-6 flips and swapped characters, so widths and classes are checked too).
+public enum TICCharacters: String, Codable, Sendable, Hashable {
+    /// `0`–`9` only (indexes, currents, powers).
+    case digits
+    /// `0`–`9`, `A`–`Z`, `a`–`z` (addresses, status words).
+    case alphanumeric
+    /// `0`–`9`, `A`–`F` (status registers such as `STGE`).
+    case hex
+    /// Any printable ASCII, spaces included (names, tariff labels, messages, profiles).
+    case text
+    /// A number with a decimal comma and an optional sign, `-12,34` (PME-PMI `TGPHI`).
+    case decimalComma = "decimal_comma"
+    /// `JJ/MM/AA HH:MM:SS` (PME-PMI and ICE dates), checked for valid ranges.
+    case date
+}
+
+/// How one label's data must look: characters, width, and for PME-PMI a unit glued to the value.
+///
+/// Data with a unit is `<digits>[T]<unit>`, e.g. `1234kWh`, `120kW`, `0TkW` (`T`: truncated).
+public struct TICFieldFormat: Codable, Sendable, Hashable {
+    /// The characters of the data (of the number, when a unit follows).
+    public var characters: TICCharacters
+    /// The least number of characters (of the number, when a unit follows).
+    public var minWidth: Int
+    /// The most number of characters (of the number, when a unit follows).
+    public var maxWidth: Int
+    /// The unit suffixes the value may carry; empty when no unit is transmitted (Linky).
+    public var units: [String]
+
+    /// A fixed width of `width` characters (`0`: the data is empty).
+    public init(_ characters: TICCharacters, width: Int, units: [String] = []) {
+        self.init(characters, width: width...width, units: units)
+    }
+
+    /// A width between the range's bounds.
+    public init(_ characters: TICCharacters, width: ClosedRange<Int>, units: [String] = []) {
+        self.characters = characters
+        self.minWidth = width.lowerBound
+        self.maxWidth = width.upperBound
+        self.units = units
+    }
+
+    /// Whether `data` has this format.
+    public func accepts(_ data: String) -> Bool {
+        split(data) != nil
+    }
+
+    /// The number part of `data` (without its unit and truncation mark) and its unit (`""` when the
+    /// format has no units), or nil when `data` does not have this format.
+    public func split(_ data: String) -> (value: Substring, unit: String)? {
+        var value = Substring(data)
+        var unit = ""
+        if !units.isEmpty {
+            guard let suffix = units.filter({ value.count > $0.count && value.hasSuffix($0) }).max(by: { $0.count < $1.count })
+            else { return nil }
+            unit = suffix
+            value = value.dropLast(suffix.count)
+            if value.last == "T" { value = value.dropLast() }  // truncated power, `0TkW`
+        }
+        guard (minWidth...maxWidth).contains(value.utf8.count), Self.matches(characters, value.utf8) else { return nil }
+        return (value, unit)
+    }
+
+    private static func matches(_ characters: TICCharacters, _ value: Substring.UTF8View) -> Bool {
+        switch characters {
+        case .digits: return value.allSatisfy(isDigit)
+        case .alphanumeric: return value.allSatisfy { isDigit($0) || isLetter($0) }
+        case .hex: return value.allSatisfy { isDigit($0) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }
+        case .text: return value.allSatisfy { (0x20...0x7E).contains($0) }
+        case .decimalComma:
+            let unsigned = value.first == UInt8(ascii: "-") ? value.dropFirst() : value
+            guard let comma = unsigned.firstIndex(of: UInt8(ascii: ",")) else { return false }
+            let integer = unsigned[..<comma], fraction = unsigned[unsigned.index(after: comma)...]
+            return !integer.isEmpty && !fraction.isEmpty && integer.allSatisfy(isDigit) && fraction.allSatisfy(isDigit)
+        case .date: return TICWallTime(Substring(value)) != nil
+        }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+    }
+}

@@ -1,0 +1,116 @@
+/// A standard-mode horodate `SAAMMJJhhmmss`: a season letter, then the meter's local time
+/// (54E §6.2.1.1). `E`/`e`: summer (UTC+2), `H`/`h`: winter (UTC+1), lowercase when the meter's
+/// clock is degraded, SP when not applicable (`DPM1`, `FPM1`).
+public struct TICHorodate: Sendable, Hashable {
+    /// The season letter as sent.
+    public var season: Character
+    /// The local wall time it states.
+    public var wallTime: TICWallTime
+
+    /// Parses a horodate; nil unless it has a valid season letter and a valid date and time.
+    public init?(_ text: some StringProtocol) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 13, [UInt8(ascii: "E"), UInt8(ascii: "H"), UInt8(ascii: "e"), UInt8(ascii: "h"), 0x20].contains(bytes[0]),
+            let fields = TICWallTime.numbers(bytes[1...], widths: [2, 2, 2, 2, 2, 2], separators: [])
+        else { return nil }
+        guard let wallTime = TICWallTime(year: 2000 + fields[0], month: fields[1], day: fields[2], hour: fields[3], minute: fields[4], second: fields[5])
+        else { return nil }
+        self.season = Character(UnicodeScalar(bytes[0]))
+        self.wallTime = wallTime
+    }
+
+    /// Whether the meter flags its clock as degraded (lowercase season letter).
+    public var isClockDegraded: Bool { season == "e" || season == "h" }
+
+    /// Seconds since 1970 UTC, using the season letter's offset; nil when the season is SP.
+    public var secondsSinceEpoch: Int64? {
+        switch season {
+        case "E", "e": wallTime.secondsSinceEpoch(utcOffsetHours: 2)
+        case "H", "h": wallTime.secondsSinceEpoch(utcOffsetHours: 1)
+        default: nil
+        }
+    }
+}
+
+/// A local wall-clock time as meters send it, with no offset.
+public struct TICWallTime: Sendable, Hashable {
+    public var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+
+    /// A valid date and time, or nil.
+    public init?(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        guard (1...12).contains(month), (1...Self.days(inMonth: month, year: year)).contains(day), (0...23).contains(hour),
+            (0...59).contains(minute), (0...59).contains(second)
+        else { return nil }
+        (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
+    }
+
+    /// Parses PME-PMI `JJ/MM/AA HH:MM:SS`.
+    public init?(_ text: some StringProtocol) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 17,
+            let f = Self.numbers(bytes[...], widths: [2, 2, 2, 2, 2, 2], separators: ["/", "/", " ", ":", ":"])
+        else { return nil }
+        self.init(year: 2000 + f[2], month: f[1], day: f[0], hour: f[3], minute: f[4], second: f[5])
+    }
+
+    /// Seconds since 1970 UTC when this wall time is `utcOffsetHours` ahead of UTC.
+    public func secondsSinceEpoch(utcOffsetHours: Int) -> Int64 {
+        let days = Self.daysSinceEpoch(year: year, month: month, day: day)
+        return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - utcOffsetHours * 3600)
+    }
+
+    /// Seconds since 1970 UTC reading this as Europe/Paris wall time (EU rule since 1996: summer
+    /// time from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC). The
+    /// October hour that occurs twice is read as summer time; the March hour that does not exist
+    /// as winter time. PME-PMI dates carry no season, so nothing better is possible (tic.md R10).
+    public var parisSecondsSinceEpoch: Int64 {
+        let summerStart = Self.lastSunday(month: 3, year: year) * 86_400 + 3600
+        let summerEnd = Self.lastSunday(month: 10, year: year) * 86_400 + 3600
+        let asSummer = secondsSinceEpoch(utcOffsetHours: 2)
+        return asSummer >= summerStart && asSummer < summerEnd ? asSummer : secondsSinceEpoch(utcOffsetHours: 1)
+    }
+
+    static func numbers(_ bytes: ArraySlice<UInt8>, widths: [Int], separators: [Character]) -> [Int]? {
+        var values: [Int] = []
+        var position = bytes.startIndex
+        for (field, width) in widths.enumerated() {
+            var value = 0
+            for _ in 0..<width {
+                guard position < bytes.endIndex, (0x30...0x39).contains(bytes[position]) else { return nil }
+                value = value * 10 + Int(bytes[position] - 0x30)
+                position += 1
+            }
+            values.append(value)
+            if field < separators.count {
+                guard position < bytes.endIndex, Character(UnicodeScalar(bytes[position])) == separators[field] else { return nil }
+                position += 1
+            }
+        }
+        return position == bytes.endIndex ? values : nil
+    }
+
+    private static func days(inMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a civil date (proleptic Gregorian).
+    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// Days since 1970 of the last Sunday of `month`.
+    private static func lastSunday(month: Int, year: Int) -> Int64 {
+        let last = daysSinceEpoch(year: year, month: month, day: days(inMonth: month, year: year))
+        let weekday = ((last % 7) + 11) % 7  // 1970-01-01 was a Thursday; 0 = Sunday
+        return Int64(last - weekday)
+    }
+}

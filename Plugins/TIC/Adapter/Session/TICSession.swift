@@ -1,0 +1,175 @@
+public import AdapterKit
+
+/// The adapter's logic without I/O: bytes and the passing of time in, events and counters out.
+///
+/// Publishes one measurement per complete frame that holds valid groups (an atomic snapshot;
+/// refused groups are left out and counted, interrupted frames are not published), alarms when an
+/// alarm label appears or disappears, and the link status: lost after `linkTimeout` without a
+/// valid frame, back with the next one.
+public struct TICSession: Sendable {
+    /// What the session asks the adapter to publish.
+    public enum Publication: Sendable, Equatable {
+        case measurement(EnergyMeasurement)
+        case alarm(EnergyAlarm)
+        case status(EnergyStatus)
+    }
+
+    /// A counter increment for the adapter's metrics.
+    public struct CounterDelta: Sendable, Hashable {
+        public var name: String
+        public var labels: [String: String]
+        public var amount: Double
+    }
+
+    private var reader: TICReader
+    private var filter: TICParityFilter
+    private let linkTimeout: Duration
+    private let deviceID: String?
+    private let defaultDeviceID: String
+    private var outputs: [TICReader.Output] = []
+    private var normalizer: TICNormalizer?
+    private var activeAlarms: [String: TICNormalizer.ActiveAlarm] = [:]
+    private var lastFrame: Duration = .zero
+    private var counters: [CounterKey: Double] = [:]
+    /// Whether the link is up: nil until the first valid frame or the first timeout.
+    public private(set) var linkUp: Bool?
+    /// Complete frames read since the start (published or not).
+    public private(set) var frameCount = 0
+
+    private struct CounterKey: Hashable {
+        var name: String
+        var labels: [String: String]
+    }
+
+    /// A session reading with `reader`; `deviceID` overrides the meter's own address.
+    public init(reader: TICReader, parity: TICParity, linkTimeout: Duration = .seconds(10), deviceID: String?, defaultDeviceID: String) {
+        self.reader = reader
+        self.filter = TICParityFilter(parity: parity)
+        self.linkTimeout = linkTimeout
+        self.deviceID = deviceID
+        self.defaultDeviceID = defaultDeviceID
+    }
+
+    /// The identified (or configured) family, if any yet.
+    public var family: TICFamily? { reader.family }
+    /// Whether detection has settled (always true for a configured family).
+    public var isLocked: Bool { reader.isLocked }
+    /// Groups whose checksum held so far (tells a right line speed from a wrong one).
+    public var checkedGroups: Int { reader.checkedGroups }
+
+    /// Consumes bytes received at `time` (a monotonic offset from the session's start).
+    public mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, at time: Duration, into publications: inout [Publication]) {
+        var parityErrors = 0
+        filter.filter(bytes) { byte, parityError in
+            if parityError { parityErrors += 1 }
+            reader.feed(byte, parityError: parityError, into: &outputs)
+        }
+        if parityErrors > 0 { count("tic_parity_errors_total", by: Double(parityErrors)) }
+        handleOutputs(at: time, into: &publications)
+    }
+
+    /// Ends the input (a capture's end): an open group is truncated, an open frame interrupted.
+    public mutating func finish(at time: Duration, into publications: inout [Publication]) {
+        reader.finish(into: &outputs)
+        handleOutputs(at: time, into: &publications)
+    }
+
+    /// Checks the link at `time`: no valid frame for `linkTimeout` makes it lost (once).
+    public mutating func checkLink(at time: Duration, into publications: inout [Publication]) {
+        guard linkUp != false, time - lastFrame >= linkTimeout else { return }
+        linkUp = false
+        reader.restartDetection()
+        var alarm = EnergyAlarm()
+        alarm.severity = "critical"
+        alarm.code = "link_lost"
+        alarm.message = "no valid TIC frame for \(Self.seconds(linkTimeout)) s"
+        alarm.active = true
+        publications.append(.alarm(alarm))
+        var status = EnergyStatus()
+        status.available = false
+        status.state = "link_lost"
+        status.detail = alarm.message
+        publications.append(.status(status))
+    }
+
+    /// The counter increments since the last call.
+    public mutating func takeCounterDeltas() -> [CounterDelta] {
+        defer { counters.removeAll(keepingCapacity: true) }
+        return counters.map { CounterDelta(name: $0.key.name, labels: $0.key.labels, amount: $0.value) }
+    }
+
+    private mutating func handleOutputs(at time: Duration, into publications: inout [Publication]) {
+        defer { outputs.removeAll(keepingCapacity: true) }
+        for output in outputs {
+            switch output {
+            case .group, .locked: break
+            case .rejected(let rejected):
+                count("tic_groups_rejected_total", labels: ["reason": rejected.reason.rawValue])
+            case .interrupted:
+                count("tic_frames_total", labels: ["result": "interrupted"])
+            case .frame(let frame):
+                frameCount += 1
+                count("tic_frames_total", labels: ["result": frame.isDegraded ? "degraded" : "ok"])
+                guard !frame.groups.isEmpty, let family = reader.family else { continue }
+                publish(frame, family: family, at: time, into: &publications)
+            }
+        }
+    }
+
+    private mutating func publish(_ frame: TICFrame, family: TICFamily, at time: Duration, into publications: inout [Publication]) {
+        if normalizer?.family.name != family.name {
+            normalizer = TICNormalizer(family: family, defaultDeviceID: defaultDeviceID)
+        }
+        guard let normalizer else { return }
+        lastFrame = time
+        if linkUp != true {
+            if linkUp == false {
+                var cleared = EnergyAlarm()
+                cleared.severity = "info"
+                cleared.code = "link_lost"
+                cleared.message = "TIC frames received again"
+                publications.append(.alarm(cleared))
+            }
+            linkUp = true
+            var status = EnergyStatus()
+            status.available = true
+            status.state = "receiving"
+            status.detail = "\(family.name) frames"
+            publications.append(.status(status))
+        }
+        var measurement = normalizer.measurement(of: frame)
+        if let deviceID { measurement.deviceID = deviceID }
+        publications.append(.measurement(measurement))
+        updateAlarms(normalizer.alarms(in: frame), into: &publications)
+    }
+
+    private mutating func updateAlarms(_ present: [TICNormalizer.ActiveAlarm], into publications: inout [Publication]) {
+        let codes = Set(present.map(\.code))
+        for alarm in present where activeAlarms[alarm.code] == nil {
+            activeAlarms[alarm.code] = alarm
+            var event = EnergyAlarm()
+            event.severity = "warning"
+            event.code = alarm.code
+            event.message = "\(alarm.label) \(alarm.data)"
+            event.active = true
+            publications.append(.alarm(event))
+        }
+        for (code, alarm) in activeAlarms.sorted(by: { $0.key < $1.key }) where !codes.contains(code) {
+            activeAlarms[code] = nil
+            var event = EnergyAlarm()
+            event.severity = "info"
+            event.code = code
+            event.message = "\(alarm.label) no longer sent"
+            publications.append(.alarm(event))
+        }
+    }
+
+    private mutating func count(_ name: String, labels: [String: String] = [:], by amount: Double = 1) {
+        counters[CounterKey(name: name, labels: labels), default: 0] += amount
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return attoseconds == 0 ? "\(seconds)" : "\(Double(seconds) + Double(attoseconds) / 1e18)"
+    }
+}

@@ -1,0 +1,85 @@
+package import AdapterKit
+package import Logging
+package import Prometheus
+import Synchronization
+
+/// The kinds and label keys of the metrics adapters defined, shared by all instances so that a
+/// name keeps one kind and one set of label keys (Prometheus would stop the process otherwise).
+package final class AdapterMetricCatalog: Sendable {
+    private struct Shape: Hashable {
+        var kind: MetricSample.Kind
+        var keys: [String]
+    }
+
+    private let shapes = Mutex<[String: Shape]>([:])
+
+    package init() {}
+
+    /// Whether a sample of `kind` named `name` with label `keys` (sorted) fits what was defined;
+    /// the first sample of a name defines it.
+    func admits(kind: MetricSample.Kind, name: String, keys: [String]) -> Bool {
+        shapes.withLock { shapes in
+            let shape = Shape(kind: kind, keys: keys)
+            guard let known = shapes[name] else {
+                shapes[name] = shape
+                return true
+            }
+            return known == shape
+        }
+    }
+}
+
+/// Records one instance's metric samples (ABI 1.1 `metric`) in the host's registry as
+/// `energy_adapter_<name>{site, adapter, …}`; refuses malformed or inconsistent samples and logs
+/// each refused name once.
+package final class AdapterMetricRecorder: Sendable {
+    private let registry: PrometheusCollectorRegistry
+    private let catalog: AdapterMetricCatalog
+    private let site: String
+    private let adapter: String
+    private let refused = Mutex<Set<String>>([])
+
+    package init(registry: PrometheusCollectorRegistry, catalog: AdapterMetricCatalog, site: String, adapter: String) {
+        self.registry = registry
+        self.catalog = catalog
+        self.site = site
+        self.adapter = adapter
+    }
+
+    /// Records `sample`; returns why it was refused, if it was (logged once per name by the caller's logger).
+    @discardableResult
+    package func record(_ sample: MetricSample, logger: Logger) -> String? {
+        let keys = sample.labels.keys.sorted()
+        let problem: String? =
+            if !Self.isIdentifier(sample.name) { "metric name \"\(sample.name)\" does not match [a-z_][a-z0-9_]*" }
+            else if let key = keys.first(where: { !Self.isIdentifier($0) || $0 == "site" || $0 == "adapter" }) {
+                "label \"\(key)\" of \(sample.name) does not match [a-z_][a-z0-9_]* or is reserved (site, adapter)"
+            } else if !sample.value.isFinite || (sample.kind == .counter && sample.value < 0) {
+                "\(sample.name): value \(sample.value) is not finite, or negative for a counter"
+            } else if !catalog.admits(kind: sample.kind, name: sample.name, keys: keys) {
+                "\(sample.name) was first recorded with another kind or other label keys"
+            } else { nil }
+        if let problem {
+            if refused.withLock({ $0.insert(sample.name).inserted }) {
+                logger.warning("adapter metric refused", metadata: ["reason": "\(problem)"])
+            }
+            return problem
+        }
+        let labels = [("site", site), ("adapter", adapter)] + keys.map { ($0, sample.labels[$0]!) }
+        let name = "energy_adapter_" + sample.name
+        switch sample.kind {
+        case .counter: registry.makeCounter(name: name, labels: labels).increment(by: sample.value)
+        case .gauge: registry.makeGauge(name: name, labels: labels).set(to: sample.value)
+        }
+        return nil
+    }
+
+    private static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.utf8.first, first == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else {
+            return false
+        }
+        return text.utf8.allSatisfy {
+            $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+        }
+    }
+}
