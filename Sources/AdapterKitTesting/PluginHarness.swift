@@ -27,6 +27,11 @@ public struct PluginHarness: Sendable {
             .load(path: libraryPath)
     }
 
+    /// The Prometheus exposition of the instances' metrics (the host's and those the adapter records).
+    public func metricsExposition() -> String {
+        metrics.exposition()
+    }
+
     /// A queue receiving every event on the bus matching `filter`.
     public func observe(_ filter: String = "#", capacity: Int = 100_000, policy: DeliveryPolicy = .lossless)
         -> SubscriberQueue

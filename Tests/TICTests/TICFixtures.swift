@@ -54,3 +54,52 @@ struct TICSummary: Equatable, CustomStringConvertible {
             + "\(completeFrames) complete frames, \(interruptedFrames) interrupted"
     }
 }
+
+extension TICFixtures {
+    /// Reads `bytes` with `reader`, fed in chunks of `chunk` bytes (nil: all at once), then finishes.
+    static func read(_ bytes: [UInt8], with reader: TICReader, chunk: Int? = nil) -> [TICReader.Output] {
+        var reader = reader
+        var outputs: [TICReader.Output] = []
+        var start = 0
+        let size = chunk ?? max(bytes.count, 1)
+        while start < bytes.count {
+            reader.feed(bytes[start..<min(start + size, bytes.count)], into: &outputs)
+            start += size
+        }
+        reader.finish(into: &outputs)
+        return outputs
+    }
+
+    /// The complete frames among `outputs`.
+    static func frames(_ outputs: [TICReader.Output]) -> [TICFrame] {
+        outputs.compactMap { if case .frame(let frame) = $0 { frame } else { nil } }
+    }
+
+    /// The valid groups among `outputs`.
+    static func groups(_ outputs: [TICReader.Output]) -> [TICGroup] {
+        outputs.compactMap { if case .group(let group) = $0 { group } else { nil } }
+    }
+
+    /// The rejection reasons among `outputs`.
+    static func rejections(_ outputs: [TICReader.Output]) -> [TICRejectedGroup.Reason] {
+        outputs.compactMap { if case .rejected(let rejected) = $0 { rejected.reason } else { nil } }
+    }
+}
+
+/// Composes TIC bytes from the specifications, for what no capture covers (PME-PMI above all).
+enum TICCompose {
+    /// `LF label SEP [horodate SEP] data SEP checksum CR` with the checksum of `mode`.
+    static func group(_ label: String, _ data: String, mode: TICChecksumMode, horodate: String? = nil) -> [UInt8] {
+        let separator = mode.separator
+        var zone = Array(label.utf8) + [separator]
+        if let horodate { zone += Array(horodate.utf8) + [separator] }
+        zone += Array(data.utf8)
+        let summed = mode == .standard || mode == .historicMode2 ? zone + [separator] : zone
+        return [0x0A] + zone + [separator, TICChecksumMode.checksum(of: summed), 0x0D]
+    }
+
+    /// `STX groups ETX`.
+    static func frame(_ groups: [(String, String)], mode: TICChecksumMode) -> [UInt8] {
+        [0x02] + groups.flatMap { group($0.0, $0.1, mode: mode) } + [0x03]
+    }
+}
