@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "energy-host", targets: ["Host"]),
+        .executable(name: "tic-decode", targets: ["TICDecode"]),
         .library(name: "AdapterKit", targets: ["AdapterKit"]),
         .library(name: "AdapterKitTesting", targets: ["AdapterKitTesting"]),
         // One dynamic library per adapter: the host finds `lib<Name>.so` next to itself.
@@ -79,6 +80,11 @@ let package = Package(
         .target(name: "ProbeExport", dependencies: ["Probe", "AdapterKit"], path: "Plugins/Probe/Export"),
         .target(name: "TIC", dependencies: ["AdapterKit"], path: "Plugins/TIC/Adapter"),
         .target(name: "TICExport", dependencies: ["TIC", "AdapterKit"], path: "Plugins/TIC/Export"),
+        .executableTarget(
+            name: "TICDecode",
+            dependencies: ["TIC", "AdapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Plugins/TIC/Tool"
+        ),
         // The example of docs/writing-an-adapter.md, compiled and tested here so the tutorial stays true.
         .target(name: "Threshold", dependencies: ["AdapterKit"], path: "Plugins/Threshold/Adapter"),
         .target(name: "ThresholdExport", dependencies: ["Threshold", "AdapterKit"], path: "Plugins/Threshold/Export"),
@@ -92,7 +98,7 @@ let package = Package(
         .testTarget(name: "EnergyHostTests", dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "AdapterKit", "AdapterKitTesting"]),
-        .testTarget(name: "TICTests", dependencies: ["TIC", "AdapterKit", "AdapterKitTesting"]),
+        .testTarget(name: "TICTests", dependencies: ["TIC", "AdapterKit", "AdapterKitTesting", "EnergyHost"]),
         .testTarget(name: "ThresholdTests", dependencies: ["Threshold", "AdapterKit", "AdapterKitTesting"]),
     ]
 )

@@ -3,8 +3,8 @@
 package struct MetricSample: Sendable, Hashable {
     /// Whether a sample adds to a counter or sets a gauge.
     package enum Kind: Int32, Sendable {
-        case counter = 0
-        case gauge = 1
+        case counter = 0  // AK_METRIC_COUNTER
+        case gauge = 1  // AK_METRIC_GAUGE
     }
 
     package var kind: Kind

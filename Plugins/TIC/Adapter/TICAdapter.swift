@@ -124,7 +124,9 @@ public struct TICAdapter: Adapter {
         if let baud = configuration.baud { return [baud] }
         if let family = families.first(where: { $0.name == configuration.mode }) { return [family.baudRates.first ?? 1200] }
         var speeds: [Int] = []
-        for speed in [9600, 1200] + families.flatMap(\.baudRates) where !speeds.contains(speed) { speeds.append(speed) }
+        for speed in [9600, 1200] + families.flatMap(\.baudRates) where !speeds.contains(speed) && TICFamily.lineSpeeds.contains(speed) {
+            speeds.append(speed)
+        }
         return speeds
     }
 }

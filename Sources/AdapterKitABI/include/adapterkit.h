@@ -96,6 +96,14 @@ typedef struct ak_event {
     size_t payload_len;
 } ak_event;
 
+/** Metric kinds of the host service `metric` (ABI 1.1). */
+enum {
+    /** A counter: each sample adds its value (finite, >= 0). */
+    AK_METRIC_COUNTER = 0,
+    /** A gauge: each sample sets its value. */
+    AK_METRIC_GAUGE = 1,
+};
+
 /** One structured log field. */
 typedef struct ak_log_field {
     const char *key;

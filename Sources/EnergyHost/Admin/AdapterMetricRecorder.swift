@@ -52,6 +52,7 @@ package final class AdapterMetricRecorder: Sendable {
         let keys = sample.labels.keys.sorted()
         let problem: String? =
             if !Self.isIdentifier(sample.name) { "metric name \"\(sample.name)\" does not match [a-z_][a-z0-9_]*" }
+            else if Self.reserved.contains(sample.name) { "metric name \"\(sample.name)\" is the host's own (energy_adapter_\(sample.name))" }
             else if let key = keys.first(where: { !Self.isIdentifier($0) || $0 == "site" || $0 == "adapter" }) {
                 "label \"\(key)\" of \(sample.name) does not match [a-z_][a-z0-9_]* or is reserved (site, adapter)"
             } else if !sample.value.isFinite || (sample.kind == .counter && sample.value < 0) {
@@ -73,6 +74,9 @@ package final class AdapterMetricRecorder: Sendable {
         }
         return nil
     }
+
+    /// The host's own `energy_adapter_*` metrics (HostMetrics), which adapters may not redefine.
+    private static let reserved: Set<String> = ["restarts_total", "queue_depth", "state"]
 
     private static func isIdentifier(_ text: String) -> Bool {
         guard let first = text.utf8.first, first == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else {

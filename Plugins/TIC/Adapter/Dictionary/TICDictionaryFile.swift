@@ -1,10 +1,10 @@
 import AdapterKit
 import Foundation
 
-/// Loads families from JSON files (docs/tic.md, "Adding a meter family").
-enum TICDictionaryFile {
+/// Loads meter families from JSON files (docs/tic.md, "Adding a meter family").
+public enum TICDictionaryFile {
     /// The built-in families, then those of `paths` (a family of the same name replaces the built-in one).
-    static func families(adding paths: [String]) throws -> [TICFamily] {
+    public static func families(adding paths: [String]) throws -> [TICFamily] {
         var families = TICFamily.builtIn
         for path in paths {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -22,6 +22,9 @@ enum TICDictionaryFile {
                 throw AdapterError(.invalidConfiguration, "dictionaries: \(path): \(Self.describe(error))")
             }
             for family in loaded {
+                if let speed = family.baudRates.first(where: { !TICFamily.lineSpeeds.contains($0) }) {
+                    throw AdapterError(.invalidConfiguration, "dictionaries: \(path): family \(family.name): baud rate \(speed) is not one of 1200, 2400, 4800, 9600, 19200")
+                }
                 families.removeAll { $0.name == family.name }
                 families.append(family)
             }

@@ -20,6 +20,9 @@ public struct TICFamily: Codable, Sendable {
 
     private var index: [String: Int] = [:]
 
+    /// The speeds a TIC line may use (02E §1.4).
+    public static let lineSpeeds: Set<Int> = [1200, 2400, 4800, 9600, 19200]
+
     enum CodingKeys: String, CodingKey {
         case name, checksum, baudRates = "baud_rates", caseInsensitiveLabels = "case_insensitive_labels"
         case underscoreAsDash = "underscore_as_dash", identifyingLabels = "identifying_labels", labels

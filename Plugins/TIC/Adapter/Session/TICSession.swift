@@ -140,10 +140,12 @@ public struct TICSession: Sendable {
         var measurement = normalizer.measurement(of: frame)
         if let deviceID { measurement.deviceID = deviceID }
         publications.append(.measurement(measurement))
-        updateAlarms(normalizer.alarms(in: frame), into: &publications)
+        updateAlarms(normalizer.alarms(in: frame), clearing: !frame.isDegraded, into: &publications)
     }
 
-    private mutating func updateAlarms(_ present: [TICNormalizer.ActiveAlarm], into publications: inout [Publication]) {
+    /// Raises the alarms that appeared; clears those gone, unless `clearing` is false (a degraded
+    /// frame may have lost the alarm's group to a bad checksum: it does not clear anything).
+    private mutating func updateAlarms(_ present: [TICNormalizer.ActiveAlarm], clearing: Bool, into publications: inout [Publication]) {
         let codes = Set(present.map(\.code))
         for alarm in present where activeAlarms[alarm.code] == nil {
             activeAlarms[alarm.code] = alarm
@@ -154,7 +156,7 @@ public struct TICSession: Sendable {
             event.active = true
             publications.append(.alarm(event))
         }
-        for (code, alarm) in activeAlarms.sorted(by: { $0.key < $1.key }) where !codes.contains(code) {
+        for (code, alarm) in activeAlarms.sorted(by: { $0.key < $1.key }) where clearing && !codes.contains(code) {
             activeAlarms[code] = nil
             var event = EnergyAlarm()
             event.severity = "info"

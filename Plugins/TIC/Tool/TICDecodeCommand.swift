@@ -1,0 +1,75 @@
+import AdapterKit
+import ArgumentParser
+import Foundation
+import TIC
+
+/// `tic-decode`: decodes a TIC capture to JSON lines, for integrators checking a meter's output.
+@main
+struct TICDecodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tic-decode",
+        abstract: "Decode a TIC capture (raw bytes of an Enedis meter's output) to JSON lines.",
+        discussion: """
+            One line per valid group, rejected group (with its reason) and frame (with the \
+            normalized measurement the adapter would publish), then a summary line. Reads standard \
+            input when the file is -.
+            """
+    )
+
+    @Argument(help: "The capture file, or - for standard input.")
+    var file: String
+
+    @Option(help: "auto, linky-historic, linky-standard, pme-pmi, or a family of a --dictionary file.")
+    var mode = "auto"
+
+    @Option(name: .customLong("dictionary"), help: "A JSON file of more meter families (repeatable).")
+    var dictionaries: [String] = []
+
+    @Option(help: "Override the family's checksum: historic, standard, pme_pmi, historic_mode2.")
+    var checksum: String?
+
+    @Option(help: "none (the default: 7-bit bytes) or software (8-bit bytes with the 7E1 parity bit in bit 7).")
+    var parity = "none"
+
+    @Flag(help: "Print frames, rejections and the summary only, not every valid group.")
+    var framesOnly = false
+
+    mutating func run() throws {
+        let families = try TICDictionaryFile.families(adding: dictionaries)
+        var reader: TICReader
+        if mode == "auto" {
+            reader = TICReader(detecting: families)
+        } else if let family = families.first(where: { $0.name == mode }) {
+            reader = TICReader(family: family, checksum: try checksum.map(Self.checksumMode))
+        } else {
+            throw ValidationError("--mode \(mode) is not auto or a known family (\(families.map(\.name).joined(separator: ", ")))")
+        }
+        guard let parity = TICParity(rawValue: parity), parity != .marked else {
+            throw ValidationError("--parity must be none or software")
+        }
+        guard let input = file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: file) else {
+            throw ValidationError("cannot read \(file)")
+        }
+        var printer = TICDecodePrinter(framesOnly: framesOnly)
+        var filter = TICParityFilter(parity: parity)
+        var outputs: [TICReader.Output] = []
+        while true {
+            let data = input.readData(ofLength: 65_536)
+            if data.isEmpty { break }
+            printer.bytes += data.count
+            filter.filter(data) { byte, error in reader.feed(byte, parityError: error, into: &outputs) }
+            printer.print(outputs, family: reader.family)
+            outputs.removeAll(keepingCapacity: true)
+        }
+        reader.finish(into: &outputs)
+        printer.print(outputs, family: reader.family)
+        printer.printSummary(family: reader.family, checksum: reader.checksum)
+    }
+
+    private static func checksumMode(_ text: String) throws -> TICChecksumMode {
+        guard let mode = TICChecksumMode(rawValue: text) else {
+            throw ValidationError("--checksum must be one of \(TICChecksumMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return mode
+    }
+}
