@@ -6,11 +6,13 @@ import Testing
 /// loader and the C ABI.
 @Suite struct ConformanceTests {
     static let demoCSV = TestSupport.repositoryRoot.appendingPathComponent("demo/site-meter.csv").path
+    static let demoTIC = TestSupport.repositoryRoot.appendingPathComponent("demo/linky-standard-tempo.tic").path
 
     static let cases: [(String, String, String)] = [
         ("Recorder", #"{"max_bytes": 65536}"#, #"{"max_bytes": "large"}"#),
         ("Replay", #"{"file": "\#(demoCSV)", "loop": true, "speed": 20}"#, #"{"file": "/nonexistent/replay.csv"}"#),
         ("Probe", #"{"mode": "emit", "rate": 1000}"#, #"{"mode": "sideways"}"#),
+        ("TIC", #"{"source": "file:\#(demoTIC)", "pace": "fastest", "loop": true}"#, #"{"source": "COM1"}"#),
         ("CEcho", #"{"stream": "echo"}"#, #"{"stream": "no/slashes"}"#),
     ]
 

@@ -12,8 +12,9 @@ import Testing
         config = config.replacingOccurrences(of: "127.0.0.1:9480", with: "127.0.0.1:0")
         try TestSupport.write(config, to: "adapters.json", in: directory)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("demo"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: root.appendingPathComponent("demo/site-meter.csv"),
-                                         to: directory.appendingPathComponent("demo/site-meter.csv"))
+        for file in ["demo/site-meter.csv", "demo/linky-standard-tempo.tic"] {
+            try FileManager.default.copyItem(at: root.appendingPathComponent(file), to: directory.appendingPathComponent(file))
+        }
         return directory
     }
 
@@ -29,8 +30,8 @@ import Testing
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
-            let lines = (try? String(contentsOf: recording, encoding: .utf8))?.split(separator: "\n").count ?? 0
-            if lines >= 20 { break }
+            let text = (try? String(contentsOf: recording, encoding: .utf8)) ?? ""
+            if text.split(separator: "\n").count >= 20, text.contains("sites/demo/tic/measurements") { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         let signalled = ContinuousClock.now
@@ -46,9 +47,17 @@ import Testing
         #expect(text.hasSuffix("\n"))
         let events = try text.split(separator: "\n").map { try Event(jsonLine: String($0)) }
         #expect(events.count >= 20)
-        #expect(events.map(\.sequence) == Array(1...UInt64(events.count)))
-        #expect(events.allSatisfy { $0.topic == "sites/demo/meter/measurements" && $0.source == "meter" })
-        let first = try events[0].decode(EnergyMeasurement.self)
+        // Sequence numbers are per source: each source's are contiguous in the file (nothing lost).
+        for source in ["meter", "tic"] {
+            let sequences = events.filter { $0.source == source }.map(\.sequence)
+            #expect(!sequences.isEmpty && sequences == Array(1...UInt64(sequences.count)), "\(source)")
+        }
+        let meter = events.filter { $0.source == "meter" }
+        #expect(meter.allSatisfy { $0.topic == "sites/demo/meter/measurements" })
+        let tic = try events.filter { $0.topic == "sites/demo/tic/measurements" }.map { try $0.decode(EnergyMeasurement.self) }
+        #expect(!tic.isEmpty)
+        #expect(tic.allSatisfy { $0.value(of: .apparentPowerImport) != nil && $0.hasMeterTime })
+        let first = try meter[0].decode(EnergyMeasurement.self)
         #expect(first.value(of: .activePowerImport)?.value == 42_000)
         #expect(first.value(of: .voltage, phase: 1)?.unit == "V")
     }
@@ -83,16 +92,16 @@ import Testing
     @Test func validateAcceptsTheDemoConfiguration() throws {
         let result = try TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", TestSupport.repositoryRoot.appendingPathComponent("adapters.json").path])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("valid — 1 site(s), 2 adapter(s)"))
+        #expect(result.output.contains("valid — 1 site(s), 3 adapter(s)"))
     }
 
     @Test func pluginsListsEveryLibraryAndRefusesSkewedOnes() throws {
         let directory = try TestSupport.temporaryDirectory()
         _ = try TestSupport.buildCAdapter(flags: ["-DADAPTERKIT_ABI_MAJOR=2"], in: directory)
         let result = try TestSupport.run(TestSupport.hostExecutable, ["plugins", "--plugins-dir", directory.path])
-        #expect(result.output.contains("libCEcho.so: refused — ABI version mismatch: built against AdapterKit ABI 2.0"))
+        #expect(result.output.contains("libCEcho.so: refused — ABI version mismatch: built against AdapterKit ABI 2."), "\(result.output)")
         let products = try TestSupport.run(TestSupport.hostExecutable, ["plugins"])
-        for name in ["CEcho 1.0.0", "Probe 1.0.0", "Recorder 1.0.0", "Replay 1.0.0"] {
+        for name in ["CEcho 1.0.0", "Probe 1.0.0", "Recorder 1.0.0", "Replay 1.0.0", "TIC 1.0.0"] {
             #expect(products.output.contains(name), "\(products.output)")
         }
     }

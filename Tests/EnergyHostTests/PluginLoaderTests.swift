@@ -35,8 +35,8 @@ import Testing
     @Test func aLibraryBuiltAgainstAnotherABIMajorIsRefusedSayingSo() throws {
         let error = try refusal(flags: ["-DADAPTERKIT_ABI_MAJOR=2"])
         #expect(error.code == .abiMismatch)
-        #expect(error.message.contains("ABI 2.0"))
-        #expect(error.message.contains("this host speaks ABI 1.0"))
+        #expect(error.message.contains("ABI 2.1"))
+        #expect(error.message.contains("this host speaks ABI 1.1"))
     }
 
     @Test func badMagic() throws {

@@ -117,6 +117,7 @@ struct TICReading<C: Clock<Duration>> {
             var sent = 0
             let began = elapsed
             while true {
+                try Task.checkCancellation()
                 let bytesPerSecond = Double(lineSpeed) / 10  // 7E1: 10 bits per character
                 let chunk = paced ? max(1, Int(bytesPerSecond / 10)) : 65_536
                 let data = file.readData(ofLength: chunk)
