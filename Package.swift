@@ -94,6 +94,7 @@ let package = Package(
             dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"],
             path: "Benchmarks/HostBenchmarks"
         ),
+        .executableTarget(name: "TICBenchmarks", dependencies: ["TIC"], path: "Benchmarks/TICBenchmarks"),
         .testTarget(name: "AdapterKitTests", dependencies: ["AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "EnergyHostTests", dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),

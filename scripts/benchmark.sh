@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Builds in release mode and prints the host's figures (bus routing, across the ABI, latency,
-# start-up and memory with the demo configuration). Needs port 9480 free (the demo's admin API).
+# Builds in release mode and prints the figures of docs/benchmarks.md.
+#   scripts/benchmark.sh        the host's (bus routing, across the ABI, latency, start-up and
+#                               memory with the demo configuration; needs port 9480 free)
+#   scripts/benchmark.sh tic    the TIC decoder's (throughput per mode, memory over 1 GB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --build-system native
-.build/release/HostBenchmarks adapters.json
+if [ "${1:-host}" = "tic" ]; then
+    .build/release/TICBenchmarks
+else
+    .build/release/HostBenchmarks adapters.json
+fi

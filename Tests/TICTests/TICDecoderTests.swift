@@ -6,12 +6,7 @@ import Testing
 @Suite struct TICDecoderTests {
     /// `LF label SEP data SEP checksum CR` with the checksum of `mode`.
     static func group(_ label: String, _ data: String, mode: TICChecksumMode, horodate: String? = nil) -> [UInt8] {
-        let separator = mode.separator
-        var zone = Array(label.utf8) + [separator]
-        if let horodate { zone += Array(horodate.utf8) + [separator] }
-        zone += Array(data.utf8)
-        let summed = mode == .standard ? zone + [separator] : zone
-        return [0x0A] + zone + [separator, TICChecksumMode.checksum(of: summed), 0x0D]
+        TICCompose.group(label, data, mode: mode, horodate: horodate)
     }
 
     private func decode(_ bytes: [UInt8], mode: TICChecksumMode) -> TICSummary {

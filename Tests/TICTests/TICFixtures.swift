@@ -90,12 +90,7 @@ extension TICFixtures {
 enum TICCompose {
     /// `LF label SEP [horodate SEP] data SEP checksum CR` with the checksum of `mode`.
     static func group(_ label: String, _ data: String, mode: TICChecksumMode, horodate: String? = nil) -> [UInt8] {
-        let separator = mode.separator
-        var zone = Array(label.utf8) + [separator]
-        if let horodate { zone += Array(horodate.utf8) + [separator] }
-        zone += Array(data.utf8)
-        let summed = mode == .standard || mode == .historicMode2 ? zone + [separator] : zone
-        return [0x0A] + zone + [separator, TICChecksumMode.checksum(of: summed), 0x0D]
+        TICGroup(label: label, horodate: horodate, data: data).encoded(mode: mode)
     }
 
     /// `STX groups ETX`.

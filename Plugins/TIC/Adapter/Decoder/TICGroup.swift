@@ -34,6 +34,16 @@ public struct TICGroup: Sendable, Hashable {
         self.horodate = horodate
         self.data = data
     }
+
+    /// The group as a meter of `mode` sends it, `LF … checksum CR` (for simulators and tests).
+    public func encoded(mode: TICChecksumMode) -> [UInt8] {
+        let separator = mode.separator
+        var zone = Array(label.utf8) + [separator]
+        if let horodate { zone += Array(horodate.utf8) + [separator] }
+        zone += Array(data.utf8)
+        let summed = mode == .standard || mode == .historicMode2 ? zone + [separator] : zone
+        return [0x0A] + zone + [separator, TICChecksumMode.checksum(of: summed), 0x0D]
+    }
 }
 
 /// A group the decoder refused, with why and its bytes (between LF and CR, both excluded).

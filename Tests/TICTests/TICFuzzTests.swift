@@ -1,0 +1,139 @@
+import AdapterKit
+import Foundation
+import TIC
+import Testing
+
+/// A bounded, seeded fuzzer over the whole reading path (parity filter, decoder, dictionaries,
+/// detection, normalization, session), run in CI: mutated real captures, composed PME-PMI frames
+/// and random bytes, in random chunks. It must not crash or hang, everything it publishes must
+/// hold (valid checksums, dictionary formats, bounded sizes), and its state must not grow.
+@Suite struct TICFuzzTests {
+    /// A small deterministic generator (PCG-style LCG), so a failure replays from its seed.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+        mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
+    }
+
+    static let seeds: [UInt64] = [1, 2, 3, 0xC0FFEE, 0x5EED_5EED]
+
+    private func corpus() throws -> [[UInt8]] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: TICFixtures.directory.path).filter { $0.hasSuffix(".tic") }.sorted()
+        return try files.map { try TICFixtures.bytes($0) } + [TICCompose.frame(TICPMEPMITests.conso, mode: .pmePmi)]
+    }
+
+    /// Flips bits, drops, duplicates and inserts bytes (control bytes often).
+    private func mutate(_ input: [UInt8], _ random: inout Generator) -> [UInt8] {
+        var bytes = input
+        for _ in 0..<(1 + random.below(12)) where !bytes.isEmpty {
+            let index = random.below(bytes.count)
+            switch random.below(5) {
+            case 0: bytes[index] ^= UInt8(1) << UInt8(random.below(8))
+            case 1: bytes.remove(at: index)
+            case 2: bytes.insert(random.byte(), at: index)
+            case 3: bytes.insert([0x02, 0x03, 0x04, 0x0A, 0x0D, 0x09, 0x20, 0xFF, 0x00][random.below(9)], at: index)
+            default: bytes.insert(contentsOf: bytes[index..<min(bytes.count, index + random.below(64))], at: index)
+            }
+        }
+        return bytes
+    }
+
+    @Test(.timeLimit(.minutes(2)), arguments: seeds)
+    func theReadingPathSurvivesMutatedAndRandomInput(seed: UInt64) throws {
+        var random = Generator(state: seed)
+        let corpus = try corpus()
+        let families = TICFamily.builtIn
+        for round in 0..<400 {
+            var input = mutate(corpus[random.below(corpus.count)], &random)
+            if round % 10 == 0 { input = (0..<random.below(4096)).map { _ in random.byte() } }
+            let parity: TICParity = [.none, .software, .marked][random.below(3)]
+            let reader = random.below(4) == 0 ? TICReader(detecting: families, lockAfter: 1 + random.below(3))
+                : TICReader(family: families[random.below(families.count)])
+            var session = TICSession(reader: reader, parity: parity, linkTimeout: .seconds(1), deviceID: nil, defaultDeviceID: "fuzz")
+            var publications: [TICSession.Publication] = []
+            var offset = 0
+            var time = Duration.zero
+            while offset < input.count {
+                let end = min(input.count, offset + 1 + random.below(300))
+                session.consume(input[offset..<end], at: time, into: &publications)
+                session.checkLink(at: time, into: &publications)
+                offset = end
+                time += .milliseconds(random.below(400))
+            }
+            session.finish(at: time, into: &publications)
+            for publication in publications {
+                guard case .measurement(let measurement) = publication else { continue }
+                #expect(measurement.raw.count <= TICDecoder.maximumGroupsPerFrame * 2, "seed \(seed) round \(round)")
+                for value in measurement.values {
+                    #expect(value.value.isFinite && !value.unit.isEmpty && Quantity(rawValue: value.quantity) != nil)
+                }
+            }
+            _ = session.takeCounterDeltas()
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)), arguments: seeds)
+    func everyGroupTheReaderPassesHoldsItsChecksumAndFormat(seed: UInt64) throws {
+        var random = Generator(state: seed)
+        let corpus = try corpus()
+        for _ in 0..<300 {
+            let family = TICFamily.builtIn[random.below(TICFamily.builtIn.count)]
+            let input = mutate(corpus[random.below(corpus.count)], &random)
+            let outputs = TICFixtures.read(input, with: TICReader(family: family), chunk: 1 + random.below(97))
+            #expect(outputs == TICFixtures.read(input, with: TICReader(family: family)))  // chunking never matters
+            for output in outputs {
+                switch output {
+                case .group(let group):
+                    let bytes = group.bytes(separatorForTests: family.checksum.separator)
+                    #expect(bytes.allSatisfy { (0x20...0x7E).contains($0) || $0 == family.checksum.separator })
+                    if let entry = family.entry(for: group.label) { #expect(entry.format.accepts(group.data), "\(group)") }
+                case .rejected(let rejected):
+                    #expect(rejected.bytes.count <= TICDecoder.maximumGroupLength)
+                case .frame(let frame), .interrupted(let frame):
+                    #expect(frame.groups.count + frame.rejected.count <= TICDecoder.maximumGroupsPerFrame + 1)
+                case .locked: break
+                }
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func memoryStaysFlatOverALongGarbageAndFramesStream() {
+        // 32 MB of noise and frames through one session: what it keeps between frames is bounded,
+        // so the process's resident memory must not follow the input.
+        var random = Generator(state: 42)
+        var session = TICSession(reader: TICReader(detecting: TICFamily.builtIn), parity: .none, deviceID: nil, defaultDeviceID: "fuzz")
+        let frame = TICCompose.frame([("ADSC", "041876097295"), ("EAST", "000000104"), ("SINSTS", "01234")], mode: .standard)
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var publications: [TICSession.Publication] = []
+        var measured: [Int] = []
+        for round in 0..<512 {
+            for index in chunk.indices { chunk[index] = random.byte() }
+            chunk.replaceSubrange(0..<frame.count, with: frame)
+            session.consume(chunk, at: .milliseconds(round), into: &publications)
+            publications.removeAll(keepingCapacity: true)
+            _ = session.takeCounterDeltas()
+            if round == 64 || round == 511 { measured.append(Self.residentKilobytes()) }
+        }
+        #expect(session.frameCount > 0)
+        #expect(measured[1] - measured[0] < 4096, "resident memory grew from \(measured[0]) kB to \(measured[1]) kB")
+    }
+
+    static func residentKilobytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+}
+
+extension TICGroup {
+    /// The group's zone as sent, for checks in tests.
+    func bytes(separatorForTests separator: UInt8) -> [UInt8] {
+        var bytes = Array(label.utf8) + [separator]
+        if let horodate { bytes += Array(horodate.utf8) + [separator] }
+        return bytes + Array(data.utf8)
+    }
+}
