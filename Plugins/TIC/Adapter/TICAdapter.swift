@@ -106,9 +106,9 @@ public struct TICAdapter: Adapter {
     func makeSession() -> TICSession {
         let reader: TICReader
         if let family = families.first(where: { $0.name == configuration.mode }) {
-            reader = TICReader(family: family, checksum: configuration.checksum.flatMap(TICChecksumMode.init(rawValue:)))
+            reader = TICReader(family: family, checksum: configuration.checksum.flatMap(TICChecksumMode.init(rawValue:)), reportsGroups: false)
         } else {
-            reader = TICReader(detecting: families)
+            reader = TICReader(detecting: families, reportsGroups: false)
         }
         return TICSession(
             reader: reader,

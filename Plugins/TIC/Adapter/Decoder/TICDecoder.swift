@@ -49,8 +49,16 @@ public struct TICDecoder: Sendable {
     }
 
     /// Feeds bytes; appends the outputs they complete.
+    @inlinable
     public mutating func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes, into outputs: inout [Output]) {
-        for byte in bytes { feed(byte, into: &outputs) }
+        if bytes.withContiguousStorageIfAvailable({ feed(UnsafeRawBufferPointer($0), into: &outputs) }) == nil {
+            Array(bytes).withUnsafeBytes { feed($0, into: &outputs) }
+        }
+    }
+
+    /// Feeds the bytes of a buffer; appends the outputs they complete.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, into outputs: inout [Output]) {
+        for byte in bytes { feed(byte, parityError: false, into: &outputs) }
     }
 
     /// Feeds one byte, flagged when it arrived with a parity error (its group is then refused

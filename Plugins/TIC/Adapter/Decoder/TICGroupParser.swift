@@ -5,17 +5,23 @@
 enum TICGroupParser {
     static func parse(_ bytes: [UInt8], mode: TICChecksumMode) -> Result<TICGroup, TICRejectedGroup.Reason> {
         let separator = mode.separator
-        guard bytes.allSatisfy({ (0x20...0x7E).contains($0) || $0 == separator }) else {
-            return .failure(.invalidCharacter)
+        // One pass: characters, the first separator (end of the label) and the checksum's sum.
+        var labelEnd: Int?
+        var sum = 0
+        for (index, byte) in bytes.enumerated() {
+            guard (0x20...0x7E).contains(byte) || byte == separator else { return .failure(.invalidCharacter) }
+            if labelEnd == nil, byte == separator { labelEnd = index }
+            sum &+= Int(byte)
         }
         // At least `label SEP checksum`. Labels have 1 to 8 characters by the specifications, but
         // three-phase Linky meters send 9 (`SMAXSN1-1`): up to 16 are accepted.
-        guard bytes.count >= 3, bytes[bytes.count - 2] == separator,
-            let labelEnd = bytes.firstIndex(of: separator), (1...16).contains(labelEnd)
+        guard bytes.count >= 3, bytes[bytes.count - 2] == separator, let labelEnd, (1...16).contains(labelEnd)
         else { return .failure(.malformed) }
         let checksum = bytes[bytes.count - 1]
-        let zoneEnd = mode == .standard || mode == .historicMode2 ? bytes.count - 1 : bytes.count - 2
-        guard TICChecksumMode.checksum(of: bytes[..<zoneEnd]) == checksum else { return .failure(.checksum) }
+        // The zone ends before `SEP checksum` (mode 1) or includes that separator (standard, mode 2).
+        sum -= Int(checksum)
+        if mode != .standard, mode != .historicMode2 { sum -= Int(separator) }
+        guard UInt8(truncatingIfNeeded: sum & 0x3F) + 0x20 == checksum else { return .failure(.checksum) }
         let label = String(decoding: bytes[..<labelEnd], as: UTF8.self)
         var data = bytes[min(labelEnd + 1, bytes.count - 2)..<(bytes.count - 2)]
         var horodate: String?

@@ -59,7 +59,8 @@ public struct TICFamily: Codable, Sendable {
 
     /// The entry of `label`, if the family knows it.
     public func entry(for label: String) -> TICLabel? {
-        index[key(label)].map { labels[$0] }
+        // Labels as the dictionary spells them are indexed too: the common case needs no folding.
+        (index[label] ?? index[key(label)]).map { labels[$0] }
     }
 
     /// Whether `label` identifies this family.
@@ -67,16 +68,24 @@ public struct TICFamily: Codable, Sendable {
         identifyingLabels.contains { key($0) == key(label) }
     }
 
+    /// The lookup key of a label: ASCII upper case when labels are case-insensitive, `-` for `_`
+    /// when the family says so. Works on bytes: it runs for every group.
     private func key(_ label: String) -> String {
-        var key = caseInsensitiveLabels ? label.uppercased() : label
-        if underscoreAsDash, key.contains("_") { key = String(key.map { $0 == "_" ? "-" : $0 }) }
-        return key
+        let fold = caseInsensitiveLabels && label.utf8.contains { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
+        let dash = underscoreAsDash && label.utf8.contains(UInt8(ascii: "_"))
+        guard fold || dash else { return label }
+        return String(decoding: label.utf8.map { byte -> UInt8 in
+            if fold, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) { return byte - 0x20 }
+            if dash, byte == UInt8(ascii: "_") { return UInt8(ascii: "-") }
+            return byte
+        }, as: UTF8.self)
     }
 
     private mutating func buildIndex() {
         index = [:]
         for (position, label) in labels.enumerated() where index[key(label.name)] == nil {
             index[key(label.name)] = position
+            index[label.name] = position
         }
     }
 }

@@ -49,14 +49,23 @@ public struct TICFieldFormat: Codable, Sendable, Hashable {
     /// The number part of `data` (without its unit and truncation mark) and its unit (`""` when the
     /// format has no units), or nil when `data` does not have this format.
     public func split(_ data: String) -> (value: Substring, unit: String)? {
+        if units.isEmpty, characters != .date, characters != .decimalComma {  // the common case, on bytes
+            let bytes = data.utf8
+            guard (minWidth...maxWidth).contains(bytes.count), Self.matches(characters, Substring(data).utf8) else { return nil }
+            return (Substring(data), "")
+        }
         var value = Substring(data)
         var unit = ""
         if !units.isEmpty {
-            guard let suffix = units.filter({ value.count > $0.count && value.hasSuffix($0) }).max(by: { $0.count < $1.count })
-            else { return nil }
+            // The longest unit the data ends with, compared on bytes.
+            var best: String?
+            for candidate in units where data.utf8.count > candidate.utf8.count && (best?.utf8.count ?? 0) < candidate.utf8.count {
+                if data.utf8.suffix(candidate.utf8.count).elementsEqual(candidate.utf8) { best = candidate }
+            }
+            guard let suffix = best else { return nil }
             unit = suffix
-            value = value.dropLast(suffix.count)
-            if value.last == "T" { value = value.dropLast() }  // truncated power, `0TkW`
+            value = Substring(value.utf8.dropLast(suffix.utf8.count))
+            if value.utf8.last == UInt8(ascii: "T") { value = Substring(value.utf8.dropLast()) }  // truncated power, `0TkW`
         }
         guard (minWidth...maxWidth).contains(value.utf8.count), Self.matches(characters, value.utf8) else { return nil }
         return (value, unit)

@@ -29,6 +29,8 @@ public struct TICReader: Sendable {
 
     private let families: [TICFamily]
     private let lockAfter: Int
+    /// Whether each valid group is also reported as a ``Output/group(_:)`` (frames hold them anyway).
+    private var reportsGroups = true
     private var candidates: [Candidate]
     private var scratch: [TICDecoder.Output] = []
     /// Whether the family and checksum are settled (always, for a fixed family).
@@ -37,7 +39,9 @@ public struct TICReader: Sendable {
     public private(set) var checkedGroups = 0
 
     /// Reads a stream of `family`, with its checksum or `checksum` (e.g. historic mode 2).
-    public init(family: TICFamily, checksum: TICChecksumMode? = nil) {
+    /// `reportsGroups: false` leaves valid groups to their frames (what the adapter needs; faster).
+    public init(family: TICFamily, checksum: TICChecksumMode? = nil, reportsGroups: Bool = true) {
+        self.reportsGroups = reportsGroups
         families = [family]
         lockAfter = 0
         candidates = [Candidate(decoder: TICDecoder(mode: checksum ?? family.checksum), family: family)]
@@ -45,7 +49,8 @@ public struct TICReader: Sendable {
     }
 
     /// Detects which of `families` the stream is, and locks after `lockAfter` complete frames.
-    public init(detecting families: [TICFamily], lockAfter: Int = 3) {
+    public init(detecting families: [TICFamily], lockAfter: Int = 3, reportsGroups: Bool = true) {
+        self.reportsGroups = reportsGroups
         self.families = families
         self.lockAfter = lockAfter
         candidates = []
@@ -67,12 +72,28 @@ public struct TICReader: Sendable {
     /// on a reader of a fixed family.
     public mutating func restartDetection() {
         guard lockAfter > 0 else { return }
-        self = TICReader(detecting: families, lockAfter: lockAfter)
+        self = TICReader(detecting: families, lockAfter: lockAfter, reportsGroups: reportsGroups)
     }
 
     /// Feeds bytes; appends the outputs they complete.
+    @inlinable
     public mutating func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes, into outputs: inout [Output]) {
-        for byte in bytes { feed(byte, into: &outputs) }
+        if bytes.withContiguousStorageIfAvailable({ feed(UnsafeRawBufferPointer($0), into: &outputs) }) == nil {
+            Array(bytes).withUnsafeBytes { feed($0, into: &outputs) }
+        }
+    }
+
+    /// Feeds the bytes of a buffer; appends the outputs they complete.
+    ///
+    /// Each candidate decodes the whole buffer at once (the hot loop); the checks and frames
+    /// follow. A candidate that locks drops the others, whose outputs would not have been emitted.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, into outputs: inout [Output]) {
+        var index = 0
+        while index < candidates.count {
+            candidates[index].decoder.feed(bytes, into: &scratch)
+            if !scratch.isEmpty { process(candidate: index, into: &outputs) }
+            index += 1
+        }
     }
 
     /// Feeds one byte, flagged when it arrived with a parity error; appends what it completes.
@@ -98,6 +119,7 @@ public struct TICReader: Sendable {
     private mutating func process(candidate index: Int, into outputs: inout [Output]) {
         defer { scratch.removeAll(keepingCapacity: true) }
         var candidate = candidates[index]
+        candidates[index].frame = nil  // the frame's arrays stay uniquely referenced: appends do not copy them
         var lockedNow = false
         for output in scratch {
             switch output {
@@ -119,7 +141,7 @@ public struct TICReader: Sendable {
                     outputs.append(.rejected(rejected))
                 } else {
                     candidate.frame?.groups.append(group)
-                    outputs.append(.group(group))
+                    if reportsGroups { outputs.append(.group(group)) }
                 }
             case .rejected(let rejected):
                 candidate.frame?.rejected.append(rejected)

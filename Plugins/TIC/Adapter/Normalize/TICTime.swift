@@ -9,13 +9,32 @@ public struct TICHorodate: Sendable, Hashable {
 
     /// Parses a horodate; nil unless it has a valid season letter and a valid date and time.
     public init?(_ text: some StringProtocol) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 13, [UInt8(ascii: "E"), UInt8(ascii: "H"), UInt8(ascii: "e"), UInt8(ascii: "h"), 0x20].contains(bytes[0]),
-            let fields = TICWallTime.numbers(bytes[1...], widths: [2, 2, 2, 2, 2, 2], separators: [])
+        let utf8 = text.utf8
+        guard utf8.count == 13, let first = utf8.first,
+            first == UInt8(ascii: "E") || first == UInt8(ascii: "H") || first == UInt8(ascii: "e") || first == UInt8(ascii: "h") || first == 0x20
         else { return nil }
-        guard let wallTime = TICWallTime(year: 2000 + fields[0], month: fields[1], day: fields[2], hour: fields[3], minute: fields[4], second: fields[5])
+        var fields = (0, 0, 0, 0, 0, 0)
+        var position = utf8.index(after: utf8.startIndex)
+        for field in 0..<6 {
+            var value = 0
+            for _ in 0..<2 {
+                let digit = utf8[position] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+                position = utf8.index(after: position)
+            }
+            switch field {
+            case 0: fields.0 = value
+            case 1: fields.1 = value
+            case 2: fields.2 = value
+            case 3: fields.3 = value
+            case 4: fields.4 = value
+            default: fields.5 = value
+            }
+        }
+        guard let wallTime = TICWallTime(year: 2000 + fields.0, month: fields.1, day: fields.2, hour: fields.3, minute: fields.4, second: fields.5)
         else { return nil }
-        self.season = Character(UnicodeScalar(bytes[0]))
+        self.season = Character(UnicodeScalar(first))
         self.wallTime = wallTime
     }
 
@@ -46,11 +65,21 @@ public struct TICWallTime: Sendable, Hashable {
 
     /// Parses PME-PMI `JJ/MM/AA HH:MM:SS`.
     public init?(_ text: some StringProtocol) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 17,
-            let f = Self.numbers(bytes[...], widths: [2, 2, 2, 2, 2, 2], separators: ["/", "/", " ", ":", ":"])
-        else { return nil }
-        self.init(year: 2000 + f[2], month: f[1], day: f[0], hour: f[3], minute: f[4], second: f[5])
+        // `JJ/MM/AA HH:MM:SS`: two digits at 0, 3, 6, 9, 12, 15, separators between.
+        let utf8 = text.utf8
+        guard utf8.count == 17 else { return nil }
+        var fields = [Int](repeating: 0, count: 6)
+        let separators: [UInt8] = [UInt8(ascii: "/"), UInt8(ascii: "/"), 0x20, UInt8(ascii: ":"), UInt8(ascii: ":")]
+        for (offset, byte) in utf8.enumerated() {
+            if offset % 3 == 2 {
+                guard byte == separators[offset / 3] else { return nil }
+            } else {
+                let digit = byte &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                fields[offset / 3] = fields[offset / 3] * 10 + Int(digit)
+            }
+        }
+        self.init(year: 2000 + fields[2], month: fields[1], day: fields[0], hour: fields[3], minute: fields[4], second: fields[5])
     }
 
     /// Seconds since 1970 UTC when this wall time is `utcOffsetHours` ahead of UTC.
@@ -68,25 +97,6 @@ public struct TICWallTime: Sendable, Hashable {
         let summerEnd = Self.lastSunday(month: 10, year: year) * 86_400 + 3600
         let asSummer = secondsSinceEpoch(utcOffsetHours: 2)
         return asSummer >= summerStart && asSummer < summerEnd ? asSummer : secondsSinceEpoch(utcOffsetHours: 1)
-    }
-
-    static func numbers(_ bytes: ArraySlice<UInt8>, widths: [Int], separators: [Character]) -> [Int]? {
-        var values: [Int] = []
-        var position = bytes.startIndex
-        for (field, width) in widths.enumerated() {
-            var value = 0
-            for _ in 0..<width {
-                guard position < bytes.endIndex, (0x30...0x39).contains(bytes[position]) else { return nil }
-                value = value * 10 + Int(bytes[position] - 0x30)
-                position += 1
-            }
-            values.append(value)
-            if field < separators.count {
-                guard position < bytes.endIndex, Character(UnicodeScalar(bytes[position])) == separators[field] else { return nil }
-                position += 1
-            }
-        }
-        return position == bytes.endIndex ? values : nil
     }
 
     private static func days(inMonth month: Int, year: Int) -> Int {

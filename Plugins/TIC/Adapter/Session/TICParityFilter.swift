@@ -22,7 +22,15 @@ public struct TICParityFilter: Sendable {
     }
 
     /// Calls `body` with each character and whether it had a parity error.
+    @inlinable
     public mutating func filter<Bytes: Sequence<UInt8>>(_ bytes: Bytes, _ body: (UInt8, Bool) -> Void) {
+        if bytes.withContiguousStorageIfAvailable({ filter(UnsafeRawBufferPointer($0), body) }) == nil {
+            Array(bytes).withUnsafeBytes { filter($0, body) }
+        }
+    }
+
+    /// Calls `body` with each character of a buffer and whether it had a parity error.
+    public mutating func filter(_ bytes: UnsafeRawBufferPointer, _ body: (UInt8, Bool) -> Void) {
         for byte in bytes {
             switch parity {
             case .none:

@@ -58,11 +58,23 @@ public struct TICSession: Sendable {
     public var checkedGroups: Int { reader.checkedGroups }
 
     /// Consumes bytes received at `time` (a monotonic offset from the session's start).
+    @inlinable
     public mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, at time: Duration, into publications: inout [Publication]) {
+        if bytes.withContiguousStorageIfAvailable({ consume(UnsafeRawBufferPointer($0), at: time, into: &publications) }) == nil {
+            Array(bytes).withUnsafeBytes { consume($0, at: time, into: &publications) }
+        }
+    }
+
+    /// Consumes the bytes of a buffer received at `time`.
+    public mutating func consume(_ bytes: UnsafeRawBufferPointer, at time: Duration, into publications: inout [Publication]) {
         var parityErrors = 0
-        filter.filter(bytes) { byte, parityError in
-            if parityError { parityErrors += 1 }
-            reader.feed(byte, parityError: parityError, into: &outputs)
+        if filter.parity == .none {
+            reader.feed(bytes, into: &outputs)
+        } else {
+            filter.filter(bytes) { byte, parityError in
+                if parityError { parityErrors += 1 }
+                reader.feed(byte, parityError: parityError, into: &outputs)
+            }
         }
         if parityErrors > 0 { count("tic_parity_errors_total", by: Double(parityErrors)) }
         handleOutputs(at: time, into: &publications)
