@@ -167,7 +167,7 @@ import Testing
         }
         let total = clock.now - started
         #expect(total >= .milliseconds(200), "\(total)")
-        #expect(total < .seconds(2), "\(total)")
+        #expect(total < .seconds(5), "\(total)")  // a sanity bound: CI machines are shared and slow
         let published = host.published
         try #require(published.count == 3)
         // Record i is due at start + i × 100 ms, and the replay starts after `before`.

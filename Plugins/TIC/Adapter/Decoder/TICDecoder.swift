@@ -56,9 +56,28 @@ public struct TICDecoder: Sendable {
         }
     }
 
-    /// Feeds the bytes of a buffer; appends the outputs they complete.
+    /// Feeds the bytes of a buffer; appends the outputs they complete. Inside a group, runs of
+    /// ordinary bytes are copied at once (the hot loop); control bytes go one at a time.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, into outputs: inout [Output]) {
-        for byte in bytes { feed(byte, parityError: false, into: &outputs) }
+        var start = 0
+        while start < bytes.count {
+            guard inGroup, Self.isOrdinary(bytes[start]) else {
+                feed(bytes[start], parityError: false, into: &outputs)
+                start += 1
+                continue
+            }
+            var end = start + 1
+            while end < bytes.count, Self.isOrdinary(bytes[end]) { end += 1 }
+            let room = Self.maximumGroupLength - group.count
+            if end - start > room { overflowed = true }
+            group.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + min(room, end - start))]))
+            start = end
+        }
+    }
+
+    /// Whether `byte` is data for the framing: not STX, ETX, EOT, LF or CR.
+    private static func isOrdinary(_ byte: UInt8) -> Bool {
+        byte > Byte.eot && byte != Byte.lf && byte != Byte.cr
     }
 
     /// Feeds one byte, flagged when it arrived with a parity error (its group is then refused

@@ -63,6 +63,13 @@ public struct TICFamily: Codable, Sendable {
         (index[label] ?? index[key(label)]).map { labels[$0] }
     }
 
+    /// Whether `group` passes its label's checks; true for a label the family does not know.
+    /// (On the hot path: checks the entry in place rather than copying it out.)
+    func accepts(_ group: TICGroup) -> Bool {
+        guard let position = index[group.label] ?? index[key(group.label)] else { return true }
+        return labels[position].accepts(group)
+    }
+
     /// Whether `label` identifies this family.
     func isIdentified(by label: String) -> Bool {
         identifyingLabels.contains { key($0) == key(label) }

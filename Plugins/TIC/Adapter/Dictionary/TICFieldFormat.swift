@@ -43,7 +43,10 @@ public struct TICFieldFormat: Codable, Sendable, Hashable {
 
     /// Whether `data` has this format.
     public func accepts(_ data: String) -> Bool {
-        split(data) != nil
+        if units.isEmpty, characters != .date, characters != .decimalComma {  // the common case, on bytes
+            return (minWidth...maxWidth).contains(data.utf8.count) && Self.matches(characters, data.utf8)
+        }
+        return split(data) != nil
     }
 
     /// The number part of `data` (without its unit and truncation mark) and its unit (`""` when the
@@ -71,18 +74,18 @@ public struct TICFieldFormat: Codable, Sendable, Hashable {
         return (value, unit)
     }
 
-    private static func matches(_ characters: TICCharacters, _ value: Substring.UTF8View) -> Bool {
+    private static func matches<Bytes: Collection<UInt8>>(_ characters: TICCharacters, _ value: Bytes) -> Bool {
         switch characters {
         case .digits: return value.allSatisfy(isDigit)
         case .alphanumeric: return value.allSatisfy { isDigit($0) || isLetter($0) }
         case .hex: return value.allSatisfy { isDigit($0) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }
         case .text: return value.allSatisfy { (0x20...0x7E).contains($0) }
         case .decimalComma:
-            let unsigned = value.first == UInt8(ascii: "-") ? value.dropFirst() : value
+            let unsigned = value.first == UInt8(ascii: "-") ? value.dropFirst() : value[...]
             guard let comma = unsigned.firstIndex(of: UInt8(ascii: ",")) else { return false }
             let integer = unsigned[..<comma], fraction = unsigned[unsigned.index(after: comma)...]
             return !integer.isEmpty && !fraction.isEmpty && integer.allSatisfy(isDigit) && fraction.allSatisfy(isDigit)
-        case .date: return TICWallTime(Substring(value)) != nil
+        case .date: return TICWallTime(utf8: value) != nil
         }
     }
 

@@ -25,6 +25,8 @@ public struct TICReader: Sendable {
         var family: TICFamily?
         var frame: TICFrame?
         var completeFrames = 0
+        /// The size of the last complete frame: what the next one reserves.
+        var groupsPerFrame = 16
     }
 
     private let families: [TICFamily]
@@ -125,17 +127,18 @@ public struct TICReader: Sendable {
             switch output {
             case .frameStarted:
                 candidate.frame = TICFrame()
+                candidate.frame?.groups.reserveCapacity(candidate.groupsPerFrame)  // one allocation per frame
             case .group(let group):
                 checkedGroups += 1
                 if candidate.family == nil, let family = identify(group, checksum: candidate.decoder.mode) {
                     candidate.family = family
                     candidate.frame = candidate.frame.map { Self.check($0, against: family) }
                 }
-                guard let family = candidate.family else {
+                guard candidate.family != nil else {
                     candidate.frame?.groups.append(group)
                     continue
                 }
-                if let entry = family.entry(for: group.label), !entry.accepts(group) {
+                if candidate.family?.accepts(group) == false {
                     let rejected = TICRejectedGroup(reason: .invalidField, bytes: group.bytes(separator: candidate.decoder.mode.separator))
                     candidate.frame?.rejected.append(rejected)
                     outputs.append(.rejected(rejected))
@@ -152,6 +155,7 @@ public struct TICReader: Sendable {
                     continue
                 }
                 outputs.append(.frame(frame))
+                candidate.groupsPerFrame = max(16, frame.groups.count)
                 candidate.frame = nil
                 candidate.completeFrames += 1
                 if !isLocked, candidate.completeFrames >= lockAfter {
@@ -176,7 +180,7 @@ public struct TICReader: Sendable {
     private static func check(_ frame: TICFrame, against family: TICFamily) -> TICFrame {
         var checked = TICFrame(rejected: frame.rejected)
         for group in frame.groups {
-            if let entry = family.entry(for: group.label), !entry.accepts(group) {
+            if !family.accepts(group) {
                 checked.rejected.append(TICRejectedGroup(reason: .invalidField, bytes: group.bytes(separator: family.checksum.separator)))
             } else {
                 checked.groups.append(group)

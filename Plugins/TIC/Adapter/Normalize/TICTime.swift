@@ -65,21 +65,33 @@ public struct TICWallTime: Sendable, Hashable {
 
     /// Parses PME-PMI `JJ/MM/AA HH:MM:SS`.
     public init?(_ text: some StringProtocol) {
-        // `JJ/MM/AA HH:MM:SS`: two digits at 0, 3, 6, 9, 12, 15, separators between.
-        let utf8 = text.utf8
+        self.init(utf8: text.utf8)
+    }
+
+    /// Parses `JJ/MM/AA HH:MM:SS` from its bytes: two digits at 0, 3, 6, 9, 12, 15, separators between.
+    init?<Bytes: Collection<UInt8>>(utf8: Bytes) {
         guard utf8.count == 17 else { return nil }
-        var fields = [Int](repeating: 0, count: 6)
-        let separators: [UInt8] = [UInt8(ascii: "/"), UInt8(ascii: "/"), 0x20, UInt8(ascii: ":"), UInt8(ascii: ":")]
-        for (offset, byte) in utf8.enumerated() {
+        var fields = (0, 0, 0, 0, 0, 0)
+        var offset = 0
+        for byte in utf8 {
+            defer { offset += 1 }
             if offset % 3 == 2 {
-                guard byte == separators[offset / 3] else { return nil }
-            } else {
-                let digit = byte &- UInt8(ascii: "0")
-                guard digit < 10 else { return nil }
-                fields[offset / 3] = fields[offset / 3] * 10 + Int(digit)
+                let separator = offset == 8 ? UInt8(ascii: " ") : offset < 8 ? UInt8(ascii: "/") : UInt8(ascii: ":")
+                guard byte == separator else { return nil }
+                continue
+            }
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            switch offset / 3 {
+            case 0: fields.0 = fields.0 * 10 + Int(digit)
+            case 1: fields.1 = fields.1 * 10 + Int(digit)
+            case 2: fields.2 = fields.2 * 10 + Int(digit)
+            case 3: fields.3 = fields.3 * 10 + Int(digit)
+            case 4: fields.4 = fields.4 * 10 + Int(digit)
+            default: fields.5 = fields.5 * 10 + Int(digit)
             }
         }
-        self.init(year: 2000 + fields[2], month: fields[1], day: fields[0], hour: fields[3], minute: fields[4], second: fields[5])
+        self.init(year: 2000 + fields.2, month: fields.1, day: fields.0, hour: fields.3, minute: fields.4, second: fields.5)
     }
 
     /// Seconds since 1970 UTC when this wall time is `utcOffsetHours` ahead of UTC.
