@@ -67,10 +67,10 @@ package final class AdapterMetricRecorder: Sendable {
             return problem
         }
         let labels = [("site", site), ("adapter", adapter)] + keys.map { ($0, sample.labels[$0]!) }
-        let name = "energy_adapter_" + sample.name
+        let descriptor = MetricNameDescriptor(namespace: "energy", subsystem: "adapter", metricName: sample.name, unitName: "", helpText: "Recorded by the adapter.")
         switch sample.kind {
-        case .counter: registry.makeCounter(name: name, labels: labels).increment(by: sample.value)
-        case .gauge: registry.makeGauge(name: name, labels: labels).set(to: sample.value)
+        case .counter: registry.makeCounter(descriptor: descriptor, labels: labels).increment(by: sample.value)
+        case .gauge: registry.makeGauge(descriptor: descriptor, labels: labels).set(to: sample.value)
         }
         return nil
     }
