@@ -129,3 +129,20 @@ import Testing
         }
     }
 }
+
+/// The example family of docs/tic.md decodes and means what the page says.
+@Suite struct TICDocumentationTests {
+    @Test func theDocumentedExampleFamilyWorksAsDescribed() throws {
+        let page = try String(contentsOf: TICFixtures.repositoryRoot.appendingPathComponent("docs/tic.md"), encoding: .utf8)
+        let start = try #require(page.range(of: "```json\n{\n  \"name\": \"saphir-example\""))
+        let end = try #require(page.range(of: "\n```", range: start.upperBound..<page.endIndex))
+        let json = page[page.index(start.lowerBound, offsetBy: "```json\n".count)..<end.lowerBound]
+        let family = try JSONDecoder().decode(TICFamily.self, from: Data(json.utf8))
+        let frame = TICCompose.frame([("IDSAPH", "SAPH00000042"), ("EAPOS", "1234kWh"), ("PSOUS", "036")], mode: .historic)
+        let frames = TICFixtures.frames(TICFixtures.read(frame, with: TICReader(family: family)))
+        let measurement = TICNormalizer(family: family, defaultDeviceID: "x").measurement(of: try #require(frames.first))
+        #expect(measurement.deviceID == "SAPH00000042")
+        #expect(measurement.value(of: .activeEnergyImport, register: "total")?.value == 1_234_000)
+        #expect(measurement.value(of: .subscribedPower)?.value == 36_000)
+    }
+}

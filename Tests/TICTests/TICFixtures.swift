@@ -3,9 +3,10 @@ import TIC
 
 /// The real captures of `../shared/fixtures/tic/` (beside the repository), decoded.
 enum TICFixtures {
-    static let directory = URL(fileURLWithPath: #filePath)
+    /// The repository's root (this file is Tests/TICTests/TICFixtures.swift).
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/fixtures/tic")
+    static let directory = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/tic")
 
     static func bytes(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: directory.appendingPathComponent(name)))
