@@ -22,7 +22,7 @@ import Testing
             #expect(await instance.deliver(Array(sent[40...])))
         }
         #expect(outcome == .stopped)
-        let received = await TestSupport.collect(echoes, count: 100)
+        let received = await echoes.collect(count: 100)
         #expect(received.count == 100)
         #expect(received.map(\.time) == sent.map(\.time))
         #expect(received.allSatisfy { $0.source == "under-test" && $0.kind == .measurement })

@@ -84,7 +84,7 @@ import Testing
             #expect(options.c_cflag & tcflag_t(CSTOPB) == 0)
             #expect(terminal.outputSpeed == speed)
             terminal.write(bytes + bytes)
-            let events = await TICTestBus.collect(measurements, count: 2)
+            let events = await measurements.collect(count: 2)
             #expect(events.count == 2, "baud \(baud)")
             let measurement = try #require(events.first).decode(EnergyMeasurement.self)
             #expect(!measurement.deviceID.isEmpty && !measurement.values.isEmpty)
@@ -107,7 +107,7 @@ import Testing
             try await terminal.waitForSpeed(speed_t(B1200))
             #expect(terminal.settings.c_cflag & tcflag_t(CSIZE) == tcflag_t(CS8))
             terminal.write(wire)
-            let events = await TICTestBus.collect(measurements, count: 1)
+            let events = await measurements.collect(count: 1)
             let measurement = try #require(events.first).decode(EnergyMeasurement.self)
             #expect(measurement.raw["BASE"] == nil)
             #expect(measurement.raw["PAPP"] == "10350")
@@ -117,17 +117,5 @@ import Testing
         #expect(metrics.contains(#"energy_adapter_tic_parity_errors_total{site="test-site",adapter="tic"} 1"#), "\(metrics)")
         #expect(metrics.contains(#"energy_adapter_tic_groups_rejected_total{site="test-site",adapter="tic",reason="parity"} 1"#))
         instance.destroy()
-    }
-}
-
-/// Reading the bus in tests.
-enum TICTestBus {
-    static func collect(_ queue: SubscriberQueue, count: Int, timeout: Duration = .seconds(10)) async -> [Event] {
-        let deadline = ContinuousClock.now + timeout
-        while queue.statistics.depth < count, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        guard queue.statistics.depth > 0 else { return [] }
-        return await queue.next(maxCount: .max) ?? []
     }
 }

@@ -62,15 +62,3 @@ enum TestSupport {
     }
 }
 
-extension TestSupport {
-    /// Takes what `queue` holds once it holds `count` events, or when `timeout` passed: a test
-    /// fails on a short count instead of hanging.
-    static func collect(_ queue: SubscriberQueue, count: Int, timeout: Duration = .seconds(10)) async -> [Event] {
-        let deadline = ContinuousClock.now + timeout
-        while queue.statistics.depth < count, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        guard queue.statistics.depth > 0 else { return [] }
-        return await queue.next(maxCount: .max) ?? []
-    }
-}

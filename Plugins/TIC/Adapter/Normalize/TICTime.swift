@@ -1,3 +1,5 @@
+import AdapterKit
+
 /// A standard-mode horodate `SAAMMJJhhmmss`: a season letter, then the meter's local time
 /// (54E §6.2.1.1). `E`/`e`: summer (UTC+2), `H`/`h`: winter (UTC+1), lowercase when the meter's
 /// clock is degraded, SP when not applicable (`DPM1`, `FPM1`).
@@ -57,7 +59,7 @@ public struct TICWallTime: Sendable, Hashable {
 
     /// A valid date and time, or nil.
     public init?(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        guard (1...12).contains(month), (1...Self.days(inMonth: month, year: year)).contains(day), (0...23).contains(hour),
+        guard (1...12).contains(month), (1...RFC3339.daysIn(month: month, year: year)).contains(day), (0...23).contains(hour),
             (0...59).contains(minute), (0...59).contains(second)
         else { return nil }
         (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
@@ -96,7 +98,7 @@ public struct TICWallTime: Sendable, Hashable {
 
     /// Seconds since 1970 UTC when this wall time is `utcOffsetHours` ahead of UTC.
     public func secondsSinceEpoch(utcOffsetHours: Int) -> Int64 {
-        let days = Self.daysSinceEpoch(year: year, month: month, day: day)
+        let days = RFC3339.daysFromCivil(year: year, month: month, day: day)
         return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - utcOffsetHours * 3600)
     }
 
@@ -111,27 +113,9 @@ public struct TICWallTime: Sendable, Hashable {
         return asSummer >= summerStart && asSummer < summerEnd ? asSummer : secondsSinceEpoch(utcOffsetHours: 1)
     }
 
-    private static func days(inMonth month: Int, year: Int) -> Int {
-        switch month {
-        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days from 1970-01-01 to a civil date (proleptic Gregorian).
-    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
     /// Days since 1970 of the last Sunday of `month`.
     private static func lastSunday(month: Int, year: Int) -> Int64 {
-        let last = daysSinceEpoch(year: year, month: month, day: days(inMonth: month, year: year))
+        let last = RFC3339.daysFromCivil(year: year, month: month, day: RFC3339.daysIn(month: month, year: year))
         let weekday = ((last % 7) + 11) % 7  // 1970-01-01 was a Thursday; 0 = Sunday
         return Int64(last - weekday)
     }
