@@ -16,14 +16,15 @@ enum TICFixtures {
     static func decode(_ bytes: [UInt8], mode: TICChecksumMode, chunk: Int? = nil) -> [TICDecoder.Output] {
         var decoder = TICDecoder(mode: mode)
         var outputs: [TICDecoder.Output] = []
-        var start = 0
-        let size = chunk ?? max(bytes.count, 1)
-        while start < bytes.count {
-            decoder.feed(bytes[start..<min(start + size, bytes.count)], into: &outputs)
-            start += size
-        }
+        for piece in pieces(of: bytes, chunk: chunk) { decoder.feed(piece, into: &outputs) }
         decoder.finish(into: &outputs)
         return outputs
+    }
+
+    /// `bytes` cut in chunks of `chunk` bytes (nil: one piece).
+    static func pieces(of bytes: [UInt8], chunk: Int?) -> [ArraySlice<UInt8>] {
+        let size = chunk ?? max(bytes.count, 1)
+        return stride(from: 0, to: bytes.count, by: size).map { bytes[$0..<min($0 + size, bytes.count)] }
     }
 }
 
@@ -61,12 +62,7 @@ extension TICFixtures {
     static func read(_ bytes: [UInt8], with reader: TICReader, chunk: Int? = nil) -> [TICReader.Output] {
         var reader = reader
         var outputs: [TICReader.Output] = []
-        var start = 0
-        let size = chunk ?? max(bytes.count, 1)
-        while start < bytes.count {
-            reader.feed(bytes[start..<min(start + size, bytes.count)], into: &outputs)
-            start += size
-        }
+        for piece in pieces(of: bytes, chunk: chunk) { reader.feed(piece, into: &outputs) }
         reader.finish(into: &outputs)
         return outputs
     }

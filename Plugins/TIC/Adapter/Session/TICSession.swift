@@ -52,8 +52,6 @@ public struct TICSession: Sendable {
 
     /// The identified (or configured) family, if any yet.
     public var family: TICFamily? { reader.family }
-    /// Whether detection has settled (always true for a configured family).
-    public var isLocked: Bool { reader.isLocked }
     /// Groups whose checksum held so far (tells a right line speed from a wrong one).
     public var checkedGroups: Int { reader.checkedGroups }
 
