@@ -23,26 +23,28 @@ func residentMegabytes() -> Double {
     return Double(line.split(separator: " ").dropFirst().first ?? "").map { $0 / 1024 } ?? 0
 }
 
-/// MB/s of `reader` over `bytes` fed in 4 KiB reads (best of 5: the machine may be shared); also
-/// the frames it completed.
-func throughput(_ makeReader: () -> TICReader, _ bytes: [UInt8]) -> (megabytesPerSecond: Double, frames: Int) {
-    var best = 0.0
-    var frames = 0
-    for _ in 0..<5 {
-        var reader = makeReader()
-        var outputs: [TICReader.Output] = []
-        outputs.reserveCapacity(4096)
-        frames = 0
-        let start = ContinuousClock.now
-        var offset = 0
-        while offset < bytes.count {
-            reader.feed(bytes[offset..<min(bytes.count, offset + 4096)], into: &outputs)
-            for index in outputs.indices { if case .frame = outputs[index] { frames += 1 } }
-            outputs.removeAll(keepingCapacity: true)
-            offset += 4096
+/// The best MB/s of `passes` runs of `pass` over `bytes` fed in 4 KiB reads (the machine may be
+/// shared).
+func bestThroughput(passes: Int, over bytes: [UInt8], _ pass: (ArraySlice<UInt8>) -> Void) -> Double {
+    (0..<passes).map { _ in
+        let elapsed = ContinuousClock().measure {
+            for offset in stride(from: 0, to: bytes.count, by: 4096) { pass(bytes[offset..<min(bytes.count, offset + 4096)]) }
         }
-        let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
-        best = max(best, Double(bytes.count) / 1_048_576 / seconds)
+        return Double(bytes.count) / 1_048_576 / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }.max() ?? 0
+}
+
+/// MB/s of a reader over `bytes` (best of 5); also the frames it completed per pass.
+func throughput(_ makeReader: () -> TICReader, _ bytes: [UInt8]) -> (megabytesPerSecond: Double, frames: Int) {
+    var frames = 0
+    var outputs: [TICReader.Output] = []
+    outputs.reserveCapacity(4096)
+    var reader = makeReader()
+    let best = bestThroughput(passes: 5, over: bytes) { chunk in
+        if chunk.startIndex == 0 { (reader, frames) = (makeReader(), 0) }
+        reader.feed(chunk, into: &outputs)
+        for index in outputs.indices { if case .frame = outputs[index] { frames += 1 } }
+        outputs.removeAll(keepingCapacity: true)
     }
     return (best, frames)
 }
@@ -81,6 +83,18 @@ for (name, frame, makeReader) in cases {
     let metersAt9600 = result.megabytesPerSecond * 1_048_576 / 960
     print(String(format: "decode %@: %.1f MB/s (%d-byte frames, %d frames per pass; = %.0f meters at 9600 Bd)",
                  name, result.megabytesPerSecond, frame.count, result.frames, metersAt9600))
+}
+
+// The adapter's whole path: decoding, then a normalized measurement (strings, values) per frame.
+for (name, frame, family) in [("historic", historic, TICFamily.linkyHistoric), ("standard", standard, .linkyStandard), ("PME-PMI", pmePmi, .pmePmi)] {
+    let bytes = stream(of: frame, megabytes: 32)
+    var session = TICSession(reader: TICReader(family: family, reportsGroups: false), parity: .none, deviceID: nil, defaultDeviceID: "bench")
+    var publications: [TICSession.Publication] = []
+    let best = bestThroughput(passes: 3, over: bytes) { chunk in
+        session.consume(chunk, at: .zero, into: &publications)
+        publications.removeAll(keepingCapacity: true)
+    }
+    print(String(format: "decode and normalize %@ (a measurement per frame): %.1f MB/s", name, best))
 }
 
 // Memory over 1 GB of garbage and frames through a whole session (detection, normalization).

@@ -121,6 +121,23 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(TICFamily.self, from: Data(unknownQuantity.utf8)) }
     }
 
+    @Test func aFamilyChangedInPlaceChecksWithItsNewLabelsAndRules() {
+        var family = TICFamily.linkyHistoric
+        let label = TICCompose.group("PAPP", "0x270", mode: .historic)
+        #expect(TICFixtures.rejections(TICFixtures.read(label, with: TICReader(family: family))) == [.invalidField])
+        family.labels.removeAll { $0.name == "PAPP" }  // now unknown: the checksum is the only check
+        #expect(family.entry(for: "PAPP") == nil)
+        #expect(TICFixtures.groups(TICFixtures.read(label, with: TICReader(family: family))).map(\.data) == ["0x270"])
+        family.labels.append(TICLabel("PAPP", TICFieldFormat(.digits, width: 5)))
+        #expect(TICFixtures.rejections(TICFixtures.read(label, with: TICReader(family: family))) == [.invalidField])
+        #expect(family.entry(for: "papp") == nil)
+        family.caseInsensitiveLabels = true
+        #expect(family.entry(for: "papp")?.format == TICFieldFormat(.digits, width: 5))
+        family.identifyingLabels = ["PAPP"]
+        let detected = TICFixtures.read(TICCompose.frame([("papp", "00270")], mode: .historic), with: TICReader(detecting: [family], lockAfter: 1))
+        #expect(TICFixtures.frames(detected).first?.groups == [TICGroup(label: "papp", data: "00270")])
+    }
+
     @Test func builtInFamiliesRoundTripThroughJSON() throws {
         for family in TICFamily.builtIn {
             let decoded = try JSONDecoder().decode(TICFamily.self, from: try JSONEncoder().encode(family))

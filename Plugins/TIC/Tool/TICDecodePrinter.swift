@@ -32,7 +32,7 @@ struct TICDecodePrinter {
                 frames += 1
                 if frame.isDegraded { degraded += 1 }
                 var line = Self.counts("frame", frame)
-                if let family, !frame.groups.isEmpty,
+                if let family, frame.groupCount > 0,
                     let event = try? Event(topic: "tic-decode", payload: TICNormalizer(family: family, defaultDeviceID: "").measurement(of: frame),
                                            time: EventTime(nanosecondsSinceEpoch: 0))
                 {
@@ -62,7 +62,7 @@ struct TICDecodePrinter {
     }
 
     private static func counts(_ type: String, _ frame: TICFrame) -> [String: JSONValue] {
-        ["type": .string(type), "groups": .number(Double(frame.groups.count)), "rejected": .number(Double(frame.rejected.count))]
+        ["type": .string(type), "groups": .number(Double(frame.groupCount)), "rejected": .number(Double(frame.rejected.count))]
     }
 
     /// Bytes as text, one character per byte (control bytes come out JSON-escaped).

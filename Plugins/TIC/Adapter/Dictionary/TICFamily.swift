@@ -10,15 +10,17 @@ public struct TICFamily: Codable, Sendable {
     /// Serial speeds the meters of this family use, most common first.
     public var baudRates: [Int]
     /// Whether labels are matched regardless of case (PME-PMI meters differ: `EAP-1_s`, `EaP-1_s`).
-    public var caseInsensitiveLabels: Bool
+    public var caseInsensitiveLabels: Bool { didSet { reindex() } }
     /// Whether `_` in a label stands for `-` (ISKRA Linky meters send `SMAXSN_1`).
-    public var underscoreAsDash: Bool
+    public var underscoreAsDash: Bool { didSet { reindex() } }
     /// Labels that identify the family in auto detection (`ADCO`, `ADSC`, `MESURES1`…).
-    public var identifyingLabels: [String]
+    public var identifyingLabels: [String] { didSet { reindex() } }
     /// The labels the family knows. Unknown labels are kept raw, with the checksum as only check.
-    public var labels: [TICLabel]
+    public var labels: [TICLabel] { didSet { reindex() } }
 
-    private var index: [String: Int] = [:]
+    private var table = TICLabelTable([], folding: .init(upperCase: false, dashForUnderscore: false))
+    private var identifyingKeys: [TICLabelTable.Key] = []
+    private var checks: [TICLabel.Check] = []
 
     /// The speeds a TIC line may use (02E §1.4).
     public static let lineSpeeds: Set<Int> = [1200, 2400, 4800, 9600, 19200]
@@ -40,7 +42,7 @@ public struct TICFamily: Codable, Sendable {
         self.underscoreAsDash = underscoreAsDash
         self.identifyingLabels = identifyingLabels
         self.labels = labels
-        buildIndex()
+        reindex()
     }
 
     /// Decodes a family from JSON (snake_case keys); the flags default to false.
@@ -59,40 +61,30 @@ public struct TICFamily: Codable, Sendable {
 
     /// The entry of `label`, if the family knows it.
     public func entry(for label: String) -> TICLabel? {
-        // Labels as the dictionary spells them are indexed too: the common case needs no folding.
-        (index[label] ?? index[key(label)]).map { labels[$0] }
+        table.position(of: label.utf8).map { labels[$0] }
     }
 
-    /// Whether `group` passes its label's checks; true for a label the family does not know.
-    /// (On the hot path: checks the entry in place rather than copying it out.)
-    func accepts(_ group: TICGroup) -> Bool {
-        guard let position = index[group.label] ?? index[key(group.label)] else { return true }
-        return labels[position].accepts(group)
+    /// Whether the group `span` describes in `buffer` passes its label's checks; true for a label
+    /// the family does not know. (On the hot path: works on bytes.)
+    func accepts(_ span: TICGroupSpan, in buffer: UnsafeRawBufferPointer) -> Bool {
+        guard let position = table.position(of: buffer[span.label]) else { return true }
+        return checks[position].accepts(span, in: buffer)
     }
 
     /// Whether `label` identifies this family.
-    func isIdentified(by label: String) -> Bool {
-        identifyingLabels.contains { key($0) == key(label) }
+    func isIdentified<Bytes: Sequence<UInt8>>(by label: Bytes) -> Bool {
+        guard let key = TICLabelTable.Key(utf8: label, folding: folding) else { return false }
+        return identifyingKeys.contains(key)
     }
 
-    /// The lookup key of a label: ASCII upper case when labels are case-insensitive, `-` for `_`
-    /// when the family says so. Works on bytes: it runs for every group.
-    private func key(_ label: String) -> String {
-        let fold = caseInsensitiveLabels && label.utf8.contains { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
-        let dash = underscoreAsDash && label.utf8.contains(UInt8(ascii: "_"))
-        guard fold || dash else { return label }
-        return String(decoding: label.utf8.map { byte -> UInt8 in
-            if fold, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) { return byte - 0x20 }
-            if dash, byte == UInt8(ascii: "_") { return UInt8(ascii: "-") }
-            return byte
-        }, as: UTF8.self)
+    private mutating func reindex() {
+        table = TICLabelTable(labels.map(\.name), folding: folding)
+        checks = labels.map(\.check)
+        identifyingKeys = identifyingLabels.compactMap { TICLabelTable.Key(utf8: $0.utf8, folding: folding) }
     }
 
-    private mutating func buildIndex() {
-        index = [:]
-        for (position, label) in labels.enumerated() where index[key(label.name)] == nil {
-            index[key(label.name)] = position
-            index[label.name] = position
-        }
+    /// The family's tolerance rules for labels.
+    private var folding: TICLabelTable.Folding {
+        TICLabelTable.Folding(upperCase: caseInsensitiveLabels, dashForUnderscore: underscoreAsDash)
     }
 }

@@ -43,35 +43,31 @@ public struct TICFieldFormat: Codable, Sendable, Hashable {
 
     /// Whether `data` has this format.
     public func accepts(_ data: String) -> Bool {
-        if units.isEmpty, characters != .date, characters != .decimalComma {  // the common case, on bytes
-            return (minWidth...maxWidth).contains(data.utf8.count) && Self.matches(characters, data.utf8)
-        }
-        return split(data) != nil
+        parse(utf8: data.utf8) != nil
     }
 
     /// The number part of `data` (without its unit and truncation mark) and its unit (`""` when the
     /// format has no units), or nil when `data` does not have this format.
     public func split(_ data: String) -> (value: Substring, unit: String)? {
-        if units.isEmpty, characters != .date, characters != .decimalComma {  // the common case, on bytes
-            let bytes = data.utf8
-            guard (minWidth...maxWidth).contains(bytes.count), Self.matches(characters, Substring(data).utf8) else { return nil }
-            return (Substring(data), "")
+        parse(utf8: data.utf8).map { (Substring(data.utf8.prefix($0.valueCount)), $0.unit) }
+    }
+
+    /// How many leading bytes of `data` are its number, and its unit (`""` when the format has no
+    /// units); nil when `data` does not have this format. Works on bytes: it runs for every group.
+    func parse<Bytes: BidirectionalCollection<UInt8>>(utf8 data: Bytes) -> (valueCount: Int, unit: String)? {
+        guard !units.isEmpty else {  // the common case
+            return (minWidth...maxWidth).contains(data.count) && Self.matches(characters, data) ? (data.count, "") : nil
         }
-        var value = Substring(data)
-        var unit = ""
-        if !units.isEmpty {
-            // The longest unit the data ends with, compared on bytes.
-            var best: String?
-            for candidate in units where data.utf8.count > candidate.utf8.count && (best?.utf8.count ?? 0) < candidate.utf8.count {
-                if data.utf8.suffix(candidate.utf8.count).elementsEqual(candidate.utf8) { best = candidate }
-            }
-            guard let suffix = best else { return nil }
-            unit = suffix
-            value = Substring(value.utf8.dropLast(suffix.utf8.count))
-            if value.utf8.last == UInt8(ascii: "T") { value = Substring(value.utf8.dropLast()) }  // truncated power, `0TkW`
+        // The longest unit the data ends with.
+        var best: String?
+        for candidate in units where data.count > candidate.utf8.count && (best?.utf8.count ?? 0) < candidate.utf8.count {
+            if data.suffix(candidate.utf8.count).elementsEqual(candidate.utf8) { best = candidate }
         }
-        guard (minWidth...maxWidth).contains(value.utf8.count), Self.matches(characters, value.utf8) else { return nil }
-        return (value, unit)
+        guard let unit = best else { return nil }
+        var value = data.dropLast(unit.utf8.count)
+        if value.last == UInt8(ascii: "T") { value = value.dropLast() }  // truncated power, `0TkW`
+        guard (minWidth...maxWidth).contains(value.count), Self.matches(characters, value) else { return nil }
+        return (value.count, unit)
     }
 
     private static func matches<Bytes: Collection<UInt8>>(_ characters: TICCharacters, _ value: Bytes) -> Bool {

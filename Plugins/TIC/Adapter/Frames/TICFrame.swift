@@ -1,14 +1,44 @@
 /// The groups of one frame, in order: those that passed every check, and those refused.
-public struct TICFrame: Sendable, Hashable {
-    /// Valid groups.
-    public var groups: [TICGroup] = []
+///
+/// Valid groups are kept as their received bytes; ``groups`` makes strings of them on demand
+/// (decoding a stream needs none).
+public struct TICFrame: Sendable {
+    /// The received bytes of the valid groups, one after the other.
+    private var bytes: [UInt8] = []
+    /// Where each valid group is in ``bytes``.
+    private var spans: [TICGroupSpan] = []
     /// Refused groups (never published as values).
     public var rejected: [TICRejectedGroup] = []
 
+    /// A frame of `groups` and `rejected` groups.
     public init(groups: [TICGroup] = [], rejected: [TICRejectedGroup] = []) {
-        self.groups = groups
+        for group in groups {
+            let received = group.encoded(mode: .standard).dropFirst().dropLast()  // without LF and CR
+            spans.append(TICGroupSpan(
+                start: bytes.count, count: received.count, labelCount: group.label.utf8.count,
+                horodateCount: group.horodate?.utf8.count, dataCount: group.data.utf8.count
+            ))
+            bytes += received
+        }
         self.rejected = rejected
     }
+
+    /// A frame that will hold about `groups` groups of `bytes` bytes in all.
+    init(reservingGroups groups: Int, bytes: Int) {
+        spans.reserveCapacity(groups)
+        self.bytes.reserveCapacity(bytes)
+    }
+
+    /// Valid groups.
+    public var groups: [TICGroup] {
+        bytes.withUnsafeBytes { buffer in spans.map { $0.group(in: buffer) } }
+    }
+
+    /// How many valid groups the frame has.
+    public var groupCount: Int { spans.count }
+
+    /// How many bytes the valid groups take.
+    var byteCount: Int { bytes.count }
 
     /// Whether some group of the frame was refused.
     public var isDegraded: Bool { !rejected.isEmpty }
@@ -16,5 +46,42 @@ public struct TICFrame: Sendable, Hashable {
     /// The data of the first valid group with `label`, if any.
     public func data(_ label: String) -> String? {
         groups.first { $0.label == label }?.data
+    }
+
+    /// Appends the valid group `span` describes in `buffer`.
+    mutating func append(_ span: TICGroupSpan, of buffer: UnsafeRawBufferPointer) {
+        spans.append(span.moved(to: bytes.count))
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[span.whole]))
+    }
+
+    /// Moves the valid groups that `isRefused` refuses to the rejected groups, with `reason`.
+    mutating func refuse(
+        _ reason: TICRejectedGroup.Reason,
+        where isRefused: (TICGroupSpan, UnsafeRawBufferPointer) -> Bool
+    ) {
+        var kept = TICFrame(reservingGroups: spans.count, bytes: bytes.count)
+        kept.rejected = rejected
+        bytes.withUnsafeBytes { buffer in
+            for span in spans {
+                if isRefused(span, buffer) {
+                    kept.rejected.append(TICRejectedGroup(reason: reason, bytes: Array(buffer[span.whole])))
+                } else {
+                    kept.append(span, of: buffer)
+                }
+            }
+        }
+        self = kept
+    }
+}
+
+extension TICFrame: Hashable {
+    /// Frames are equal when their valid groups (as strings) and their rejected groups are.
+    public static func == (lhs: TICFrame, rhs: TICFrame) -> Bool {
+        lhs.groups == rhs.groups && lhs.rejected == rhs.rejected
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(groups)
+        hasher.combine(rejected)
     }
 }

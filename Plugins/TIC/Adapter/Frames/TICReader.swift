@@ -20,13 +20,26 @@ public struct TICReader: Sendable {
         case locked(family: String, checksum: TICChecksumMode)
     }
 
-    private struct Candidate: Sendable {
+    /// One decoding of the stream, with what it identified and the frame it is assembling.
+    fileprivate struct Candidate: Sendable {
         var decoder: TICDecoder
         var family: TICFamily?
         var frame: TICFrame?
         var completeFrames = 0
         /// The size of the last complete frame: what the next one reserves.
         var groupsPerFrame = 16
+        var bytesPerFrame = 256
+    }
+
+    /// What the reader's candidates share while one of them turns its events into outputs.
+    fileprivate struct Progress {
+        let families: [TICFamily]
+        let reportsGroups: Bool
+        let lockAfter: Int
+        var isLocked: Bool
+        var checkedGroups: Int
+        /// Set when the candidate being processed settled detection.
+        var lockedNow = false
     }
 
     private let families: [TICFamily]
@@ -34,7 +47,6 @@ public struct TICReader: Sendable {
     /// Whether each valid group is also reported as a ``Output/group(_:)`` (frames hold them anyway).
     private var reportsGroups = true
     private var candidates: [Candidate]
-    private var scratch: [TICDecoder.Output] = []
     /// Whether the family and checksum are settled (always, for a fixed family).
     public private(set) var isLocked: Bool
     /// Groups whose checksum held, under any candidate decoding: tells the right line speed.
@@ -92,8 +104,8 @@ public struct TICReader: Sendable {
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, into outputs: inout [Output]) {
         var index = 0
         while index < candidates.count {
-            candidates[index].decoder.feed(bytes, into: &scratch)
-            if !scratch.isEmpty { process(candidate: index, into: &outputs) }
+            candidates[index].decoder.decode(bytes)
+            process(candidate: index, into: &outputs)
             index += 1
         }
     }
@@ -102,8 +114,8 @@ public struct TICReader: Sendable {
     public mutating func feed(_ byte: UInt8, parityError: Bool = false, into outputs: inout [Output]) {
         var index = 0
         while index < candidates.count {  // locking during this byte leaves one candidate
-            candidates[index].decoder.feed(byte, parityError: parityError, into: &scratch)
-            if !scratch.isEmpty { process(candidate: index, into: &outputs) }
+            candidates[index].decoder.decode(byte, parityError: parityError)
+            process(candidate: index, into: &outputs)
             index += 1
         }
     }
@@ -112,81 +124,20 @@ public struct TICReader: Sendable {
     public mutating func finish(into outputs: inout [Output]) {
         var index = 0
         while index < candidates.count {
-            candidates[index].decoder.finish(into: &scratch)
+            candidates[index].decoder.finish()
             process(candidate: index, into: &outputs)
             index += 1
         }
     }
 
     private mutating func process(candidate index: Int, into outputs: inout [Output]) {
-        defer { scratch.removeAll(keepingCapacity: true) }
-        var candidate = candidates[index]
-        candidates[index].frame = nil  // the frame's arrays stay uniquely referenced: appends do not copy them
-        var lockedNow = false
-        for output in scratch {
-            switch output {
-            case .frameStarted:
-                candidate.frame = TICFrame()
-                candidate.frame?.groups.reserveCapacity(candidate.groupsPerFrame)  // one allocation per frame
-            case .group(let group):
-                checkedGroups += 1
-                if candidate.family == nil, let family = identify(group, checksum: candidate.decoder.mode) {
-                    candidate.family = family
-                    candidate.frame = candidate.frame.map { Self.check($0, against: family) }
-                }
-                guard candidate.family != nil else {
-                    candidate.frame?.groups.append(group)
-                    continue
-                }
-                if candidate.family?.accepts(group) == false {
-                    let rejected = TICRejectedGroup(reason: .invalidField, bytes: group.bytes(separator: candidate.decoder.mode.separator))
-                    candidate.frame?.rejected.append(rejected)
-                    outputs.append(.rejected(rejected))
-                } else {
-                    candidate.frame?.groups.append(group)
-                    if reportsGroups { outputs.append(.group(group)) }
-                }
-            case .rejected(let rejected):
-                candidate.frame?.rejected.append(rejected)
-                if candidate.family != nil { outputs.append(.rejected(rejected)) }
-            case .frameEnded:
-                guard let frame = candidate.frame, let family = candidate.family else {
-                    candidate.frame = nil
-                    continue
-                }
-                outputs.append(.frame(frame))
-                candidate.groupsPerFrame = max(16, frame.groups.count)
-                candidate.frame = nil
-                candidate.completeFrames += 1
-                if !isLocked, candidate.completeFrames >= lockAfter {
-                    isLocked = true
-                    lockedNow = true
-                    outputs.append(.locked(family: family.name, checksum: candidate.decoder.mode))
-                }
-            case .frameInterrupted:
-                if let frame = candidate.frame, candidate.family != nil { outputs.append(.interrupted(frame)) }
-                candidate.frame = nil
-            }
-        }
-        candidates[index] = candidate
-        if lockedNow { candidates = [candidate] }
-    }
-
-    private func identify(_ group: TICGroup, checksum: TICChecksumMode) -> TICFamily? {
-        families.first { $0.checksum.separator == checksum.separator && $0.isIdentified(by: group.label) }
-    }
-
-    /// Moves the groups of `frame` that `family`'s dictionary refuses to its rejected groups.
-    private static func check(_ frame: TICFrame, against family: TICFamily) -> TICFrame {
-        var checked = TICFrame(rejected: frame.rejected)
-        for group in frame.groups {
-            if !family.accepts(group) {
-                checked.rejected.append(TICRejectedGroup(reason: .invalidField, bytes: group.bytes(separator: family.checksum.separator)))
-            } else {
-                checked.groups.append(group)
-            }
-        }
-        return checked
+        guard !candidates[index].decoder.events.isEmpty else { return }
+        var progress = Progress(families: families, reportsGroups: reportsGroups, lockAfter: lockAfter, isLocked: isLocked, checkedGroups: checkedGroups)
+        candidates[index].process(&progress, into: &outputs)
+        candidates[index].decoder.consumeEvents()
+        isLocked = progress.isLocked
+        checkedGroups = progress.checkedGroups
+        if progress.lockedNow { candidates = [candidates[index]] }
     }
 
     /// One decoding per distinct separator and checksum zone the families need; SP families also
@@ -199,17 +150,67 @@ public struct TICReader: Sendable {
     }
 }
 
-extension TICGroup {
-    /// The group's bytes between LF and CR without its checksum character (for rejection reports).
-    func bytes(separator: UInt8) -> [UInt8] {
-        var bytes = Array(label.utf8)
-        bytes.append(separator)
-        if let horodate {
-            bytes += horodate.utf8
-            bytes.append(separator)
+extension TICReader.Candidate {
+    /// Turns the decoder's events into checked groups, frames and outputs, on bytes: strings are
+    /// made only for the groups reported one by one.
+    mutating func process(_ progress: inout TICReader.Progress, into outputs: inout [TICReader.Output]) {
+        let events = decoder.events, buffer = decoder.buffer  // read while the frame changes
+        buffer.withUnsafeBytes { buffer in
+            for event in events {
+                handle(event, in: buffer, &progress, into: &outputs)
+            }
         }
-        bytes += data.utf8
-        bytes.append(separator)
-        return bytes
+    }
+
+    private mutating func handle(
+        _ event: TICDecoder.Event, in buffer: UnsafeRawBufferPointer, _ progress: inout TICReader.Progress,
+        into outputs: inout [TICReader.Output]
+    ) {
+        switch event {
+        case .frameStarted:
+            frame = TICFrame(reservingGroups: groupsPerFrame, bytes: bytesPerFrame)  // one allocation each per frame
+        case .group(let span):
+            progress.checkedGroups += 1
+            if family == nil, let identified = identify(buffer[span.label], among: progress.families) {
+                family = identified
+                frame?.refuse(.invalidField) { !identified.accepts($0, in: $1) }
+            }
+            guard let family else {
+                frame?.append(span, of: buffer)
+                return
+            }
+            if family.accepts(span, in: buffer) {
+                frame?.append(span, of: buffer)
+                if progress.reportsGroups { outputs.append(.group(span.group(in: buffer))) }
+            } else {
+                let rejected = TICRejectedGroup(reason: .invalidField, bytes: Array(buffer[span.whole]))
+                frame?.rejected.append(rejected)
+                outputs.append(.rejected(rejected))
+            }
+        case .rejected(let reason, let range):
+            guard frame != nil || family != nil else { return }
+            let rejected = TICRejectedGroup(reason: reason, bytes: Array(buffer[range]))
+            frame?.rejected.append(rejected)
+            if family != nil { outputs.append(.rejected(rejected)) }
+        case .frameEnded:
+            defer { frame = nil }
+            guard let frame, let family else { return }
+            outputs.append(.frame(frame))
+            groupsPerFrame = max(16, frame.groupCount)
+            bytesPerFrame = max(256, frame.byteCount)
+            completeFrames += 1
+            if !progress.isLocked, completeFrames >= progress.lockAfter {
+                progress.isLocked = true
+                progress.lockedNow = true
+                outputs.append(.locked(family: family.name, checksum: decoder.mode))
+            }
+        case .frameInterrupted:
+            if let frame, family != nil { outputs.append(.interrupted(frame)) }
+            frame = nil
+        }
+    }
+
+    private func identify(_ label: Slice<UnsafeRawBufferPointer>, among families: [TICFamily]) -> TICFamily? {
+        families.first { $0.checksum.separator == decoder.mode.separator && $0.isIdentified(by: label) }
     }
 }

@@ -11,7 +11,10 @@ public struct TICHorodate: Sendable, Hashable {
 
     /// Parses a horodate; nil unless it has a valid season letter and a valid date and time.
     public init?(_ text: some StringProtocol) {
-        let utf8 = text.utf8
+        self.init(utf8: text.utf8)
+    }
+
+    init?<Bytes: Collection<UInt8>>(utf8: Bytes) {
         guard utf8.count == 13, let first = utf8.first,
             first == UInt8(ascii: "E") || first == UInt8(ascii: "H") || first == UInt8(ascii: "e") || first == UInt8(ascii: "h") || first == 0x20
         else { return nil }

@@ -120,7 +120,7 @@ public struct TICSession: Sendable {
             case .frame(let frame):
                 frameCount += 1
                 count("tic_frames_total", labels: ["result": frame.isDegraded ? "degraded" : "ok"])
-                guard !frame.groups.isEmpty, let family = reader.family else { continue }
+                guard frame.groupCount > 0, let family = reader.family else { continue }
                 publish(frame, family: family, at: time, into: &publications)
             }
         }

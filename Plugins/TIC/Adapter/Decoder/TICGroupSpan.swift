@@ -1,0 +1,37 @@
+/// Where one checked group lies in a byte buffer: its received bytes `label SEP [horodate SEP]
+/// data SEP checksum`, and the parts within them.
+///
+/// The hot path works on spans: groups become strings (``TICGroup``) only when asked for.
+struct TICGroupSpan: Sendable, Hashable {
+    /// The group's first byte (its label's) in the buffer.
+    var start: Int
+    /// The group's length, from its label to its checksum character.
+    var count: Int
+    /// The label's length.
+    var labelCount: Int
+    /// The horodate's length when the group has one (standard mode).
+    var horodateCount: Int?
+    /// The data's length; the data end just before `SEP checksum`.
+    var dataCount: Int
+
+    var label: Range<Int> { start..<(start + labelCount) }
+    var horodate: Range<Int>? { horodateCount.map { (start + labelCount + 1)..<(start + labelCount + 1 + $0) } }
+    var data: Range<Int> { (start + count - 2 - dataCount)..<(start + count - 2) }
+    var whole: Range<Int> { start..<(start + count) }
+
+    /// The same span in a buffer where the group begins at `start`.
+    func moved(to start: Int) -> Self {
+        var moved = self
+        moved.start = start
+        return moved
+    }
+
+    /// The group as strings, from the buffer the span describes.
+    func group(in buffer: UnsafeRawBufferPointer) -> TICGroup {
+        TICGroup(
+            label: String(decoding: buffer[label], as: UTF8.self),
+            horodate: horodate.map { String(decoding: buffer[$0], as: UTF8.self) },
+            data: String(decoding: buffer[data], as: UTF8.self)
+        )
+    }
+}
