@@ -80,6 +80,7 @@ let package = Package(
         .target(name: "ProbeExport", dependencies: ["Probe", "AdapterKit"], path: "Plugins/Probe/Export"),
         .target(name: "TIC", dependencies: ["AdapterKit"], path: "Plugins/TIC/Adapter"),
         .target(name: "TICExport", dependencies: ["TIC", "AdapterKit"], path: "Plugins/TIC/Export"),
+        .target(name: "Interruptibility", dependencies: ["AdapterKit"], path: "Plugins/Interruptibility/Adapter"),
         .executableTarget(
             name: "TICDecode",
             dependencies: ["TIC", "AdapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -100,6 +101,7 @@ let package = Package(
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "TICTests", dependencies: ["TIC", "AdapterKit", "AdapterKitTesting", "EnergyHost"]),
+        .testTarget(name: "InterruptibilityTests", dependencies: ["Interruptibility", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "ThresholdTests", dependencies: ["Threshold", "AdapterKit", "AdapterKitTesting"]),
     ]
 )

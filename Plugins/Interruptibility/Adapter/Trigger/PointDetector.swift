@@ -1,0 +1,103 @@
+/// The under-frequency detector of one measurement point: idle → pickup (the first valid sample
+/// below the threshold) → confirmed (valid samples below it for the confirmation time).
+///
+/// Invalid, stale and out-of-order samples neither confirm nor reset; a gap between valid samples
+/// longer than the limit resets.
+struct PointDetector: Sendable {
+    enum Phase: Sendable, Hashable {
+        case idle
+        case pickup(since: Duration)
+        case confirmed(since: Duration)
+    }
+
+    /// The most samples of a run kept for the audit trail (3 s at 200 ms is 16).
+    static let maximumRun = 64
+
+    let point: String
+    private(set) var phase = Phase.idle
+    /// The valid samples since the pickup, for the audit trail.
+    private(set) var run: [FrequencySample] = []
+    /// The last valid sample.
+    private(set) var latest: FrequencySample?
+    /// The time of the last sample seen, valid or not (for the order).
+    private var lastTime: Duration?
+    /// Since when the point is silent or sends only invalid samples, once over the gap limit.
+    private(set) var gapSince: Duration?
+    /// When the detector started: a point that never sends is in a gap from then.
+    private let start: Duration
+
+    init(point: String, start: Duration) {
+        self.point = point
+        self.start = start
+    }
+
+    var isConfirmed: Bool {
+        if case .confirmed = phase { return true }
+        return false
+    }
+
+    /// Takes a sample of this point; appends what it changed.
+    mutating func observe(
+        _ sample: FrequencySample, threshold: Millihertz, settings: FrequencyTrigger.Settings, now: Duration,
+        into outputs: inout [FrequencyTrigger.Output]
+    ) {
+        if let lastTime, sample.time <= lastTime {
+            outputs.append(.ignored(sample, .outOfOrder))
+            return
+        }
+        lastTime = sample.time
+        guard now - sample.time <= settings.staleAfter else {
+            outputs.append(.ignored(sample, .stale))
+            return
+        }
+        guard sample.isFlaggedValid, FrequencySample.validRange.contains(sample.frequency) else {
+            outputs.append(.ignored(sample, .invalid))
+            return
+        }
+        checkGap(at: sample.time, settings: settings, into: &outputs)
+        if let since = gapSince {
+            outputs.append(.gapEnded(point: point, length: sample.time - since))
+            gapSince = nil
+        }
+        latest = sample
+        let below = sample.frequency < threshold
+        switch phase {
+        case .idle:
+            guard below else { return }
+            phase = .pickup(since: sample.time)
+            run = [sample]
+            outputs.append(.pickup(sample, threshold: threshold))
+        case .pickup(let since), .confirmed(let since):
+            if below {
+                if run.count < Self.maximumRun { run.append(sample) }
+                if case .pickup = phase, sample.time - since >= settings.confirmation {
+                    phase = .confirmed(since: since)
+                    outputs.append(.confirmed(sample, since: since))
+                }
+            } else if sample.frequency.value >= threshold.value + settings.hysteresis.value {
+                reset()
+                outputs.append(.reset(sample, threshold: threshold))
+            }  // between the threshold and the drop-out level: holds
+        }
+    }
+
+    /// Notices a gap at `now` without a sample; appends it once.
+    mutating func tick(now: Duration, settings: FrequencyTrigger.Settings, into outputs: inout [FrequencyTrigger.Output]) {
+        checkGap(at: now, settings: settings, into: &outputs)
+    }
+
+    /// Back to idle (after a gap, a reset sample, or an authorised restore).
+    mutating func reset() {
+        phase = .idle
+        run = []
+    }
+
+    /// A gap is over the limit at `time` since the last valid sample: resets a pickup, once.
+    private mutating func checkGap(at time: Duration, settings: FrequencyTrigger.Settings, into outputs: inout [FrequencyTrigger.Output]) {
+        let lastValid = latest?.time ?? start
+        guard gapSince == nil, time - lastValid > settings.gapLimit else { return }
+        gapSince = lastValid
+        outputs.append(.gapStarted(point: point, since: lastValid, wasPickedUp: phase != .idle))
+        reset()
+    }
+}
