@@ -67,6 +67,8 @@ public final class HostRuntime: Sendable {
                 hostID: configuration.host.id,
                 metrics: metrics,
                 statuses: { supervisors.map(\.status) },
+                operators: configuration.host.operators,
+                commands: OperatorCommands(bus: bus, timeout: configuration.host.commandTimeout),
                 logger: logger,
                 onListening: onAdminListening
             )

@@ -135,6 +135,13 @@ public nonisolated struct EnergyCommand: Sendable {
 
   public var reason: String = String()
 
+  /// Who gave the order: an authenticated operator (commands sent through the admin API), or
+  /// empty when the publishing adapter decided itself.
+  public var issuedBy: String = String()
+
+  /// An outside reference for the order, e.g. the grid operator's authorisation number.
+  public var reference: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -531,7 +538,7 @@ nonisolated extension EnergyValue: SwiftProtobuf.Message, SwiftProtobuf._Message
 
 nonisolated extension EnergyCommand: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Command"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}target\0\u{1}action\0\u{1}value\0\u{1}unit\0\u{3}valid_from\0\u{3}valid_until\0\u{1}reason\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}target\0\u{1}action\0\u{1}value\0\u{1}unit\0\u{3}valid_from\0\u{3}valid_until\0\u{1}reason\0\u{3}issued_by\0\u{1}reference\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -547,6 +554,8 @@ nonisolated extension EnergyCommand: SwiftProtobuf.Message, SwiftProtobuf._Messa
       case 6: try { try decoder.decodeSingularMessageField(value: &self._validFrom) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._validUntil) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.issuedBy) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.reference) }()
       default: break
       }
     }
@@ -581,6 +590,12 @@ nonisolated extension EnergyCommand: SwiftProtobuf.Message, SwiftProtobuf._Messa
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 8)
     }
+    if !self.issuedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.issuedBy, fieldNumber: 9)
+    }
+    if !self.reference.isEmpty {
+      try visitor.visitSingularStringField(value: self.reference, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -593,6 +608,8 @@ nonisolated extension EnergyCommand: SwiftProtobuf.Message, SwiftProtobuf._Messa
     if lhs._validFrom != rhs._validFrom {return false}
     if lhs._validUntil != rhs._validUntil {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.issuedBy != rhs.issuedBy {return false}
+    if lhs.reference != rhs.reference {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

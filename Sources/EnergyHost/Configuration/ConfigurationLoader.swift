@@ -46,7 +46,7 @@ public struct ConfigurationLoader: Sendable {
         var resolver = SecretResolver(environment: environment, baseDirectory: baseDirectory)
         // `${NAME}` references resolve everywhere first; adapters' `config` objects resolve later,
         // against their plugin's schema (which says what is secret).
-        let document = resolver.resolve(hostPart(of: raw), schema: nil, at: JSONPath())
+        let document = resolver.resolve(hostPart(of: raw), schema: HostConfigurationSchema.schema.value, at: JSONPath())
         var issues = SchemaValidator().validate(document, against: HostConfigurationSchema.schema.value, at: JSONPath())
         let settings = hostSettings(document["host"], baseDirectory: baseDirectory, issues: &issues)
         let loader = PluginLoader(directory: pluginDirectory(document["host"], baseDirectory: baseDirectory))
@@ -139,6 +139,15 @@ public struct ConfigurationLoader: Sendable {
                 issues.append(JSONIssue(path: hostPath.appending("admin").appending("listen"), message: "\"\(text)\" is not host:port"))
             }
         }
+        var operators: [AdminOperator] = []
+        for (index, entry) in (host["admin"]?["operators"]?.arrayValue ?? []).enumerated() {
+            guard let name = entry["name"]?.stringValue, let token = entry["token"]?.stringValue else { continue }
+            if operators.contains(where: { $0.name == name }) {
+                issues.append(JSONIssue(path: hostPath.appending("admin").appending("operators").appending(index).appending("name"), message: "operator \"\(name)\" is named twice"))
+            }
+            operators.append(AdminOperator(name: name, token: token))
+        }
+        let commandTimeout = min(max(host["admin"]?["command_timeout_s"]?.numberValue ?? 10, 0.1), 300)
         let level = host["log_level"]?.stringValue.flatMap(Logger.Level.init(rawValue:)) ?? .info
         let timeout = min(max(host["shutdown_timeout_s"]?.numberValue ?? 10, 0.1), 600)
         return HostSettings(
@@ -146,6 +155,8 @@ public struct ConfigurationLoader: Sendable {
             dataDirectory: absolute(host["data_dir"]?.stringValue ?? "./data", baseDirectory: baseDirectory),
             pluginDirectory: host["plugin_dir"]?.stringValue.map { absolute($0, baseDirectory: baseDirectory) },
             adminListen: listen,
+            operators: operators,
+            commandTimeout: .milliseconds(Int64(commandTimeout * 1000)),
             logLevel: level,
             shutdownTimeout: .milliseconds(Int64(timeout * 1000)),
             configurationDirectory: baseDirectory

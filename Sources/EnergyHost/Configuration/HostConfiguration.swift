@@ -22,6 +22,10 @@ public struct HostSettings: Sendable {
     public var pluginDirectory: String?
     /// Where the admin HTTP API listens; nil disables it.
     public var adminListen: ListenAddress?
+    /// Who may send commands through the admin API.
+    public var operators: [AdminOperator] = []
+    /// How long a command sent through the admin API waits for its acknowledgement.
+    public var commandTimeout: Duration = .seconds(10)
     /// The least severe level logged.
     public var logLevel: Logger.Level
     /// How long a graceful shutdown may take before adapters are abandoned.

@@ -16,6 +16,18 @@ enum HostConfigurationSchema {
                         [
                             "listen": .string(description: "host:port of the admin HTTP API.", default: "127.0.0.1:9480"),
                             "enabled": .boolean(default: true),
+                            "command_timeout_s": .number(
+                                description: "How long a command waits for the adapter's acknowledgement.", minimum: 0.1, maximum: 300, default: 10
+                            ),
+                            "operators": .array(
+                                of: .object(
+                                    [
+                                        "name": .string(description: "Who the operator is, as commands record it.", pattern: identifierPattern),
+                                        "token": .string(description: "The operator's bearer token, at least 16 characters.", minLength: 16, secret: true),
+                                    ],
+                                    required: ["name", "token"]
+                                )
+                            ),
                         ]
                     ),
                     "log_level": .string(

@@ -1,0 +1,82 @@
+import AdapterKit
+import Foundation
+import Synchronization
+
+/// Sends operators' commands to adapters over the bus and waits for their acknowledgement.
+///
+/// A command to adapter `id` of site `site` is published on `sites/{site}/{id}/commands` with
+/// source `admin`, the operator's name in `issued_by`; the adapter answers with a `command_ack`
+/// of the same id on `sites/{site}/{id}/acks` (events.md).
+final class OperatorCommands: Sendable {
+    /// What an operator asks for (the body of `POST /adapters/{site}/{id}/commands`).
+    struct Request: Decodable, Sendable {
+        var action: String
+        var reference: String?
+        var reason: String?
+        var value: Double?
+        var unit: String?
+    }
+
+    /// How a command ended.
+    enum Outcome: Sendable {
+        /// The adapter answered.
+        case acknowledged(EnergyCommandAck)
+        /// No answer in time (the adapter is stopped, busy, or does not take commands).
+        case noAcknowledgement
+        /// The bus refused the command: a lossless subscriber is full.
+        case refused
+    }
+
+    /// The source of the commands on the bus.
+    static let source = "admin"
+
+    private let bus: EventBus
+    private let timeout: Duration
+    private let sequence = Mutex<UInt64>(0)
+
+    init(bus: EventBus, timeout: Duration = .seconds(10)) {
+        self.bus = bus
+        self.timeout = timeout
+    }
+
+    /// Publishes `request` as a command from `issuer` to adapter `adapter` of `site`; returns the
+    /// command and how it ended.
+    func send(_ request: Request, site: String, adapter: String, issuer: AdminOperator) async throws -> (EnergyCommand, Outcome) {
+        var command = EnergyCommand()
+        command.id = "admin-\(UUID().uuidString.lowercased())"
+        command.target = adapter
+        command.action = request.action
+        if let value = request.value { command.value = value }
+        command.unit = request.unit ?? ""
+        command.reason = request.reason ?? ""
+        command.reference = request.reference ?? ""
+        command.issuedBy = issuer.name
+        var event = try Event(topic: "sites/\(site)/\(adapter)/commands", payload: command, time: EventTime(Date()))
+        event.source = Self.source
+
+        // Listen for the answer before asking.
+        let acks = SubscriberQueue(name: "admin:\(command.id)", capacity: 64)
+        bus.subscribe(acks, filter: "sites/\(site)/\(adapter)/acks", policy: .dropOldest)
+        defer { bus.unsubscribe(acks) }
+        let published = sequence.withLock { last in
+            event.sequence = last &+ 1
+            let result = bus.publish(event)
+            if result.outcome != .overloaded { last = event.sequence }
+            return result.outcome != .overloaded
+        }
+        guard published else { return (command, .refused) }
+        let timer = Task { [timeout] in
+            try? await Task.sleep(for: timeout)
+            acks.close()
+        }
+        defer { timer.cancel() }
+        while let batch = await acks.next(maxCount: 16) {
+            for answer in batch where answer.kind == .commandAck {
+                if let ack = try? answer.decode(EnergyCommandAck.self), ack.id == command.id {
+                    return (command, .acknowledged(ack))
+                }
+            }
+        }
+        return (command, .noAcknowledgement)
+    }
+}

@@ -1,0 +1,109 @@
+import AdapterKit
+import EnergyHost
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// Operators' commands through the real admin API and the real `energy-host ctl`: authenticated by
+/// token, published on the adapter's commands topic with who and the reference, answered by the
+/// adapter's acknowledgement.
+@Suite(.serialized) struct OperatorCommandTests {
+    static let token = "alice-token-0123456789"
+
+    @Test(.timeLimit(.minutes(1))) func aCommandCarriesItsOperatorAndReferenceAndReturnsTheAcknowledgement() async throws {
+        let directory = try TestSupport.temporaryDirectory()
+        try TestSupport.write(Self.token + "\n", to: "alice.token", in: directory)
+        try TestSupport.write("not-the-right-token-at-all", to: "mallory.token", in: directory)
+        let path = try TestSupport.write(#"""
+            {"host": {"id": "gw", "data_dir": "data",
+                      "admin": {"listen": "127.0.0.1:0", "command_timeout_s": 0.5,
+                                "operators": [{"name": "alice", "token": "file:alice.token"}]}},
+             "sites": [{"id": "s", "adapters": [{"id": "load", "plugin": "Probe", "config": {"mode": "emit", "rate": 1}}]}]}
+            """#, to: "adapters.json", in: directory)
+        let loaded = try ConfigurationLoader(pluginDirectory: TestSupport.products).load(file: path)
+        let runtime = try HostRuntime(loaded: loaded, logger: Logger(label: "test"))
+        let port = Atomic<Int>(0)
+        let group = runtime.makeServiceGroup(signals: []) { port.store($0, ordering: .relaxed) }
+
+        // The test answers for the adapter: `restore` is executed, anything else rejected, and a
+        // command with reference "silent" is never answered.
+        let commands = SubscriberQueue(name: "test", capacity: 16)
+        runtime.bus.subscribe(commands, filter: "sites/s/load/commands", policy: .lossless)
+        let observed = SubscriberQueue(name: "observer", capacity: 16)
+        runtime.bus.subscribe(observed, filter: "sites/s/load/commands", policy: .lossless)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                while let batch = await commands.next(maxCount: 8) {
+                    for event in batch {
+                        let command = try event.decode(EnergyCommand.self)
+                        #expect(event.source == "admin")
+                        guard command.reference != "silent" else { continue }
+                        var ack = EnergyCommandAck()
+                        ack.id = command.id
+                        ack.outcome = command.action == "restore" ? "executed" : "rejected"
+                        ack.detail = command.action == "restore" ? "load restored" : "unknown action \(command.action)"
+                        var answer = try Event(topic: "sites/s/load/acks", payload: ack, time: EventTime(Date()))
+                        answer.source = "load"
+                        _ = runtime.bus.publish(answer)
+                    }
+                }
+            }
+            while port.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            let admin = "127.0.0.1:\(port.load(ordering: .relaxed))"
+            func ctl(_ arguments: [String]) throws -> (status: Int32, output: String) {
+                try TestSupport.run(TestSupport.hostExecutable, ["ctl"] + arguments + ["--admin", admin])
+            }
+            let alice = ["--token-file", directory.appendingPathComponent("alice.token").path]
+
+            let restored = try ctl(["restore", "s/load", "--reference", "RTE-2026-0042", "--reason", "phone call"] + alice)
+            #expect(restored.status == 0, "\(restored.output)")
+            #expect(restored.output.contains(#""outcome":"executed""#))
+            #expect(restored.output.contains(#""issued_by":"alice""#))
+            #expect(restored.output.contains(#""reference":"RTE-2026-0042""#))
+            let first = try #require(await observed.next(maxCount: 1)?.first).decode(EnergyCommand.self)
+            #expect(first.action == "restore" && first.issuedBy == "alice" && first.reference == "RTE-2026-0042")
+            #expect(first.reason == "phone call" && first.target == "load")
+
+            let rejected = try ctl(["command", "s/load", "dance"] + alice)
+            #expect(rejected.status != 0)
+            #expect(rejected.output.contains("409") && rejected.output.contains("unknown action dance"))
+
+            let silent = try ctl(["command", "s/load", "restore", "--reference", "silent"] + alice)
+            #expect(silent.status != 0)
+            #expect(silent.output.contains("504") && silent.output.contains("did not acknowledge"))
+
+            let wrongToken = try ctl(["restore", "s/load", "--reference", "x", "--token-file", directory.appendingPathComponent("mallory.token").path])
+            #expect(wrongToken.status != 0)
+            #expect(wrongToken.output.contains("401"))
+            let noToken = try ctl(["restore", "s/load", "--reference", "x"])
+            #expect(noToken.status != 0)
+            #expect(noToken.output.contains("no operator token") || noToken.output.contains("401"))
+            let unknown = try ctl(["restore", "s/nobody", "--reference", "x"] + alice)
+            #expect(unknown.output.contains("404"))
+            observed.close()
+            #expect(await observed.next(maxCount: 16)?.count == 2)  // then the two others: refused requests never reach the bus
+
+            await group.triggerGracefulShutdown()
+            commands.close()
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test func operatorTokensAreSecretsAndNamesAreUnique() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try TestSupport.write(#"""
+            {"host": {"id": "gw", "admin": {"operators": [{"name": "alice", "token": "in-clear-0123456789"},
+                                                          {"name": "alice", "token": "${NO_SUCH_VARIABLE_HERE}"}]}},
+             "sites": [{"id": "s", "adapters": [{"id": "load", "plugin": "Probe", "config": {"mode": "emit", "rate": 1}}]}]}
+            """#, to: "adapters.json", in: directory)
+        #expect {
+            try ConfigurationLoader(pluginDirectory: TestSupport.products).load(file: path)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("host.admin.operators[0].token") && text.contains("not in clear") && !text.contains("in-clear-0123456789")
+                && text.contains("host.admin.operators[1].name") && text.contains("named twice")
+        }
+    }
+}
