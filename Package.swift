@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Probe", type: .dynamic, targets: ["ProbeExport"]),
         .library(name: "Threshold", type: .dynamic, targets: ["ThresholdExport"]),
         .library(name: "TIC", type: .dynamic, targets: ["TICExport"]),
+        .library(name: "Interruptibility", type: .dynamic, targets: ["InterruptibilityExport"]),
         .library(name: "CEcho", type: .dynamic, targets: ["CEcho"]),
     ],
     dependencies: [
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // The versioned C boundary between the host and every adapter library.
@@ -84,7 +86,12 @@ let package = Package(
         .target(name: "ProbeExport", dependencies: ["Probe", "AdapterKit"], path: "Plugins/Probe/Export"),
         .target(name: "TIC", dependencies: ["AdapterKit"], path: "Plugins/TIC/Adapter"),
         .target(name: "TICExport", dependencies: ["TIC", "AdapterKit"], path: "Plugins/TIC/Export"),
-        .target(name: "Interruptibility", dependencies: ["AdapterKit"], path: "Plugins/Interruptibility/Adapter"),
+        .target(
+            name: "Interruptibility",
+            dependencies: ["AdapterKit", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Plugins/Interruptibility/Adapter"
+        ),
+        .target(name: "InterruptibilityExport", dependencies: ["Interruptibility", "AdapterKit"], path: "Plugins/Interruptibility/Export"),
         .executableTarget(
             name: "TICDecode",
             dependencies: ["TIC", "AdapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],

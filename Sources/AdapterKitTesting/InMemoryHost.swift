@@ -30,7 +30,7 @@ public final class InMemoryHost: Sendable {
     public let siteID: String
     /// The instance id in the context and the `source` of published events (default `under-test`).
     public let instanceID: String
-    /// A fresh temporary directory per host.
+    /// The instance's data directory: a fresh temporary directory per host unless given.
     public let dataDirectory: String
     /// The directory relative paths resolve against (default: the current directory).
     public let configurationDirectory: String
@@ -38,11 +38,13 @@ public final class InMemoryHost: Sendable {
     private let clock: any Clock<Duration>
     private let now: @Sendable () -> EventTime
 
-    /// Creates a host and its data directory; `clock` and `now` let tests control time.
+    /// Creates a host and its data directory; `clock` and `now` let tests control time. Give
+    /// `dataDirectory` to run an instance again on the state an earlier one left (a restart).
     public init(
         siteID: String = "test-site",
         instanceID: String = "under-test",
         configurationDirectory: String? = nil,
+        dataDirectory: String? = nil,
         clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> EventTime = { EventTime.now() }
     ) throws {
@@ -51,9 +53,9 @@ public final class InMemoryHost: Sendable {
         self.configurationDirectory = configurationDirectory ?? FileManager.default.currentDirectoryPath
         self.clock = clock
         self.now = now
-        self.dataDirectory = FileManager.default.temporaryDirectory
+        self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("adapterkit-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: self.dataDirectory, withIntermediateDirectories: true)
         self.link = RecordingLink(instanceID: instanceID)
     }
 

@@ -1,0 +1,76 @@
+public import AdapterKit
+import Foundation
+
+/// RTE interruptibility for an HTA site (seed 002): trips when the frequency stays below the
+/// threshold for 3 s, sheds the configured loads, holds until an authorised restore, keeps an
+/// audit trail in SQLite, and reports to RTE every 2 s over mutual TLS.
+public struct InterruptibilityAdapter: Adapter {
+    public typealias Configuration = InterruptibilityConfiguration
+
+    /// Declares the `Interruptibility` type, its schema, streams and subscriptions.
+    public static let description = AdapterDescription(
+        typeName: "Interruptibility",
+        version: "1.0.0",
+        summary: "RTE interruptibility: under-frequency trip, load shedding until an authorised restore, audit trail, RTE reports over mutual TLS.",
+        configurationSchema: InterruptibilityConfiguration.schema,
+        publishes: [
+            .init(stream: "status", kind: .status),
+            .init(stream: "alarms", kind: .alarm),
+            .init(stream: "acks", kind: .commandAck),
+        ],
+        subscriptions: [
+            .init(topic: "sites/{site}/+/measurements"),
+            .init(topic: "sites/{site}/+/status"),
+            .init(topic: "sites/{site}/{adapter}/commands", policy: .lossless),
+        ]
+    )
+
+    /// The file of the audit trail in the instance's data directory.
+    public static let auditFile = "audit.sqlite"
+
+    private let context: AdapterContext
+    private let site: SiteController
+    private let writer: AuditWriter
+
+    /// Checks the settings and opens the audit trail.
+    public init(configuration: Configuration, context: AdapterContext) throws {
+        self.context = context
+        let audit: AuditTrail
+        do {
+            audit = try AuditTrail(path: URL(fileURLWithPath: context.dataDirectory).appendingPathComponent(Self.auditFile).path)
+        } catch {
+            throw AdapterError(.failed, "cannot open the audit trail in \(context.dataDirectory): \(error)")
+        }
+        writer = AuditWriter()
+        site = try SiteController(configuration: configuration, context: context, audit: audit, writer: writer)
+    }
+
+    /// Resumes a held trip, then watches for silent points until graceful shutdown; the audit
+    /// writes queued by then are completed.
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { [writer, context] in
+                await writer.run { error in context.logger.error("audit trail write failed", metadata: ["error": "\(error)"]) }
+            }
+            do {
+                try await site.resumeHeldTrip()
+                try await cancelWhenGracefulShutdown { [site, context] in
+                    while true {
+                        try await context.clock.sleep(for: .milliseconds(100))
+                        site.tick()
+                    }
+                }
+            } catch is CancellationError {
+                context.logger.debug("interruptibility stopped")
+            } catch {
+                context.logger.error("interruptibility stopped", metadata: ["error": "\(error)"])
+            }
+            writer.finish()
+        }
+    }
+
+    /// Takes frequency and power measurements, availability, and commands (restore).
+    public func handle(_ event: Event) async throws {
+        try await site.handle(event)
+    }
+}

@@ -1,0 +1,161 @@
+import AdapterKit
+import AdapterKitTesting
+import Foundation
+import Interruptibility
+import Synchronization
+import Testing
+
+/// A wall clock the test moves: the adapter's `now`.
+final class VirtualNow: Sendable {
+    private let time = Mutex(EventTime(nanosecondsSinceEpoch: 1_800_000_000_000_000_000))
+
+    var now: EventTime { time.withLock { $0 } }
+
+    func set(_ value: EventTime) {
+        time.withLock { $0 = value }
+    }
+}
+
+/// The adapter in an in-memory host: samples in, shed commands, status, alarms and acks out, and
+/// the audit trail in a real SQLite file.
+@Suite struct InterruptibilityAdapterTests {
+    static let configuration = #"""
+        {"report_id": "client42_site7", "sample_time": "received",
+         "points": [{"name": "poste-a", "topic": "sites/test-site/analyser-a/measurements"},
+                    {"name": "poste-b", "topic": "sites/test-site/analyser-b/measurements"},
+                    {"name": "poste-c", "topic": "sites/test-site/analyser-c/measurements"}],
+         "power": {"topic": "sites/test-site/meter/measurements"},
+         "shed": [{"target": "load-1"}, {"target": "load-2", "topic": "sites/test-site/plc/commands"}]}
+        """#
+
+    /// A frequency measurement of `point` (a, b or c) at `time`.
+    static func sample(_ point: String, _ hertz: Double, at time: EventTime) throws -> Event {
+        var measurement = EnergyMeasurement()
+        var value = EnergyValue()
+        value.quantity = Quantity.frequency.rawValue
+        value.value = hertz
+        value.unit = "Hz"
+        value.quality = "valid"
+        measurement.values = [value]
+        return try Event(topic: "sites/test-site/analyser-\(point)/measurements", payload: measurement, time: time)
+    }
+
+    /// Feeds `hertz(point, offset)` for a, b and c every 200 ms over `seconds`, moving `now` along.
+    static func feed(
+        _ host: InMemoryHost, _ adapter: InterruptibilityAdapter, clock: VirtualNow, seconds: Double,
+        _ hertz: (String, Duration) -> Double
+    ) async throws {
+        let start = clock.now
+        var offset = Duration.zero
+        while offset <= .milliseconds(Int64(seconds * 1000)) {
+            let time = EventTime(nanosecondsSinceEpoch: start.nanosecondsSinceEpoch + Int64(offset.components.seconds) * 1_000_000_000 + offset.components.attoseconds / 1_000_000_000)
+            clock.set(time)
+            try await host.deliver(try ["a", "b", "c"].map { try sample($0, hertz($0, offset), at: time) }, to: adapter)
+            offset += .milliseconds(200)
+        }
+    }
+
+    static func restore(by operatorName: String, reference: String, id: String = "cmd-1") throws -> Event {
+        var command = EnergyCommand()
+        command.id = id
+        command.action = "restore"
+        command.target = "under-test"
+        command.issuedBy = operatorName
+        command.reference = reference
+        return try Event(topic: "sites/test-site/under-test/commands", payload: command, time: EventTime.now())
+    }
+
+    static func commands(_ host: InMemoryHost, action: String) throws -> [(topic: String, command: EnergyCommand)] {
+        try host.published.filter { $0.kind == .command }.map { ($0.topic, try $0.decode(EnergyCommand.self)) }.filter { $0.command.action == action }
+    }
+
+    static func acks(_ host: InMemoryHost) throws -> [EnergyCommandAck] {
+        try host.published.filter { $0.kind == .commandAck }.map { try $0.decode(EnergyCommandAck.self) }
+    }
+
+    static func statuses(_ host: InMemoryHost) throws -> [String] {
+        try host.published.filter { $0.kind == .status }.map { try $0.decode(EnergyStatus.self).state }
+    }
+
+    /// Waits until `condition` holds (audit writes run after the trip path).
+    static func eventually(_ condition: () throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while try !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aDipShedsEveryTargetOnceAndOnlyAnAuthorisedRestoreEndsIt() async throws {
+        let clock = VirtualNow()
+        let host = try InMemoryHost(clock: ContinuousClock(), now: { clock.now })
+        let adapter = try host.makeAdapter(InterruptibilityAdapter.self, configuration: Self.configuration)
+        let auditPath = URL(fileURLWithPath: host.dataDirectory).appendingPathComponent(InterruptibilityAdapter.auditFile).path
+        try await host.run(adapter) { host in
+            // a and b dip to 49.700 Hz for 4 s; c (faulty) stays at 50 Hz: majority trips at 3.0 s.
+            try await Self.feed(host, adapter, clock: clock, seconds: 4) { point, _ in point == "c" ? 50.0 : 49.7 }
+            let sheds = try Self.commands(host, action: "shed")
+            #expect(sheds.map(\.topic).sorted() == ["sites/test-site/load-1/commands", "sites/test-site/plc/commands"])
+            #expect(sheds.allSatisfy { $0.command.reason.contains("49.820 Hz") })
+            #expect(try Self.statuses(host).last == "tripped")
+            let alarms = try host.published.filter { $0.kind == .alarm }.map { try $0.decode(EnergyAlarm.self) }
+            #expect(alarms.contains { $0.code == "interruptibility_trip" && $0.severity == "critical" && $0.active })
+            #expect(host.metric("interruptibility_trips_total") == 1)
+
+            let audit = try AuditTrail(path: auditPath)
+            try await Self.eventually { try audit.entries().map(\.kind) == ["trip", "shed_sent"] }
+            #expect(try audit.heldTrip()?.trip.points == ["poste-a", "poste-b"])
+            #expect(try audit.heldTrip()?.trip.samples.count == 32)  // 16 samples × 2 points, 0 … 3.0 s
+
+            // The frequency is back; still shed. Restores need an operator and a reference.
+            try await Self.feed(host, adapter, clock: clock, seconds: 2) { _, _ in 50.0 }
+            #expect(try Self.commands(host, action: "restore").isEmpty)
+            try await host.deliver([try Self.restore(by: "", reference: "RTE-1", id: "anonymous")], to: adapter)
+            try await host.deliver([try Self.restore(by: "alice", reference: "", id: "no-reference")], to: adapter)
+            try await host.deliver([try Self.restore(by: "alice", reference: "RTE-2026-0042", id: "granted")], to: adapter)
+            try await host.deliver([try Self.restore(by: "alice", reference: "RTE-2026-0042", id: "again")], to: adapter)
+            let acks = try Self.acks(host)
+            #expect(acks.map(\.id) == ["anonymous", "no-reference", "granted", "again"])
+            #expect(acks.map(\.outcome) == ["rejected", "rejected", "executed", "rejected"])
+            #expect(acks.last?.detail == "no trip is held")
+            let restores = try Self.commands(host, action: "restore")
+            #expect(restores.map(\.topic).sorted() == ["sites/test-site/load-1/commands", "sites/test-site/plc/commands"])
+            #expect(restores.allSatisfy { $0.command.issuedBy == "alice" && $0.command.reference == "RTE-2026-0042" })
+            #expect(try Self.statuses(host).last == "armed")
+            try await Self.eventually { try audit.entries().map(\.kind) == ["trip", "shed_sent", "restore", "restore_sent"] }
+            #expect(try audit.heldTrip() == nil)
+            #expect(try audit.entries()[2].detail == "authorised by alice, reference RTE-2026-0042")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aRestartWhileTrippedHoldsTheTripAndShedsAgain() async throws {
+        let clock = VirtualNow()
+        let first = try InMemoryHost(now: { clock.now })
+        let adapter = try first.makeAdapter(InterruptibilityAdapter.self, configuration: Self.configuration)
+        let audit = try AuditTrail(path: URL(fileURLWithPath: first.dataDirectory).appendingPathComponent(InterruptibilityAdapter.auditFile).path)
+        try await first.run(adapter) { host in
+            try await Self.feed(host, adapter, clock: clock, seconds: 3.2) { _, _ in 49.5 }
+            try await Self.eventually { try audit.heldTrip() != nil }
+        }
+        #expect(try Self.commands(first, action: "shed").count == 2)
+
+        // The host restarts: the same data directory, a new instance.
+        let second = try InMemoryHost(dataDirectory: first.dataDirectory, now: { clock.now })
+        let restarted = try second.makeAdapter(InterruptibilityAdapter.self, configuration: Self.configuration)
+        try await second.run(restarted) { host in
+            try await Self.eventually { try Self.statuses(host) == ["tripped"] }
+            #expect(try Self.commands(host, action: "shed").map(\.command.reason).allSatisfy { $0.contains("resumed after a restart") })
+            // Still low: no second trip while held. Then the authorised restore.
+            try await Self.feed(host, adapter: restarted, clock: clock, seconds: 4)
+            try await host.deliver([try Self.restore(by: "bob", reference: "RTE-7")], to: restarted)
+            #expect(try Self.acks(host).map(\.outcome) == ["executed"])
+        }
+        #expect(try Self.commands(second, action: "shed").count == 2)
+        try await Self.eventually { try audit.entries().map(\.kind) == ["trip", "shed_sent", "resumed", "restore", "restore_sent"] }
+        #expect(try audit.heldTrip() == nil)
+    }
+}
+
+extension InterruptibilityAdapterTests {
+    /// Feeds 49.5 Hz at every point (a dip).
+    static func feed(_ host: InMemoryHost, adapter: InterruptibilityAdapter, clock: VirtualNow, seconds: Double) async throws {
+        try await feed(host, adapter, clock: clock, seconds: seconds) { _, _ in 49.5 }
+    }
+}
