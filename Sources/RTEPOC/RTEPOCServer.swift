@@ -1,0 +1,123 @@
+import AdapterKit
+import Foundation
+public import Hummingbird
+import HummingbirdTLS
+public import Logging
+import NIOCore
+public import NIOSSL
+import Synchronization
+
+/// The server side of RTE's interruptibility reporting API ("POC Interruptibilité", seed §2):
+/// `POST /api/data` over HTTPS, a client certificate from its CA required, validated as the seed
+/// says, stored in SQLite. A simulator for tests and demonstrations (`energy-sim rte-poc`).
+///
+/// Beyond the seed, for operators of the simulator: `GET /api/data` lists what was received.
+public struct RTEPOCServer: Sendable {
+    /// Where to listen and with which certificates.
+    public struct Settings: Sendable {
+        public var host = "127.0.0.1"
+        /// 0: the system picks a port (given to `onListening`).
+        public var port = 8443
+        /// The server's certificate chain and key (PEM files).
+        public var certificate: String
+        public var privateKey: String
+        /// The CA a client certificate must chain to (PEM file).
+        public var clientCA: String
+        /// The SQLite file of received reports.
+        public var database: String
+
+        public init(certificate: String, privateKey: String, clientCA: String, database: String) {
+            self.certificate = certificate
+            self.privateKey = privateKey
+            self.clientCA = clientCA
+            self.database = database
+        }
+    }
+
+    /// Faults to inject, for tests of clients: the next requests answered 500.
+    public final class Faults: Sendable {
+        private let failures = Mutex(0)
+
+        public init() {}
+
+        /// Answers the next `count` requests with 500.
+        public func failNext(_ count: Int) {
+            failures.withLock { $0 = count }
+        }
+
+        func takeFailure() -> Bool {
+            failures.withLock { pending in
+                guard pending > 0 else { return false }
+                pending -= 1
+                return true
+            }
+        }
+    }
+
+    public let settings: Settings
+    public let store: RTEReportStore
+    public let faults: Faults
+
+    /// Opens the store; throws when it cannot.
+    public init(settings: Settings, faults: Faults = Faults()) throws {
+        self.settings = settings
+        self.store = try RTEReportStore(path: settings.database)
+        self.faults = faults
+    }
+
+    /// The TLS settings: the server's certificate, and a client certificate required from `clientCA`.
+    public func tlsConfiguration() throws -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(settings.certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: settings.privateKey, format: .pem))
+        )
+        configuration.certificateVerification = .noHostnameVerification
+        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(settings.clientCA))
+        return configuration
+    }
+
+    /// The application to run (a `Service`); `onListening` receives the bound port.
+    public func makeApplication(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let router = Router()
+        let store = self.store
+        let faults = self.faults
+        router.post("/api/data") { request, _ -> Response in
+            guard !faults.takeFailure() else { return Self.json(.internalServerError, ["error": RTEReportValidator.internalError]) }
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            switch RTEReportValidator.validate(Data(body.readableBytesView)) {
+            case .failure(let failure):
+                logger.warning("report refused", metadata: ["reason": "\(failure.message)"])
+                return Self.json(.badRequest, ["error": failure.message])
+            case .success(let report):
+                do {
+                    try await store.insert(report, receivedAt: EventTime.now())
+                } catch {
+                    logger.error("report not stored", metadata: ["error": "\(error)"])
+                    return Self.json(.internalServerError, ["error": RTEReportValidator.internalError])
+                }
+                return Self.json(.ok, ["message": RTEReportValidator.success])
+            }
+        }
+        router.get("/api/data") { _, _ -> Response in
+            let entries = try store.entries()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(entries.map(\.report))))
+            )
+        }
+        return Application(
+            router: router,
+            server: try .tls(.http1(), tlsConfiguration: tlsConfiguration()),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "rte-poc"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    private static func json(_ status: HTTPResponse.Status, _ body: [String: String]) -> Response {
+        let data = (try? JSONEncoder().encode(body)) ?? Data()
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
