@@ -115,7 +115,14 @@ let package = Package(
         .target(name: "TICExport", dependencies: ["TIC", "AdapterKit"], path: "Plugins/TIC/Export"),
         .target(
             name: "Interruptibility",
-            dependencies: ["AdapterKit", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "AdapterKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Plugins/Interruptibility/Adapter"
         ),
         .target(name: "InterruptibilityExport", dependencies: ["Interruptibility", "AdapterKit"], path: "Plugins/Interruptibility/Export"),
@@ -139,7 +146,14 @@ let package = Package(
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "TICTests", dependencies: ["TIC", "AdapterKit", "AdapterKitTesting", "EnergyHost"]),
-        .testTarget(name: "InterruptibilityTests", dependencies: ["Interruptibility", "AdapterKit", "AdapterKitTesting"]),
+        .testTarget(
+            name: "InterruptibilityTests",
+            dependencies: [
+                "Interruptibility", "AdapterKit", "AdapterKitTesting", "RTEPOC",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ThresholdTests", dependencies: ["Threshold", "AdapterKit", "AdapterKitTesting"]),
     ]
 )

@@ -34,25 +34,29 @@ public struct RTEPOCServer: Sendable {
         }
     }
 
-    /// Faults to inject, for tests of clients: the next requests answered 500.
+    /// Faults to inject, for tests of clients: the next requests answered 500, or refused 400.
     public final class Faults: Sendable {
-        private let failures = Mutex(0)
+        private let pending = Mutex<[HTTPResponse.Status]>([])
 
         public init() {}
 
         /// Answers the next `count` requests with 500.
         public func failNext(_ count: Int) {
-            failures.withLock { $0 = count }
+            pending.withLock { $0 = Array(repeating: .internalServerError, count: count) }
         }
 
-        func takeFailure() -> Bool {
-            failures.withLock { pending in
-                guard pending > 0 else { return false }
-                pending -= 1
-                return true
-            }
+        /// Refuses the next `count` requests with 400, whatever their data.
+        public func rejectNext(_ count: Int) {
+            pending.withLock { $0 = Array(repeating: .badRequest, count: count) }
+        }
+
+        func take() -> HTTPResponse.Status? {
+            pending.withLock { $0.isEmpty ? nil : $0.removeFirst() }
         }
     }
+
+    /// The 400 message of an injected refusal.
+    public static let injectedRefusal = "Données invalides. Refus simulé (energy-sim)."
 
     public let settings: Settings
     public let store: RTEReportStore
@@ -82,7 +86,11 @@ public struct RTEPOCServer: Sendable {
         let store = self.store
         let faults = self.faults
         router.post("/api/data") { request, _ -> Response in
-            guard !faults.takeFailure() else { return Self.json(.internalServerError, ["error": RTEReportValidator.internalError]) }
+            switch faults.take() {
+            case .internalServerError?: return Self.json(.internalServerError, ["error": RTEReportValidator.internalError])
+            case .badRequest?: return Self.json(.badRequest, ["error": Self.injectedRefusal])
+            default: break
+            }
             let body = try await request.body.collect(upTo: 64 * 1024)
             switch RTEReportValidator.validate(Data(body.readableBytesView)) {
             case .failure(let failure):

@@ -31,6 +31,7 @@ public struct InterruptibilityAdapter: Adapter {
     private let context: AdapterContext
     private let site: SiteController
     private let writer: AuditWriter
+    private let reporter: RTEReporter?
 
     /// Checks the settings and opens the audit trail.
     public init(configuration: Configuration, context: AdapterContext) throws {
@@ -42,11 +43,18 @@ public struct InterruptibilityAdapter: Adapter {
             throw AdapterError(.failed, "cannot open the audit trail in \(context.dataDirectory): \(error)")
         }
         writer = AuditWriter()
-        site = try SiteController(configuration: configuration, context: context, audit: audit, writer: writer)
+        let site = try SiteController(configuration: configuration, context: context, audit: audit, writer: writer)
+        self.site = site
+        reporter = try configuration.reporting.map { reporting in
+            try RTEReporter(
+                settings: reporting, reportID: configuration.reportId, context: context,
+                snapshot: { site.snapshot }, log: { kind, detail in site.record(kind, detail: detail) }
+            )
+        }
     }
 
-    /// Resumes a held trip, then watches for silent points until graceful shutdown; the audit
-    /// writes queued by then are completed.
+    /// Resumes a held trip, then watches for silent points and reports to RTE until graceful
+    /// shutdown; the audit writes queued by then are completed.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { [writer, context] in
@@ -54,10 +62,13 @@ public struct InterruptibilityAdapter: Adapter {
             }
             do {
                 try await site.resumeHeldTrip()
-                try await cancelWhenGracefulShutdown { [site, context] in
-                    while true {
-                        try await context.clock.sleep(for: .milliseconds(100))
-                        site.tick()
+                try await cancelWhenGracefulShutdown { [site, context, reporter] in
+                    try await withThrowingTaskGroup(of: Void.self) { loops in
+                        if let reporter { loops.addTask { await reporter.run() } }
+                        while true {
+                            try await context.clock.sleep(for: .milliseconds(100))
+                            site.tick()
+                        }
                     }
                 }
             } catch is CancellationError {

@@ -243,6 +243,11 @@ final class SiteController: Sendable {
         }
     }
 
+    /// Appends a line to the audit trail's log, after the writes already queued.
+    func record(_ kind: String, detail: String) {
+        writer.enqueue { [audit, context] in try await audit.log(kind, detail: detail, at: context.now()) }
+    }
+
     // MARK: Helpers
 
     private func publishStatus(_ name: String, detail: String) {

@@ -1,0 +1,146 @@
+import AdapterKit
+import AdapterKitTesting
+import Foundation
+import Interruptibility
+import Logging
+import RTEPOC
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// A test PKI made by scripts/make-certificates.sh, and the simulator on loopback.
+enum RTETestBed {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A new directory with the test certificates; the client's expire in `clientDays` days.
+    static func certificates(clientDays: Int = 365) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rte-pki-\(UUID().uuidString)")
+        let process = Process()
+        process.executableURL = repositoryRoot.appendingPathComponent("scripts/make-certificates.sh")
+        process.arguments = [directory.path, String(clientDays)]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        return directory
+    }
+
+    /// The simulator's settings on `port` (0: any) with the PKI of `certificates`.
+    static func settings(_ certificates: URL, port: Int = 0, database: String) -> RTEPOCServer.Settings {
+        var settings = RTEPOCServer.Settings(
+            certificate: certificates.appendingPathComponent("server.pem").path,
+            privateKey: certificates.appendingPathComponent("server.key").path,
+            clientCA: certificates.appendingPathComponent("ca.pem").path,
+            database: database
+        )
+        settings.port = port
+        return settings
+    }
+
+    /// Runs the simulator until `stop` is triggered; returns the bound port once listening.
+    static func start(_ server: RTEPOCServer, in tasks: inout ThrowingTaskGroup<Void, any Error>) async throws -> (port: Int, group: ServiceGroup) {
+        let port = Atomic<Int>(0)
+        let logger = Logger(label: "rte-poc")
+        let application = try server.makeApplication(logger: logger) { port.store($0, ordering: .relaxed) }
+        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        tasks.addTask { try await group.run() }
+        while port.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        return (port.load(ordering: .relaxed), group)
+    }
+
+    /// The adapter's configuration, reporting to `port` with the client certificate `client` (`client` or `rogue-client`).
+    static func configuration(_ certificates: URL, port: Int, reportID: String, client: String = "client") throws -> String {
+        let key = try String(contentsOf: certificates.appendingPathComponent("\(client).key"), encoding: .utf8)
+        let reporting: JSONValue = .object([
+            "url": .string("https://127.0.0.1:\(port)/api/data"),
+            "client_certificate": .string(certificates.appendingPathComponent("\(client).pem").path),
+            "client_key": .string(key),
+            "ca_certificate": .string(certificates.appendingPathComponent("ca.pem").path),
+            "failures_before_alarm": .number(2),
+        ])
+        let configuration: JSONValue = .object([
+            "report_id": .string(reportID),
+            "points": .array([.object(["name": .string("poste-a"), "topic": .string("sites/test-site/analyser-a/measurements")])]),
+            "power": .object(["topic": .string("sites/test-site/meter/measurements")]),
+            "shed": .array([.object(["target": .string("load-1")])]),
+            "reporting": reporting,
+        ])
+        return configuration.jsonText
+    }
+}
+
+/// The reporting client against the simulator over real HTTPS on loopback.
+@Suite(.serialized) struct RTEReportingTests {
+    @Test(.timeLimit(.minutes(2))) func reportsKeepTheirCadenceAndSurviveA500ARefusalAndADroppedServer() async throws {
+        let pki = try RTETestBed.certificates(clientDays: 20)
+        let database = pki.appendingPathComponent("rte-poc.sqlite").path
+        let server = try RTEPOCServer(settings: RTETestBed.settings(pki, database: database))
+        let host = try InMemoryHost()
+        let steadyEnd = Atomic<Int64>(0), restartedAt = Atomic<Int64>(0)
+        let rogueHost = try InMemoryHost(instanceID: "rogue")
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            var (port, group) = try await RTETestBed.start(server, in: &tasks)
+            let adapter = try host.makeAdapter(InterruptibilityAdapter.self, configuration: RTETestBed.configuration(pki, port: port, reportID: "client42_site7"))
+            let rogue = try rogueHost.makeAdapter(
+                InterruptibilityAdapter.self, configuration: RTETestBed.configuration(pki, port: port, reportID: "rogue_site", client: "rogue-client")
+            )
+            try await host.run(adapter) { host in
+                // The site draws 2.5 MW.
+                var measurement = EnergyMeasurement()
+                var power = EnergyValue()
+                power.quantity = Quantity.activePowerImport.rawValue
+                power.value = 2_500_000
+                measurement.values = [power]
+                try await host.deliver([try Event(topic: "sites/test-site/meter/measurements", payload: measurement, time: .now())], to: adapter)
+                // 34 s of steady reports; meanwhile, for 5 s, a client whose certificate is not from RTE's CA.
+                try await rogueHost.run(rogue) { _ in try await Task.sleep(for: .seconds(5)) }
+                try await Task.sleep(for: .seconds(29))
+                steadyEnd.store(EventTime.now().nanosecondsSinceEpoch, ordering: .relaxed)
+                server.faults.failNext(2)  // two 500s
+                try await Task.sleep(for: .seconds(6))
+                server.faults.rejectNext(1)  // one 400
+                try await Task.sleep(for: .seconds(4))
+                // The server goes away for 5 s, then comes back on the same port.
+                await group.triggerGracefulShutdown()
+                try await Task.sleep(for: .seconds(5))
+                let restarted = try RTEPOCServer(settings: RTETestBed.settings(pki, port: port, database: database))
+                restartedAt.store(EventTime.now().nanosecondsSinceEpoch, ordering: .relaxed)
+                (port, group) = try await RTETestBed.start(restarted, in: &tasks)
+                try await Task.sleep(for: .seconds(9))
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+
+        let entries = try server.store.entries()
+        // Every stored report is the seed's body for this site; the rogue client never got through.
+        #expect(entries.allSatisfy { $0.report.id == "client42_site7" })
+        #expect(entries.allSatisfy { $0.report.power == 2.5 && !$0.report.state && $0.report.available && $0.report.frequency == nil })
+        #expect(entries.allSatisfy { $0.report.timestamp.hasSuffix("Z") && $0.report.timestamp.count == 20 })
+        #expect(rogueHost.metric("interruptibility_reports_total", labels: ["result": "failed"]) ?? 0 >= 2)
+        #expect(rogueHost.metric("interruptibility_reports_total", labels: ["result": "ok"]) == nil)
+
+        // Steady operation: a report every 2 s ± 0.2 s, measured where the server receives them, over 30 s at least.
+        let times = entries.map(\.received.nanosecondsSinceEpoch)
+        let steady = times.filter { $0 < steadyEnd.load(ordering: .relaxed) }
+        let gaps = zip(steady.dropFirst(), steady).map { Double($0 - $1) / 1e9 }
+        #expect(Double((steady.last ?? 0) - (steady.first ?? 0)) / 1e9 >= 30, "\(steady.count) steady reports")
+        #expect(gaps.allSatisfy { abs($0 - 2) <= 0.2 }, "\(gaps)")
+
+        // Faults: 2 answered 500 and 1 refused (not sent again), then at least one slot while the
+        // server was away; the reports go on after it comes back.
+        let ok = Int(host.metric("interruptibility_reports_total", labels: ["result": "ok"]) ?? 0)
+        #expect((0...1).contains(entries.count - ok), "\(entries.count) stored, \(ok) answered 200")  // a request cut by the shutdown may have been stored
+        #expect(host.metric("interruptibility_reports_total", labels: ["result": "rejected"]) == 1)
+        #expect(host.metric("interruptibility_reports_total", labels: ["result": "failed"]) ?? 0 >= 3)
+        #expect(times.filter { $0 > restartedAt.load(ordering: .relaxed) }.count >= 3)
+        // Never two requests at once, never a burst to catch up: no two reports closer than the timeout apart.
+        #expect(zip(times.dropFirst(), times).allSatisfy { Double($0 - $1) / 1e9 > 0.5 })
+
+        let alarms = try host.published.filter { $0.kind == .alarm }.map { try $0.decode(EnergyAlarm.self) }
+        #expect(alarms.contains { $0.code == "certificate_expiry" && $0.severity == "warning" && $0.message.contains("in 20 days") })
+        #expect(alarms.contains { $0.code == "report_rejected" && $0.message.contains(RTEPOCServer.injectedRefusal) })
+        #expect(alarms.contains { $0.code == "reporting_failed" && $0.active })  // 3 consecutive failures while the server was away
+        #expect(alarms.contains { $0.code == "reporting_failed" && !$0.active })  // and cleared by the next success
+    }
+}
