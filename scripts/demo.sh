@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
-# Builds everything and runs the daemon on the repository's adapters.json: an offline demo site
-# (Replay publishes a meter's measurements, Recorder writes them to data/demo/recorder/events.jsonl).
+# Builds everything and runs the daemon on the repository's adapters.json: an offline demo site.
+# Replay publishes a meter's measurements and three grid-frequency profiles (one with a dip),
+# TIC replays a Linky capture, Interruptibility trips on the dip, sheds "load-controller" and
+# reports to RTE's API, here the local simulator (energy-sim rte-poc, started by this script,
+# with the demo's test certificates); Recorder writes everything to data/demo/recorder/events.jsonl.
 # Admin API: http://127.0.0.1:9480/health, /metrics, /adapters. Stop with Ctrl-C (SIGINT) or SIGTERM.
+# After the trip: .build/debug/energy-host ctl restore demo/interruptibility --reference DEMO-1 \
+#                   --token-file demo/operator.token
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/dependencies.sh
 swift build --build-system native
-exec .build/debug/energy-host run --config adapters.json "$@"
+mkdir -p data
+.build/debug/energy-sim rte-poc serve --listen 127.0.0.1:8443 --certificate demo/certs/server.pem \
+    --key demo/certs/server.key --client-ca demo/certs/ca.pem --database data/rte-poc.sqlite &
+simulator=$!
+trap 'kill $simulator 2>/dev/null || true' EXIT
+.build/debug/energy-host run --config adapters.json "$@"

@@ -4,10 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The loader tests build C adapters with cc, as a third party would.
-if ! command -v cc >/dev/null 2>&1; then
-    apt-get update -qq && apt-get install -y -qq gcc
-fi
+scripts/dependencies.sh
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -11,10 +11,7 @@ import Testing
         var config = try String(contentsOf: root.appendingPathComponent("adapters.json"), encoding: .utf8)
         config = config.replacingOccurrences(of: "127.0.0.1:9480", with: "127.0.0.1:0")
         try TestSupport.write(config, to: "adapters.json", in: directory)
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("demo"), withIntermediateDirectories: true)
-        for file in ["demo/site-meter.csv", "demo/linky-standard-tempo.tic"] {
-            try FileManager.default.copyItem(at: root.appendingPathComponent(file), to: directory.appendingPathComponent(file))
-        }
+        try FileManager.default.copyItem(at: root.appendingPathComponent("demo"), to: directory.appendingPathComponent("demo"))
         return directory
     }
 
