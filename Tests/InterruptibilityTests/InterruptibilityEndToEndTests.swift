@@ -1,0 +1,138 @@
+import AdapterKit
+import AdapterKitTesting
+import Foundation
+import Interruptibility
+import RTEPOC
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The demo site through the real `energy-host` and `energy-sim` binaries: the replayed dip trips,
+/// the shed command reaches the recorder, the reports say so, a restart keeps the trip, the CLI
+/// restores it, and the audit trail holds the whole story.
+@Suite(.serialized) struct InterruptibilityEndToEndTests {
+    static let products = PluginHarness.builtProductsDirectory
+
+    /// A TCP port nobody listens on now.
+    static func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A copy of the demo site with the admin API and the simulator on free ports.
+    static func demoSite() throws -> (directory: URL, admin: Int, simulator: Int) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("interruptibility-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: RTETestBed.repositoryRoot.appendingPathComponent("demo"), to: directory.appendingPathComponent("demo"))
+        let admin = try freePort(), simulator = try freePort()
+        var configuration = try String(contentsOf: RTETestBed.repositoryRoot.appendingPathComponent("adapters.json"), encoding: .utf8)
+        configuration = configuration.replacingOccurrences(of: "127.0.0.1:9480", with: "127.0.0.1:\(admin)")
+            .replacingOccurrences(of: "127.0.0.1:8443", with: "127.0.0.1:\(simulator)")
+        try Data(configuration.utf8).write(to: directory.appendingPathComponent("adapters.json"))
+        return (directory, admin, simulator)
+    }
+
+    static func start(_ executable: String, _ arguments: [String], in directory: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: products + "/" + executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func stop(_ process: Process) {
+        process.terminate()  // SIGTERM: a graceful shutdown
+        process.waitUntilExit()
+    }
+
+    /// Waits up to `seconds` for `condition`.
+    static func waitFor(_ seconds: Int, _ what: String, _ condition: () throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while try !condition() {
+            guard ContinuousClock.now < deadline else { throw WaitError(what: what) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    struct WaitError: Error, CustomStringConvertible {
+        var what: String
+        var description: String { "timed out waiting for \(what)" }
+    }
+
+    /// The commands the recorder wrote to load-controller.
+    static func recordedCommands(in directory: URL) throws -> [EnergyCommand] {
+        let file = directory.appendingPathComponent("data/demo/recorder/events.jsonl")
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").compactMap { line in
+            guard line.contains("sites/demo/load-controller/commands") else { return nil }
+            return try Event(jsonLine: String(line)).decode(EnergyCommand.self)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func aReplayedDipTripsAndOnlyTheCLIRestoresItAcrossARestart() async throws {
+        let (site, admin, simulatorPort) = try Self.demoSite()
+        let database = site.appendingPathComponent("rte-poc.sqlite").path
+        let simulator = try Self.start("energy-sim", [
+            "rte-poc", "serve", "--listen", "127.0.0.1:\(simulatorPort)", "--certificate", "demo/certs/server.pem",
+            "--key", "demo/certs/server.key", "--client-ca", "demo/certs/ca.pem", "--database", database,
+        ], in: site)
+        defer { Self.stop(simulator) }
+        let store = try RTEReportStore(path: database)
+
+        // The dip trips about 14.4 s after the start: a shed command reaches the recorder, the reports say state true.
+        var host = try Self.start("energy-host", ["run", "--config", "adapters.json"], in: site)
+        try await Self.waitFor(40, "the shed command") { try Self.recordedCommands(in: site).contains { $0.action == "shed" } }
+        try await Self.waitFor(10, "a report with state true") { try store.entries().contains { $0.report.state } }
+        #expect(try Self.recordedCommands(in: site).filter { $0.action == "shed" }.count == 1)
+
+        // The host restarts while tripped: the trip is kept (the reports still say true), the load shed again.
+        Self.stop(host)
+        let restartedAt = EventTime.now()
+        host = try Self.start("energy-host", ["run", "--config", "adapters.json"], in: site)
+        defer { Self.stop(host) }
+        try await Self.waitFor(10, "the shed command after the restart") { try Self.recordedCommands(in: site).filter { $0.action == "shed" }.count == 2 }
+        try await Self.waitFor(10, "a report after the restart") {
+            try store.entries().contains { $0.received.nanosecondsSinceEpoch > restartedAt.nanosecondsSinceEpoch }
+        }
+        #expect(try store.entries().filter { $0.received.nanosecondsSinceEpoch > restartedAt.nanosecondsSinceEpoch }.allSatisfy(\.report.state))
+
+        // The authorised restore through the CLI.
+        let ctl = Process()
+        ctl.executableURL = URL(fileURLWithPath: Self.products + "/energy-host")
+        ctl.arguments = ["ctl", "restore", "demo/interruptibility", "--reference", "RTE-E2E-1", "--admin", "127.0.0.1:\(admin)", "--token-file", "demo/operator.token"]
+        ctl.currentDirectoryURL = site
+        let output = Pipe()
+        ctl.standardOutput = output
+        try ctl.run()
+        ctl.waitUntilExit()
+        let reply = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(ctl.terminationStatus == 0, "\(reply)")
+        #expect(reply.contains(#""outcome":"executed""#) && reply.contains(#""issued_by":"demo-operator""#))
+        let restoredAt = EventTime.now()
+        try await Self.waitFor(5, "a report with state false") {
+            try store.entries().contains { $0.received.nanosecondsSinceEpoch > restoredAt.nanosecondsSinceEpoch && !$0.report.state }
+        }
+        let restores = try Self.recordedCommands(in: site).filter { $0.action == "restore" }
+        #expect(restores.count == 1)
+        #expect(restores.first?.issuedBy == "demo-operator" && restores.first?.reference == "RTE-E2E-1")
+        Self.stop(host)
+
+        // The audit trail holds the whole story, in order.
+        let audit = try AuditTrail(path: site.appendingPathComponent("data/demo/interruptibility/\(InterruptibilityAdapter.auditFile)").path)
+        let kinds = try audit.entries().map(\.kind).filter { ["trip", "shed_sent", "resumed", "restore", "restore_sent"].contains($0) }
+        #expect(Array(kinds.prefix(5)) == ["trip", "shed_sent", "resumed", "restore", "restore_sent"])
+        #expect(try audit.entries().first { $0.kind == "restore" }?.detail == "authorised by demo-operator, reference RTE-E2E-1")
+    }
+}
