@@ -141,6 +141,15 @@ let package = Package(
             path: "Benchmarks/HostBenchmarks"
         ),
         .executableTarget(name: "TICBenchmarks", dependencies: ["TIC"], path: "Benchmarks/TICBenchmarks"),
+        .executableTarget(
+            name: "InterruptibilityBenchmarks",
+            dependencies: [
+                "Interruptibility", "RTEPOC", "AdapterKit", "AdapterKitTesting", "EnergyHost",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/InterruptibilityBenchmarks"
+        ),
         .testTarget(name: "AdapterKitTests", dependencies: ["AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "EnergyHostTests", dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Builds in release mode and prints the figures of docs/benchmarks.md.
-#   scripts/benchmark.sh        the host's (bus routing, across the ABI, latency, start-up and
-#                               memory with the demo configuration; needs port 9480 free)
-#   scripts/benchmark.sh tic    the TIC decoder's (throughput per mode, with normalization, memory over 1 GB)
+#   scripts/benchmark.sh                    the host's (bus routing, across the ABI, latency,
+#                                           start-up and memory with the demo configuration;
+#                                           needs port 9480 free)
+#   scripts/benchmark.sh tic                the TIC decoder's (throughput per mode, with
+#                                           normalization, memory over 1 GB)
+#   scripts/benchmark.sh interruptibility   trip decision latency, report cadence with 100 sites
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/dependencies.sh
 swift build -c release --build-system native
-if [ "${1:-host}" = "tic" ]; then
-    .build/release/TICBenchmarks
-else
-    .build/release/HostBenchmarks adapters.json
-fi
+case "${1:-host}" in
+    tic) .build/release/TICBenchmarks ;;
+    interruptibility) .build/release/InterruptibilityBenchmarks ;;
+    *) .build/release/HostBenchmarks adapters.json ;;
+esac
