@@ -14,6 +14,11 @@ import Testing
         ("Probe", #"{"mode": "emit", "rate": 1000}"#, #"{"mode": "sideways"}"#),
         ("TIC", #"{"source": "file:\#(demoTIC)", "pace": "fastest", "loop": true}"#, #"{"source": "COM1"}"#),
         ("CEcho", #"{"stream": "echo"}"#, #"{"stream": "no/slashes"}"#),
+        (
+            "Interruptibility",
+            #"{"report_id": "c_s", "points": [{"name": "a", "topic": "sites/test-site/analyser/measurements"}], "shed": [{"target": "load"}]}"#,
+            #"{"report_id": "c_s", "points": [{"name": "a", "topic": "t"}], "shed": [{"target": "load"}], "threshold_hz": 49.83}"#
+        ),
     ]
 
     @Test(.timeLimit(.minutes(1)), arguments: cases)

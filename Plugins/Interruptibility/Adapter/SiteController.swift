@@ -143,10 +143,13 @@ final class SiteController: Sendable {
         alarm("interruptibility_trip", severity: "critical", reason, active: true)
         context.logger.critical("site tripped: load shed", metadata: ["threshold": "\(trip.threshold)", "points": "\(trip.points)", "resumed": "\(resumed)"])
         guard !resumed else { return }
-        writer.enqueue { [self, sent] in
+        let queued = writer.enqueue { [self, sent] in
             let id = try await audit.record(trip)
             try await audit.log("shed_sent", tripID: id, detail: sent.joined(separator: ", "), at: context.now())
             state.withLock { $0.heldTripID = id }
+        }
+        if !queued {
+            context.logger.critical("trip not written to the audit trail: the adapter is stopping", metadata: ["threshold": "\(trip.threshold)"])
         }
     }
 

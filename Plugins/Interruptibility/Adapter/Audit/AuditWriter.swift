@@ -1,3 +1,5 @@
+import AdapterKit
+
 /// Runs the audit trail's writes one after the other, off the caller's path: the trip path
 /// enqueues and goes on; the restore waits for its write.
 final class AuditWriter: Sendable {
@@ -10,15 +12,19 @@ final class AuditWriter: Sendable {
         (writes, continuation) = AsyncStream.makeStream(of: Write.self)
     }
 
-    /// Queues `write` after those already queued.
-    func enqueue(_ write: @escaping Write) {
-        continuation.yield(write)
+    /// Queues `write` after those already queued; returns false when the writer has finished
+    /// (the adapter is stopping) and the write will not happen.
+    @discardableResult
+    func enqueue(_ write: @escaping Write) -> Bool {
+        if case .terminated = continuation.yield(write) { return false }
+        return true
     }
 
-    /// Queues `write` and waits until it is done (or failed).
+    /// Queues `write` and waits until it is done (or failed); fails at once when the writer has
+    /// finished (the adapter is stopping).
     func perform(_ write: @escaping Write) async throws {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            continuation.yield {
+            let queued = continuation.yield {
                 do {
                     try await write()
                     done.resume()
@@ -26,6 +32,9 @@ final class AuditWriter: Sendable {
                     done.resume(throwing: error)
                     throw error
                 }
+            }
+            if case .terminated = queued {
+                done.resume(throwing: AdapterError(.stopped, "the audit trail is closed: the adapter is stopping"))
             }
         }
     }

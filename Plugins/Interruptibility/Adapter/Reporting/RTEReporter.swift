@@ -51,21 +51,29 @@ final class RTEReporter: Sendable {
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    /// Reports at the cadence until cancelled, then closes the connection.
+    /// Reports at the cadence until cancelled, then closes the connection. The first report
+    /// waits a fraction of the interval fixed by the site's id, so that sites started together
+    /// (100 on one gateway) do not all open their TLS connection at the same instant.
     func run() async {
         let clock = ContinuousClock()
         let interval = InterruptibilityConfiguration.duration(settings.intervalS)
-        var next = clock.now
+        var next = clock.now.advanced(by: interval * Self.phase(of: reportID))
         var failures = 0
         var lastExpiryLevel: String?
         while !Task.isCancelled {
+            do { try await clock.sleep(until: next) } catch { break }
             lastExpiryLevel = checkExpiry(alreadyRaised: lastExpiryLevel)
             await send(failures: &failures)
             next = next.advanced(by: interval)
             while next <= clock.now { next = next.advanced(by: interval) }  // a missed slot is skipped
-            do { try await clock.sleep(until: next) } catch { break }
         }
         try? await client.shutdown()
+    }
+
+    /// A fraction in [0, 1) fixed by `id` (FNV-1a): the phase of the site's reports in the interval.
+    static func phase(of id: String) -> Double {
+        let hash = id.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+        return Double(hash % 1000) / 1000
     }
 
     private func send(failures: inout Int) async {
