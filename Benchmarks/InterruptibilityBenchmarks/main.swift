@@ -73,7 +73,9 @@ func tripLatencies(count: Int) async throws -> [Double] {
                 restore.action = "restore"
                 restore.issuedBy = "bench"
                 restore.reference = "RTE-\(trip)"
-                await instance.deliver([try Event(topic: "sites/bench/interruptibility/commands", payload: restore, time: .now())])
+                var command = try Event(topic: "sites/bench/interruptibility/commands", payload: restore, time: .now())
+                command.source = Event.operatorSource  // as the admin API sends it
+                await instance.deliver([command])
                 outcome = try await acks.next(maxCount: 1)?.first?.decode(EnergyCommandAck.self).outcome ?? ""
                 if outcome != "executed" { try await Task.sleep(for: .milliseconds(1)) }
             } while outcome != "executed"

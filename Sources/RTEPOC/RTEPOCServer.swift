@@ -91,7 +91,15 @@ public struct RTEPOCServer: Sendable {
             case .badRequest?: return Self.json(.badRequest, ["error": Self.injectedRefusal])
             default: break
             }
-            let body = try await request.body.collect(upTo: 64 * 1024)
+            guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+                return Self.json(.badRequest, ["error": RTEReportValidator.wrongContentType])
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: 64 * 1024)
+            } catch {
+                return Self.json(.badRequest, ["error": RTEReportValidator.tooLarge])
+            }
             switch RTEReportValidator.validate(Data(body.readableBytesView)) {
             case .failure(let failure):
                 logger.warning("report refused", metadata: ["reason": "\(failure.message)"])

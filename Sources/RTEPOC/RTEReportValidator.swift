@@ -15,6 +15,15 @@ public struct RTEReport: Sendable, Hashable, Codable {
     public var available: Bool
     /// The frequency the client measured, Hz (optional, strongly recommended).
     public var frequency: Double?
+
+    public init(id: String, timestamp: String, power: Double, state: Bool, available: Bool, frequency: Double?) {
+        self.id = id
+        self.timestamp = timestamp
+        self.power = power
+        self.state = state
+        self.available = available
+        self.frequency = frequency
+    }
 }
 
 /// Validates a request body exactly as the seed's API does, with its French messages.
@@ -23,6 +32,10 @@ public enum RTEReportValidator {
     public static let success = "Données reçues, validées et sauvegardées avec succès."
     /// The 400 answer when a required field is missing.
     public static let missing = "Données manquantes. 'id', 'timestamp', 'power', 'state', et 'available' sont requis."
+    /// The 400 answer to a request without `Content-Type: application/json` (seed §2.5).
+    public static let wrongContentType = "Données invalides. L'en-tête Content-Type doit être application/json."
+    /// The 400 answer to a body over 64 KiB.
+    public static let tooLarge = "Données invalides. Le corps de la requête dépasse 64 Kio."
     /// The 500 answer.
     public static let internalError = "Une erreur interne est survenue sur le serveur."
 

@@ -109,6 +109,28 @@ import Testing
         #expect(silentOutputs == [.gapStarted(point: "a", since: .zero, wasPickedUp: false)])  // never sent: a gap from the start
     }
 
+    @Test func anAnalyserClockBehindTheHostsIsNoGapAndOneAheadBlindsNothing() throws {
+        // Samples stamped 0.9 s behind the host's clock arrive every 200 ms: no gap, a trip on time.
+        var behind = try Self.trigger()
+        var outputs: [FrequencyTrigger.Output] = []
+        var time = Duration.zero
+        while time <= .seconds(4) {
+            behind.observe(FrequencySample(point: "a", time: time, frequency: Millihertz(49_700)), now: time + .milliseconds(900), into: &outputs)
+            behind.tick(now: time + .milliseconds(950), into: &outputs)
+            time += Self.step
+        }
+        #expect(!outputs.contains { if case .gapStarted = $0 { true } else { false } })
+        #expect(Self.trips(outputs).map(\.time) == [.seconds(3)])
+
+        // One sample stamped an hour ahead is refused; the samples after it still count.
+        var ahead = try Self.trigger()
+        outputs = []
+        ahead.observe(FrequencySample(point: "a", time: .seconds(3600), frequency: Millihertz(50_000)), now: .zero, into: &outputs)
+        #expect(outputs.count == 1 && outputs.first.map { if case .ignored(_, .future) = $0 { true } else { false } } == true)
+        outputs += Self.run(&ahead, through: .seconds(4)) { _, _ in 49_700 }
+        #expect(Self.trips(outputs).map(\.time) == [.seconds(3)])
+    }
+
     @Test func oneFaultyPointOutOfThreeNeitherTripsNorBlocksUnderMajority() throws {
         // `c` is stuck low: alone it does not trip.
         var stuckLow = try Self.trigger(points: ["a", "b", "c"])

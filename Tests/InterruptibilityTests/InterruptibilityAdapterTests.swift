@@ -55,14 +55,17 @@ final class VirtualNow: Sendable {
         }
     }
 
-    static func restore(by operatorName: String, reference: String, id: String = "cmd-1") throws -> Event {
+    /// A restore command, from the admin API unless `source` says otherwise.
+    static func restore(by operatorName: String, reference: String, id: String = "cmd-1", source: String = Event.operatorSource) throws -> Event {
         var command = EnergyCommand()
         command.id = id
         command.action = "restore"
         command.target = "under-test"
         command.issuedBy = operatorName
         command.reference = reference
-        return try Event(topic: "sites/test-site/under-test/commands", payload: command, time: EventTime.now())
+        var event = try Event(topic: "sites/test-site/under-test/commands", payload: command, time: EventTime.now())
+        event.source = source
+        return event
     }
 
     static func commands(_ host: InMemoryHost, action: String) throws -> [(topic: String, command: EnergyCommand)] {
@@ -101,19 +104,22 @@ final class VirtualNow: Sendable {
 
             let audit = try AuditTrail(path: auditPath)
             try await Self.eventually { try audit.entries().map(\.kind) == ["trip", "shed_sent"] }
+            #expect(try audit.entries().map(\.kind) == ["trip", "shed_sent"])
             #expect(try audit.heldTrip()?.trip.points == ["poste-a", "poste-b"])
             #expect(try audit.heldTrip()?.trip.samples.count == 32)  // 16 samples × 2 points, 0 … 3.0 s
 
             // The frequency is back; still shed. Restores need an operator and a reference.
             try await Self.feed(host, adapter, clock: clock, seconds: 2) { _, _ in 50.0 }
             #expect(try Self.commands(host, action: "restore").isEmpty)
+            try await host.deliver([try Self.restore(by: "alice", reference: "RTE-1", id: "from-an-adapter", source: "plc")], to: adapter)
             try await host.deliver([try Self.restore(by: "", reference: "RTE-1", id: "anonymous")], to: adapter)
             try await host.deliver([try Self.restore(by: "alice", reference: "", id: "no-reference")], to: adapter)
             try await host.deliver([try Self.restore(by: "alice", reference: "RTE-2026-0042", id: "granted")], to: adapter)
             try await host.deliver([try Self.restore(by: "alice", reference: "RTE-2026-0042", id: "again")], to: adapter)
             let acks = try Self.acks(host)
-            #expect(acks.map(\.id) == ["anonymous", "no-reference", "granted", "again"])
-            #expect(acks.map(\.outcome) == ["rejected", "rejected", "executed", "rejected"])
+            #expect(acks.map(\.id) == ["from-an-adapter", "anonymous", "no-reference", "granted", "again"])
+            #expect(acks.map(\.outcome) == ["rejected", "rejected", "rejected", "executed", "rejected"])
+            #expect(acks.first?.detail.contains("operators only") == true, "\(acks.map(\.detail))")
             #expect(acks.last?.detail == "no trip is held")
             let restores = try Self.commands(host, action: "restore")
             #expect(restores.map(\.topic).sorted() == ["sites/test-site/load-1/commands", "sites/test-site/plc/commands"])
@@ -121,7 +127,7 @@ final class VirtualNow: Sendable {
             #expect(try Self.statuses(host).last == "armed")
             try await Self.eventually { try audit.entries().map(\.kind) == ["trip", "shed_sent", "restore", "restore_sent"] }
             #expect(try audit.heldTrip() == nil)
-            #expect(try audit.entries()[2].detail == "authorised by alice, reference RTE-2026-0042")
+            #expect(try audit.entries().first { $0.kind == "restore" }?.detail == "authorised by alice, reference RTE-2026-0042")
         }
     }
 

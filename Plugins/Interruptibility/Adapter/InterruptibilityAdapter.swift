@@ -53,15 +53,16 @@ public struct InterruptibilityAdapter: Adapter {
         }
     }
 
-    /// Resumes a held trip, then watches for silent points and reports to RTE until graceful
-    /// shutdown; the audit writes queued by then are completed.
+    /// Announces its state (a trip held across a restart is shed again), then watches for silent
+    /// points and reports to RTE until graceful shutdown; the audit writes queued by then are
+    /// completed.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { [writer, context] in
                 await writer.run { error in context.logger.error("audit trail write failed", metadata: ["error": "\(error)"]) }
             }
             do {
-                try await site.resumeHeldTrip()
+                site.start()
                 try await cancelWhenGracefulShutdown { [site, context, reporter] in
                     try await withThrowingTaskGroup(of: Void.self) { loops in
                         if let reporter { loops.addTask { await reporter.run() } }
@@ -71,10 +72,8 @@ public struct InterruptibilityAdapter: Adapter {
                         }
                     }
                 }
-            } catch is CancellationError {
-                context.logger.debug("interruptibility stopped")
             } catch {
-                context.logger.error("interruptibility stopped", metadata: ["error": "\(error)"])
+                context.logger.debug("interruptibility stopped", metadata: ["reason": "\(error)"])
             }
             writer.finish()
         }

@@ -166,6 +166,13 @@ public struct InterruptibilityConfiguration: Decodable, Sendable {
         } catch {
             throw AdapterError(.invalidConfiguration, "config.threshold_hz / threshold_changes: \(error)")
         }
+        var names: Set<String> = []
+        for (index, point) in points.enumerated() where !names.insert(point.name).inserted {
+            throw AdapterError(.invalidConfiguration, "config.points[\(index)].name: \"\(point.name)\" names two points")
+        }
+        if let reporting, reporting.timeoutS >= reporting.intervalS {
+            throw AdapterError(.invalidConfiguration, "config.reporting.timeout_s: \(reporting.timeoutS) s must be under interval_s (\(reporting.intervalS) s): requests must not overlap")
+        }
         var settings = FrequencyTrigger.Settings(schedule: schedule, vote: vote)
         settings.confirmation = Self.duration(confirmationS)
         settings.gapLimit = Self.duration(gapLimitS)

@@ -31,6 +31,9 @@ final class SiteController: Sendable {
     private let audit: AuditTrail
     private let writer: AuditWriter
     private let state: Mutex<State>
+    private let commands: CommandSender
+    /// The trip the audit trail held at start (a restart while tripped), to shed again in `start()`.
+    private let resumedTrip: FrequencyTrigger.Trip?
     /// Each shed target and the topic of its commands.
     private let targets: [(target: String, topic: String)]
 
@@ -39,8 +42,13 @@ final class SiteController: Sendable {
         self.context = context
         self.audit = audit
         self.writer = writer
-        let trigger = FrequencyTrigger(points: configuration.points.map(\.name), settings: try configuration.triggerSettings(), now: context.now().sinceEpoch)
-        state = Mutex(State(trigger: trigger, available: configuration.available))
+        var trigger = FrequencyTrigger(points: configuration.points.map(\.name), settings: try configuration.triggerSettings(), now: context.now().sinceEpoch)
+        // A trip without a restore is held again before anything is delivered.
+        let held = try audit.heldTrip()
+        if let held { trigger.resume(held.trip) }
+        resumedTrip = held?.trip
+        state = Mutex(State(trigger: trigger, heldTripID: held?.id, available: configuration.available))
+        commands = CommandSender(context: context)
         targets = configuration.shed.map { ($0.target, $0.topic ?? "sites/\(context.siteID)/\($0.target)/commands") }
     }
 
@@ -60,7 +68,7 @@ final class SiteController: Sendable {
             let status = try event.decode(EnergyStatus.self)
             state.withLock { $0.available = status.state == "available" }
         case .command where event.topic == context.topic("commands"):
-            try await answer(try event.decode(EnergyCommand.self))
+            try await answer(try event.decode(EnergyCommand.self), from: event.source)
         default:
             break
         }
@@ -76,28 +84,28 @@ final class SiteController: Sendable {
                     point: point.name, time: time, frequency: Millihertz(hertz: value.value) ?? Millihertz(0),
                     isFlaggedValid: value.quality.isEmpty || value.quality == "valid"
                 )
-                let outputs = state.withLock { state in
+                state.withLock { state in
                     state.trigger.observe(sample, now: context.now().sinceEpoch, into: &state.outputs)
-                    defer { state.outputs.removeAll(keepingCapacity: true) }
-                    return state.outputs
+                    act(on: state.outputs)  // under the lock: alarms and audit lines keep the trigger's order
+                    state.outputs.removeAll(keepingCapacity: true)
                 }
-                act(on: outputs)
             }
         }
     }
 
     /// Notices silent points.
     func tick() {
-        let outputs = state.withLock { state in
+        state.withLock { state in
             state.trigger.tick(now: context.now().sinceEpoch, into: &state.outputs)
-            defer { state.outputs.removeAll(keepingCapacity: true) }
-            return state.outputs
+            act(on: state.outputs)
+            state.outputs.removeAll(keepingCapacity: true)
         }
-        act(on: outputs)
     }
 
     // MARK: Trip
 
+    /// Publishes and queues what the trigger's outputs call for. Runs under the state's lock: it
+    /// must not take it (the queued audit writes take it later, on the writer).
     private func act(on outputs: [FrequencyTrigger.Output]) {
         for output in outputs {
             switch output {
@@ -107,10 +115,10 @@ final class SiteController: Sendable {
                 context.increment(counter: "interruptibility_samples_ignored_total", labels: ["point": sample.point, "reason": reason.rawValue])
             case .gapStarted(let point, let since, _):
                 alarm("frequency_gap", severity: "warning", "no valid frequency sample from \(point) since \(EventTime(since))", active: true)
-                writer.enqueue { [audit, context] in try await audit.log("gap", detail: "\(point): no valid sample since \(EventTime(since))", at: context.now()) }
+                record("gap", detail: "\(point): no valid sample since \(EventTime(since))")
             case .gapEnded(let point, let length):
                 alarm("frequency_gap", severity: "info", "\(point) sends valid samples again after \(length)", active: false)
-                writer.enqueue { [audit, context] in try await audit.log("gap_ended", detail: "\(point): after \(length)", at: context.now()) }
+                record("gap_ended", detail: "\(point): after \(length)")
             case .pickup(let sample, let threshold):
                 context.logger.info("frequency below the threshold", metadata: ["point": "\(sample.point)", "frequency": "\(sample.frequency)", "threshold": "\(threshold)"])
             case .reset(let sample, _):
@@ -144,51 +152,59 @@ final class SiteController: Sendable {
         context.logger.critical("site tripped: load shed", metadata: ["threshold": "\(trip.threshold)", "points": "\(trip.points)", "resumed": "\(resumed)"])
         guard !resumed else { return }
         let queued = writer.enqueue { [self, sent] in
-            let id = try await audit.record(trip)
-            try await audit.log("shed_sent", tripID: id, detail: sent.joined(separator: ", "), at: context.now())
-            state.withLock { $0.heldTripID = id }
+            // Until it is written: the reports say state true and the restore is possible only then.
+            var pause = Duration.milliseconds(100)
+            while true {
+                do {
+                    let id = try await audit.record(trip)
+                    state.withLock { $0.heldTripID = id }
+                    try await audit.log("shed_sent", tripID: id, detail: sent.joined(separator: ", "), at: context.now())
+                    return
+                } catch {
+                    context.logger.critical("trip not written to the audit trail; retrying", metadata: ["error": "\(error)"])
+                    alarm("audit_trail", severity: "critical", "the trip cannot be written to the audit trail: \(error)", active: true)
+                    try await Task.sleep(for: pause)
+                    pause = min(pause * 2, .seconds(5))
+                }
+            }
         }
         if !queued {
             context.logger.critical("trip not written to the audit trail: the adapter is stopping", metadata: ["threshold": "\(trip.threshold)"])
         }
     }
 
-    /// Publishes a command without waiting; a full lossless queue is retried in the background.
+    /// Publishes a command without waiting, in order (``CommandSender``).
     private func publishCommand(_ command: EnergyCommand, topic: String) {
         do {
-            let event = try Event(topic: topic, payload: command, time: context.now())
-            do {
-                try context.publishNow(event)
-            } catch let error as AdapterError where error.code == .overloaded {
-                Task { [context] in try await context.publish(event) }
-            }
+            commands.send(try Event(topic: topic, payload: command, time: context.now()))
         } catch {
-            context.logger.error("command not sent", metadata: ["target": "\(command.target)", "action": "\(command.action)", "error": "\(error)"])
+            context.logger.critical("command not encoded", metadata: ["target": "\(command.target)", "action": "\(command.action)", "error": "\(error)"])
         }
     }
 
-    /// After a restart: holds the trip the audit trail says is not restored, and sheds again.
-    func resumeHeldTrip() async throws {
-        guard let (id, trip) = try audit.heldTrip() else {
+    /// Announces the state at start: after a restart while tripped, the held trip is shed again.
+    func start() {
+        guard let trip = resumedTrip else {
             publishStatus("armed", detail: "no trip held")
             context.record(gauge: "interruptibility_tripped", 0)
             return
         }
-        state.withLock { state in
-            state.trigger.resume(trip)
-            state.heldTripID = id
-        }
         shed(trip, resumed: true)
-        try await writer.perform { [audit, context] in try await audit.log("resumed", tripID: id, detail: "trip still held after a restart; shed again", at: context.now()) }
+        let id = state.withLock { $0.heldTripID }
+        record("resumed", tripID: id, detail: "trip still held after a restart; shed again")
     }
 
     // MARK: Restore
 
     /// Answers a command to this adapter: `restore`, once authorised, ends the held trip.
-    private func answer(_ command: EnergyCommand) async throws {
+    private func answer(_ command: EnergyCommand, from source: String) async throws {
         var ack = EnergyCommandAck()
         ack.id = command.id
-        (ack.outcome, ack.detail) = await restore(command)
+        if source != Event.operatorSource {
+            (ack.outcome, ack.detail) = ("rejected", "commands are taken from operators only (energy-host ctl, the admin API), not from \(source)")
+        } else {
+            (ack.outcome, ack.detail) = await restore(command)
+        }
         try await context.publish(ack, stream: "acks")
     }
 
@@ -196,9 +212,10 @@ final class SiteController: Sendable {
         guard command.action == "restore" else { return ("rejected", "unknown action \"\(command.action)\": this adapter takes restore") }
         guard !command.issuedBy.isEmpty else { return ("rejected", "a restore needs an authenticated operator (energy-host ctl restore)") }
         guard !command.reference.isEmpty else { return ("rejected", "a restore needs RTE's authorisation reference") }
-        let held = state.withLock { state in (state.trigger.trip, state.heldTripID) }
-        guard held.0 != nil else { return ("rejected", "no trip is held") }
-        guard let tripID = held.1 else { return ("rejected", "the trip is still being recorded; try again") }
+        guard state.withLock({ $0.trigger.trip }) != nil else { return ("rejected", "no trip is held") }
+        // The trip's audit write may still be queued: wait for the writes before this one.
+        try? await writer.perform {}
+        guard let tripID = state.withLock({ $0.heldTripID }) else { return ("failed", "the trip is not written to the audit trail yet (see its alarm)") }
         let now = context.now()
         do {
             // Recorded before anything is restored.
@@ -247,8 +264,8 @@ final class SiteController: Sendable {
     }
 
     /// Appends a line to the audit trail's log, after the writes already queued.
-    func record(_ kind: String, detail: String) {
-        writer.enqueue { [audit, context] in try await audit.log(kind, detail: detail, at: context.now()) }
+    func record(_ kind: String, tripID: Int64? = nil, detail: String) {
+        writer.enqueue { [audit, context] in try await audit.log(kind, tripID: tripID, detail: detail, at: context.now()) }
     }
 
     // MARK: Helpers

@@ -17,6 +17,10 @@ public struct Event: Sendable, Hashable {
     public var time: EventTime
     /// Per-source sequence number from 1, set by the host; gaps reveal drops.
     public var sequence: UInt64
+
+    /// The `source` of the commands an authenticated operator sends through the host's admin API
+    /// (`energy-host ctl`); no adapter instance may have this id.
+    public static let operatorSource = "admin"
     /// The encoded payload.
     public var payload: [UInt8]
 

@@ -27,8 +27,6 @@ final class OperatorCommands: Sendable {
         case refused
     }
 
-    /// The source of the commands on the bus.
-    static let source = "admin"
 
     private let bus: EventBus
     private let timeout: Duration
@@ -52,7 +50,7 @@ final class OperatorCommands: Sendable {
         command.reference = request.reference ?? ""
         command.issuedBy = issuer.name
         var event = try Event(topic: "sites/\(site)/\(adapter)/commands", payload: command, time: EventTime(Date()))
-        event.source = Self.source
+        event.source = Event.operatorSource
 
         // Listen for the answer before asking.
         let acks = SubscriberQueue(name: "admin:\(command.id)", capacity: 64)

@@ -70,6 +70,9 @@ public struct ConfigurationLoader: Sendable {
                 if !adapterIDs.insert(id).inserted {
                     issues.append(JSONIssue(path: path.appending("id"), message: "duplicate adapter id \"\(id)\" in site \(siteID)"))
                 }
+                if id == Event.operatorSource {
+                    issues.append(JSONIssue(path: path.appending("id"), message: "\"\(id)\" is reserved for operators' commands"))
+                }
                 var plugin = plugins[pluginName]
                 if plugin == nil {
                     do {

@@ -32,6 +32,8 @@ public struct FrequencyTrigger: Sendable {
         case invalid
         /// Older than ``Settings/staleAfter`` when it arrived.
         case stale
+        /// Stamped later than ``Settings/staleAfter`` ahead of the host's clock.
+        case future
         /// Not later than the point's previous sample.
         case outOfOrder = "out_of_order"
         /// From a point the trigger does not know.
@@ -88,8 +90,8 @@ public struct FrequencyTrigger: Sendable {
         settings.schedule.threshold(at: time)
     }
 
-    /// The latest valid sample of each point that has one.
-    public var latestSamples: [FrequencySample] { detectors.compactMap(\.latest) }
+    /// The latest valid sample of each point that has one and is not in a gap (what a report may say).
+    public var latestSamples: [FrequencySample] { detectors.filter { $0.gapSince == nil }.compactMap(\.latest) }
 
     /// Takes a sample; appends what it changed, ``Output/tripped(_:)`` when it completes a trip.
     public mutating func observe(_ sample: FrequencySample, now: Duration, into outputs: inout [Output]) {

@@ -1,8 +1,9 @@
 /// The under-frequency detector of one measurement point: idle → pickup (the first valid sample
 /// below the threshold) → confirmed (valid samples below it for the confirmation time).
 ///
-/// Invalid, stale and out-of-order samples neither confirm nor reset; a gap between valid samples
-/// longer than the limit resets.
+/// Invalid, stale, future and out-of-order samples neither confirm nor reset. A gap resets: valid
+/// samples whose times are further apart than the limit, or no valid sample arriving for longer
+/// than the limit (measured on the host's clock, so that an analyser's clock offset does not count).
 struct PointDetector: Sendable {
     enum Phase: Sendable, Hashable {
         case idle
@@ -21,6 +22,8 @@ struct PointDetector: Sendable {
     private(set) var latest: FrequencySample?
     /// The time of the last sample seen, valid or not (for the order).
     private var lastTime: Duration?
+    /// When the last valid sample arrived, on the host's clock.
+    private var lastValidArrival: Duration?
     /// Since when the point is silent or sends only invalid samples, once over the gap limit.
     private(set) var gapSince: Duration?
     /// When the detector started: a point that never sends is in a gap from then.
@@ -41,6 +44,10 @@ struct PointDetector: Sendable {
         _ sample: FrequencySample, threshold: Millihertz, settings: FrequencyTrigger.Settings, now: Duration,
         into outputs: inout [FrequencyTrigger.Output]
     ) {
+        guard sample.time - now <= settings.staleAfter else {  // a clock ahead: would block the samples after it
+            outputs.append(.ignored(sample, .future))
+            return
+        }
         if let lastTime, sample.time <= lastTime {
             outputs.append(.ignored(sample, .outOfOrder))
             return
@@ -54,12 +61,15 @@ struct PointDetector: Sendable {
             outputs.append(.ignored(sample, .invalid))
             return
         }
-        checkGap(at: sample.time, settings: settings, into: &outputs)
+        if let latest, sample.time - latest.time > settings.gapLimit {  // a hole in the samples' own times
+            openGap(since: latest.time, into: &outputs)
+        }
         if let since = gapSince {
-            outputs.append(.gapEnded(point: point, length: sample.time - since))
+            outputs.append(.gapEnded(point: point, length: max(.zero, sample.time - since)))
             gapSince = nil
         }
         latest = sample
+        lastValidArrival = now
         let below = sample.frequency < threshold
         switch phase {
         case .idle:
@@ -81,9 +91,10 @@ struct PointDetector: Sendable {
         }
     }
 
-    /// Notices a gap at `now` without a sample; appends it once.
+    /// Notices at `now` that no valid sample arrived for longer than the limit; appends the gap once.
     mutating func tick(now: Duration, settings: FrequencyTrigger.Settings, into outputs: inout [FrequencyTrigger.Output]) {
-        checkGap(at: now, settings: settings, into: &outputs)
+        guard now - (lastValidArrival ?? start) > settings.gapLimit else { return }
+        openGap(since: latest?.time ?? start, into: &outputs)
     }
 
     /// Back to idle (after a gap, a reset sample, or an authorised restore).
@@ -92,12 +103,11 @@ struct PointDetector: Sendable {
         run = []
     }
 
-    /// A gap is over the limit at `time` since the last valid sample: resets a pickup, once.
-    private mutating func checkGap(at time: Duration, settings: FrequencyTrigger.Settings, into outputs: inout [FrequencyTrigger.Output]) {
-        let lastValid = latest?.time ?? start
-        guard gapSince == nil, time - lastValid > settings.gapLimit else { return }
-        gapSince = lastValid
-        outputs.append(.gapStarted(point: point, since: lastValid, wasPickedUp: phase != .idle))
+    /// Opens a gap since `since` (once): resets the pickup.
+    private mutating func openGap(since: Duration, into outputs: inout [FrequencyTrigger.Output]) {
+        guard gapSince == nil else { return }
+        gapSince = since
+        outputs.append(.gapStarted(point: point, since: since, wasPickedUp: phase != .idle))
         reset()
     }
 }
