@@ -134,17 +134,11 @@ final class SiteController: Sendable {
         let reason = resumed
             ? "interruptibility: trip of \(EventTime(trip.time)) still held (resumed after a restart)"
             : "interruptibility: below \(trip.threshold) for \(configuration.confirmationS) s at \(trip.points.joined(separator: ", "))"
-        var sent: [String] = []
-        for (target, topic) in targets {
-            var command = EnergyCommand()
-            command.id = "\(context.instanceID)-shed-\(EventTime(trip.time).nanosecondsSinceEpoch)-\(target)"
-            command.target = target
-            command.action = "shed"
-            command.reason = reason
-            command.validFrom = EventTime(trip.time).timestamp
-            publishCommand(command, topic: topic)
-            sent.append(command.id)
-        }
+        var shed = EnergyCommand()
+        shed.action = "shed"
+        shed.reason = reason
+        shed.validFrom = EventTime(trip.time).timestamp
+        let sent = sendToTargets(shed, idPrefix: "\(context.instanceID)-shed-\(EventTime(trip.time).nanosecondsSinceEpoch)")
         context.increment(counter: "interruptibility_trips_total")
         context.record(gauge: "interruptibility_tripped", 1)
         publishStatus("tripped", detail: reason)
@@ -173,12 +167,19 @@ final class SiteController: Sendable {
         }
     }
 
-    /// Publishes a command without waiting, in order (``CommandSender``).
-    private func publishCommand(_ command: EnergyCommand, topic: String) {
-        do {
-            commands.send(try Event(topic: topic, payload: command, time: context.now()))
-        } catch {
-            context.logger.critical("command not encoded", metadata: ["target": "\(command.target)", "action": "\(command.action)", "error": "\(error)"])
+    /// Sends `command` to every target, with id `<idPrefix>-<target>`, in order and without
+    /// waiting (``CommandSender``); returns the ids.
+    private func sendToTargets(_ command: EnergyCommand, idPrefix: String) -> [String] {
+        targets.map { target, topic in
+            var addressed = command
+            addressed.id = "\(idPrefix)-\(target)"
+            addressed.target = target
+            do {
+                commands.send(try Event(topic: topic, payload: addressed, time: context.now()))
+            } catch {
+                context.logger.critical("command not encoded", metadata: ["target": "\(target)", "action": "\(command.action)", "error": "\(error)"])
+            }
+            return addressed.id
         }
     }
 
@@ -229,18 +230,12 @@ final class SiteController: Sendable {
             _ = state.trigger.restore()
             state.heldTripID = nil
         }
-        var sent: [String] = []
-        for (target, topic) in targets {
-            var restore = EnergyCommand()
-            restore.id = "\(command.id)-\(target)"
-            restore.target = target
-            restore.action = "restore"
-            restore.reason = "authorised by RTE (\(command.reference)), restored by \(command.issuedBy)"
-            restore.issuedBy = command.issuedBy
-            restore.reference = command.reference
-            publishCommand(restore, topic: topic)
-            sent.append(restore.id)
-        }
+        var restore = EnergyCommand()
+        restore.action = "restore"
+        restore.reason = "authorised by RTE (\(command.reference)), restored by \(command.issuedBy)"
+        restore.issuedBy = command.issuedBy
+        restore.reference = command.reference
+        let sent = sendToTargets(restore, idPrefix: command.id)
         context.record(gauge: "interruptibility_tripped", 0)
         publishStatus("armed", detail: "restored by \(command.issuedBy), reference \(command.reference)")
         alarm("interruptibility_trip", severity: "info", "load restored: authorised by RTE, reference \(command.reference)", active: false)
@@ -279,12 +274,7 @@ final class SiteController: Sendable {
     }
 
     private func alarm(_ code: String, severity: String, _ message: String, active: Bool) {
-        var alarm = EnergyAlarm()
-        alarm.code = code
-        alarm.severity = severity
-        alarm.message = message
-        alarm.active = active
-        publish(alarm, stream: "alarms")
+        context.publishAlarm(code, severity: severity, message, active: active)
     }
 
     private func publish<Payload: EventPayload>(_ payload: Payload, stream: String) {

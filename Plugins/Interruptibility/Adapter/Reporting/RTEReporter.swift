@@ -134,15 +134,6 @@ final class RTEReporter: Sendable {
     }
 
     private func alarm(_ code: String, severity: String, _ message: String, active: Bool) {
-        var alarm = EnergyAlarm()
-        alarm.code = code
-        alarm.severity = severity
-        alarm.message = message
-        alarm.active = active
-        do {
-            try context.publishNow(Event(topic: context.topic("alarms"), payload: alarm, time: context.now()))
-        } catch {
-            context.logger.warning("alarm not published", metadata: ["code": "\(code)", "error": "\(error)"])
-        }
+        context.publishAlarm(code, severity: severity, message, active: active)
     }
 }
