@@ -48,7 +48,7 @@ final class VirtualNow: Sendable {
         let start = clock.now
         var offset = Duration.zero
         while offset <= .milliseconds(Int64(seconds * 1000)) {
-            let time = EventTime(nanosecondsSinceEpoch: start.nanosecondsSinceEpoch + Int64(offset.components.seconds) * 1_000_000_000 + offset.components.attoseconds / 1_000_000_000)
+            let time = EventTime(sinceEpoch: start.sinceEpoch + offset)
             clock.set(time)
             try await host.deliver(try ["a", "b", "c"].map { try sample($0, hertz($0, offset), at: time) }, to: adapter)
             offset += .milliseconds(200)

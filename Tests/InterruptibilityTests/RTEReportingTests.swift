@@ -144,4 +144,23 @@ enum RTETestBed {
         #expect(alarms.contains { $0.code == "reporting_failed" && $0.active })  // 3 consecutive failures while the server was away
         #expect(alarms.contains { $0.code == "reporting_failed" && !$0.active })  // and cleared by the next success
     }
+
+    @Test(.timeLimit(.minutes(1))) func aCertificateInItsLastWeekRaisesTheCriticalExpiryAlarm() async throws {
+        let pki = try RTETestBed.certificates(clientDays: 5)
+        let host = try InMemoryHost()
+        // Nobody listens on the port: the alarm does not depend on the server.
+        let configuration = try RTETestBed.configuration(pki, port: InterruptibilityEndToEndTests.freePort(), reportID: "client42_site7")
+        let adapter = try host.makeAdapter(InterruptibilityAdapter.self, configuration: configuration)
+        try await host.run(adapter) { host in
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !host.published.contains(where: { $0.kind == .alarm && (try? $0.decode(EnergyAlarm.self).code) == "certificate_expiry" }),
+                ContinuousClock.now < deadline
+            {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let expiry = try host.published.filter { $0.kind == .alarm }.map { try $0.decode(EnergyAlarm.self) }.filter { $0.code == "certificate_expiry" }
+        #expect(expiry.map(\.severity) == ["critical"])  // the 7-day level, once
+        #expect(expiry.first?.message.contains("in 5 days") == true, "\(expiry)")
+    }
 }

@@ -114,8 +114,8 @@ final class SiteController: Sendable {
             case .ignored(let sample, let reason):
                 context.increment(counter: "interruptibility_samples_ignored_total", labels: ["point": sample.point, "reason": reason.rawValue])
             case .gapStarted(let point, let since, _):
-                alarm("frequency_gap", severity: "warning", "no valid frequency sample from \(point) since \(EventTime(since))", active: true)
-                record("gap", detail: "\(point): no valid sample since \(EventTime(since))")
+                alarm("frequency_gap", severity: "warning", "no valid frequency sample from \(point) since \(EventTime(sinceEpoch: since))", active: true)
+                record("gap", detail: "\(point): no valid sample since \(EventTime(sinceEpoch: since))")
             case .gapEnded(let point, let length):
                 alarm("frequency_gap", severity: "info", "\(point) sends valid samples again after \(length)", active: false)
                 record("gap_ended", detail: "\(point): after \(length)")
@@ -132,13 +132,13 @@ final class SiteController: Sendable {
     /// Sheds every target now, then tells and records.
     private func shed(_ trip: FrequencyTrigger.Trip, resumed: Bool = false) {
         let reason = resumed
-            ? "interruptibility: trip of \(EventTime(trip.time)) still held (resumed after a restart)"
+            ? "interruptibility: trip of \(EventTime(sinceEpoch: trip.time)) still held (resumed after a restart)"
             : "interruptibility: below \(trip.threshold) for \(configuration.confirmationS) s at \(trip.points.joined(separator: ", "))"
         var shed = EnergyCommand()
         shed.action = "shed"
         shed.reason = reason
-        shed.validFrom = EventTime(trip.time).timestamp
-        let sent = sendToTargets(shed, idPrefix: "\(context.instanceID)-shed-\(EventTime(trip.time).nanosecondsSinceEpoch)")
+        shed.validFrom = EventTime(sinceEpoch: trip.time).timestamp
+        let sent = sendToTargets(shed, idPrefix: "\(context.instanceID)-shed-\(EventTime(sinceEpoch: trip.time).nanosecondsSinceEpoch)")
         context.increment(counter: "interruptibility_trips_total")
         context.record(gauge: "interruptibility_tripped", 1)
         publishStatus("tripped", detail: reason)

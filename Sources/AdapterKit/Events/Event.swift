@@ -74,6 +74,16 @@ public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible
         self.nanosecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1e9).rounded())
     }
 
+    /// Creates the instant `sinceEpoch` after 1970-01-01T00:00:00Z (state machines that run on an
+    /// injected clock keep their times as durations).
+    public init(sinceEpoch: Duration) {
+        let (seconds, attoseconds) = sinceEpoch.components
+        self.nanosecondsSinceEpoch = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    /// The instant as a duration since 1970-01-01T00:00:00Z.
+    public var sinceEpoch: Duration { .nanoseconds(nanosecondsSinceEpoch) }
+
     /// The current wall-clock time.
     public static func now() -> EventTime {
         var spec = timespec()

@@ -42,14 +42,14 @@ public final class AuditTrail: Sendable {
     /// Records `trip` and its samples; returns its id.
     public func record(_ trip: FrequencyTrigger.Trip) async throws -> Int64 {
         try await database.write { db in
-            let time = EventTime(trip.time)
+            let time = EventTime(sinceEpoch: trip.time)
             try db.execute(
                 sql: "INSERT INTO trips (time_ns, time, threshold_mhz, points) VALUES (?, ?, ?, ?)",
                 arguments: [time.nanosecondsSinceEpoch, time.description, trip.threshold.value, trip.points.joined(separator: ",")]
             )
             let id = db.lastInsertedRowID
             for sample in trip.samples {
-                let sampleTime = EventTime(sample.time)
+                let sampleTime = EventTime(sinceEpoch: sample.time)
                 try db.execute(
                     sql: "INSERT INTO trip_samples (trip_id, point, time_ns, time, frequency_mhz) VALUES (?, ?, ?, ?, ?)",
                     arguments: [id, sample.point, sampleTime.nanosecondsSinceEpoch, sampleTime.description, sample.frequency.value]
@@ -109,15 +109,4 @@ public final class AuditTrail: Sendable {
             arguments: [time.nanosecondsSinceEpoch, time.description, kind, tripID, detail]
         )
     }
-}
-
-extension EventTime {
-    /// The instant `sinceEpoch` after 1970-01-01T00:00:00Z.
-    init(_ sinceEpoch: Duration) {
-        let (seconds, attoseconds) = sinceEpoch.components
-        self.init(nanosecondsSinceEpoch: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-
-    /// The instant as a duration since the Unix epoch.
-    var sinceEpoch: Duration { .nanoseconds(nanosecondsSinceEpoch) }
 }
