@@ -7,10 +7,21 @@
 # Admin API: http://127.0.0.1:9480/health, /metrics, /adapters. Stop with Ctrl-C (SIGINT) or SIGTERM.
 # After the trip: .build/debug/energy-host ctl restore demo/interruptibility --reference DEMO-1 \
 #                   --token-file demo/operator.token
+# Every run starts from a clean state (data/ emptied), so every run shows a fresh trip. To see a
+# held trip survive a restart instead, stop the demo after the trip and run it again with
+# --resume (kept first in the arguments): the state in data/ is kept and the trip is held at start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+resume=false
+if [ "${1:-}" = "--resume" ]; then
+    resume=true
+    shift
+fi
 scripts/dependencies.sh
 swift build --build-system native
+if [ "$resume" = false ]; then
+    rm -rf data/demo data/rte-poc.sqlite data/rte-poc.sqlite-wal data/rte-poc.sqlite-shm
+fi
 mkdir -p data
 .build/debug/energy-sim rte-poc serve --listen 127.0.0.1:8443 --certificate demo/certs/server.pem \
     --key demo/certs/server.key --client-ca demo/certs/ca.pem --database data/rte-poc.sqlite &

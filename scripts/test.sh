@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The repository stands on its own: no tracked code, test or script may reach beside it.
+scripts/check-self-contained.sh
+
 scripts/dependencies.sh
 
 log=$(mktemp)

@@ -2,7 +2,7 @@ import Foundation
 import TIC
 import Testing
 
-/// Every capture of the shared fixtures, with the expectations of tic.md §14 and SOURCES.md.
+/// Every capture of `Tests/Fixtures/tic`, with the expectations of tic.md §14 and SOURCES.md.
 @Suite struct TICDecoderFixtureTests {
     struct Expectation: Sendable, CustomStringConvertible {
         var file: String

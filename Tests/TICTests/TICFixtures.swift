@@ -1,12 +1,12 @@
 import Foundation
 import TIC
 
-/// The real captures of `../shared/fixtures/tic/` (beside the repository), decoded.
+/// The real captures of `Tests/Fixtures/tic/` (provenance in its `SOURCES.md`), decoded.
 enum TICFixtures {
     /// The repository's root (this file is Tests/TICTests/TICFixtures.swift).
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let directory = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/tic")
+    static let directory = repositoryRoot.appendingPathComponent("Tests/Fixtures/tic")
 
     static func bytes(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: directory.appendingPathComponent(name)))

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// `scripts/check-self-contained.sh`, the guard `scripts/test.sh` runs first, on a repository of
+/// its own: it must refuse a tracked test that reads the shared folder beside the repository.
+@Suite struct SelfContainedGuardTests {
+    private static let guardScript = TestSupport.repositoryRoot.appendingPathComponent("scripts/check-self-contained.sh").path
+
+    /// A new git repository holding `files` (path → text), all tracked.
+    private func repository(_ files: [String: String]) throws -> URL {
+        let root = try TestSupport.temporaryDirectory()
+        #expect(try TestSupport.run("/usr/bin/env", ["git", "init", "-q"], in: root).status == 0)
+        for (path, text) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        #expect(try TestSupport.run("/usr/bin/env", ["git", "add", "."], in: root).status == 0)
+        return root
+    }
+
+    @Test func refusesATestThatReadsTheSharedFolder() throws {
+        let root = try repository([
+            "Tests/SomeTests/Fixtures.swift": "let directory = \"../\" + \"shared\"\nlet other = \"../shared/fixtures/tic\"\n",
+            "Sources/Lib/Lib.swift": "let x = 1\n",
+        ])
+        let result = try TestSupport.run("/bin/bash", [Self.guardScript, root.path])
+        #expect(result.status == 1)
+        #expect(result.output.contains("Tests/SomeTests/Fixtures.swift:2:"))
+        #expect(!result.output.contains("Fixtures.swift:1:"))
+    }
+
+    @Test func passesARepositoryThatStandsAlone() throws {
+        let root = try repository([
+            "Tests/SomeTests/Fixtures.swift": "let directory = \"Tests/Fixtures/tic\"\n",
+            "docs/history.md": "Once read from ../shared/fixtures.\n",
+        ])
+        let result = try TestSupport.run("/bin/bash", [Self.guardScript, root.path])
+        #expect(result.status == 0, "\(result.output)")
+    }
+
+    @Test func theRepositoryItselfStandsAlone() throws {
+        let result = try TestSupport.run("/bin/bash", [Self.guardScript, TestSupport.repositoryRoot.path])
+        #expect(result.status == 0, "\(result.output)")
+    }
+}
