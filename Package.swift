@@ -168,6 +168,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ThresholdTests", dependencies: ["Threshold", "AdapterKit", "AdapterKitTesting"]),
+        .testTarget(
+            name: "ConfigurationContractTests",
+            dependencies: ["AdapterKit", "AdapterKitTesting", "EnergyHost", "Recorder", "Replay", "Probe", "Threshold", "TIC", "Interruptibility"]
+        ),
     ]
 )
 

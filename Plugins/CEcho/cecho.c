@@ -73,7 +73,7 @@ static int32_t cecho_create(const ak_plugin_descriptor *descriptor, const ak_cre
     const char *problem = parse_config(args->config_json, stream, sizeof stream);
     if (problem) {
         if (out_error) *out_error = duplicate(problem);
-        return AK_ERR_FAILED;
+        return AK_ERR_INVALID_CONFIG; /* permanent: the host does not restart it */
     }
     cecho_instance *instance = calloc(1, sizeof *instance);
     if (!instance) return AK_ERR_FAILED;
@@ -84,6 +84,23 @@ static int32_t cecho_create(const ak_plugin_descriptor *descriptor, const ak_cre
     atomic_flag_clear(&instance->run_done_called);
     *out_instance = instance;
     return AK_OK;
+}
+
+/* ABI 1.2: the same checks as create, without creating anything. The problems are plain text
+ * without quotes, so the JSON list is written directly. */
+static int32_t cecho_validate(const ak_plugin_descriptor *descriptor, const ak_validate_args *args,
+                              char **out_issues_json) {
+    (void)descriptor;
+    if (!args || !args->config_json) return AK_ERR_INVALID;
+    char stream[64];
+    const char *problem = parse_config(args->config_json, stream, sizeof stream);
+    if (!problem) return AK_OK;
+    if (out_issues_json) {
+        char list[256];
+        snprintf(list, sizeof list, "[{\"path\": \"\", \"message\": \"%s\"}]", problem);
+        *out_issues_json = duplicate(list);
+    }
+    return AK_ERR_INVALID_CONFIG;
 }
 
 static int32_t cecho_start(void *opaque, ak_run_done_fn run_done, void *done_context) {
@@ -143,13 +160,20 @@ static void cecho_free_string(char *string) { free(string); }
     "\"subscriptions\":[{\"topic\":\"sites/{site}/{adapter}/in\",\"policy\":\"lossless\"}]}"
 #endif
 
+/* CECHO_ABI_1_1_DESCRIPTOR (tests): the descriptor as an ABI 1.1 library declares it, without validate. */
+#ifdef CECHO_ABI_1_1_DESCRIPTOR
+#define CECHO_DESCRIPTOR_SIZE offsetof(ak_plugin_descriptor, validate)
+#else
+#define CECHO_DESCRIPTOR_SIZE sizeof(ak_plugin_descriptor)
+#endif
+
 static const ak_plugin_descriptor cecho_descriptor = {
 #if CECHO_FAULT == CECHO_FAULT_BAD_MAGIC
     .magic = 0xDEADBEEFu,
 #else
     .magic = ADAPTERKIT_MAGIC,
 #endif
-    .struct_size = sizeof(ak_plugin_descriptor),
+    .struct_size = CECHO_DESCRIPTOR_SIZE,
     .abi_major = ADAPTERKIT_ABI_MAJOR,
     .abi_minor = ADAPTERKIT_ABI_MINOR,
     .type_name = "CEcho",
@@ -171,6 +195,7 @@ static const ak_plugin_descriptor cecho_descriptor = {
     .stop = cecho_stop,
     .destroy = cecho_destroy,
     .free_string = cecho_free_string,
+    .validate = cecho_validate,
 };
 
 #if CECHO_FAULT == CECHO_FAULT_NO_ENTRY

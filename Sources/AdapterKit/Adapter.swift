@@ -3,10 +3,16 @@ public import ServiceLifecycle
 /// A protocol adapter: one instance per entry of adapters.json, loaded by the host from a library.
 ///
 /// Conformance contract:
+/// - ``validate(_:in:)`` checks what the schema cannot (files that must exist, settings that
+///   contradict each other). `energy-host validate` calls it for every instance, and the host
+///   calls it again before ``init(configuration:context:)``, which then never sees a
+///   configuration it refused. An instance refused there is marked `failed` at once, never
+///   restarted.
 /// - ``init(configuration:context:)`` receives a configuration already validated against
-///   ``description``'s schema and decoded; throw an ``AdapterError`` with
-///   ``AdapterError/Code/invalidConfiguration`` for anything else you refuse. Do no I/O that can
-///   block for long there.
+///   ``description``'s schema, decoded, and accepted by ``validate(_:in:)``. Throwing an
+///   ``AdapterError`` with ``AdapterError/Code/invalidConfiguration`` there also marks the instance
+///   `failed` without a restart; any other error is transient (restarted with backoff). Do no I/O
+///   that can block for long there.
 /// - `run()` (from `Service`) does the adapter's work until graceful shutdown is triggered
 ///   (use `withGracefulShutdownHandler`, `cancelOnGracefulShutdown()` or `gracefulShutdown()`),
 ///   then returns after flushing its state. Returning early ends the adapter (cleanly);
@@ -23,6 +29,10 @@ public protocol Adapter: Service {
     /// What the host shows and checks before loading an instance.
     static var description: AdapterDescription { get }
 
+    /// Every problem with `configuration` that the schema cannot express; empty when it is fine.
+    /// Must not create, write or connect to anything. The default finds none.
+    static func validate(_ configuration: Configuration, in environment: ValidationEnvironment) -> [ConfigurationIssue]
+
     /// Creates an instance from its validated configuration.
     init(configuration: Configuration, context: AdapterContext) throws
 
@@ -36,6 +46,11 @@ public protocol Adapter: Service {
 }
 
 extension Adapter {
+    /// Finds no problem: the schema says everything about the configuration.
+    public static func validate(_ configuration: Configuration, in environment: ValidationEnvironment) -> [ConfigurationIssue] {
+        []
+    }
+
     /// Ignores delivered events: adapters that only publish need not implement it.
     public func handle(_ event: Event) async throws {}
 

@@ -48,8 +48,7 @@ public struct AdapterContext: Sendable {
 
     /// `path` as an absolute path: relative paths resolve against the configuration's directory.
     public func resolvePath(_ path: String) -> String {
-        guard !path.hasPrefix("/") else { return path }
-        return configurationDirectory.hasSuffix("/") ? configurationDirectory + path : configurationDirectory + "/" + path
+        ConfigurationPaths.resolve(path, against: configurationDirectory)
     }
 
     /// Publishes `payload` on this instance's `stream`, stamped `time` (default: now).

@@ -77,7 +77,7 @@ public struct AdapterDescription: Sendable {
 }
 
 /// How a subscriber's queue treats an event when it is full.
-public enum DeliveryPolicy: String, Sendable, Hashable, CaseIterable {
+public enum DeliveryPolicy: String, Sendable, Hashable, CaseIterable, Decodable {
     /// Telemetry: the oldest queued event of this policy is dropped (and counted).
     case dropOldest = "drop_oldest"
     /// Commands and acks: never dropped; the publisher is slowed down instead.

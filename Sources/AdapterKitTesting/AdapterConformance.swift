@@ -63,7 +63,10 @@ public struct AdapterConformance: Sendable {
             refused.destroy()
             problems.append("accepted the invalid configuration \(invalidConfiguration)")
         } catch let error as PluginLoadError {
-            if error.code != .createRefused || error.message.trimmingCharacters(in: .whitespaces).isEmpty {
+            if error.code != .invalidConfiguration {
+                problems.append("refused the invalid configuration as \(error.code), not as an invalid configuration (AK_ERR_INVALID_CONFIG): the host would restart it in vain (\(error))")
+            }
+            if error.message.trimmingCharacters(in: .whitespaces).isEmpty {
                 problems.append("refused the invalid configuration without a message (\(error))")
             }
         }

@@ -75,11 +75,21 @@ public final class InMemoryHost: Sendable {
         )
     }
 
+    /// The problems `energy-host validate` would report for this configuration JSON (the schema's,
+    /// then the adapter's own ``Adapter/validate(_:in:)``); empty when it is fine.
+    public func validate<A: Adapter>(_ type: A.Type, configuration json: String) -> [ConfigurationIssue] {
+        let environment = ValidationEnvironment(
+            siteID: siteID, instanceID: instanceID, dataDirectory: dataDirectory, configurationDirectory: configurationDirectory
+        )
+        return AdapterConfigurations.issues(A.self, json: json, environment: environment)
+    }
+
     /// Creates an adapter from configuration JSON, as a loaded library would.
     public func makeAdapter<A: Adapter>(_ type: A.Type, configuration json: String) throws -> A {
-        let configuration = try ConfigurationDecoder.decode(
-            A.Configuration.self, from: json, schema: A.description.configurationSchema
+        let environment = ValidationEnvironment(
+            siteID: siteID, instanceID: instanceID, dataDirectory: dataDirectory, configurationDirectory: configurationDirectory
         )
+        let configuration = try AdapterConfigurations.make(A.self, json: json, environment: environment)
         return try A(configuration: configuration, context: context)
     }
 

@@ -104,7 +104,7 @@ public final class HarnessInstance: Sendable {
                 self.finished.store(true, ordering: .releasing)
                 switch outcome {
                 case .stopped: return .stopped
-                case .failed(let message): return .failed(message)
+                case .failed(let message), .invalidConfiguration(let message): return .failed(message)
                 }
             }
             do {

@@ -25,8 +25,7 @@ public final class HostRuntime: Sendable {
         let coordinator = ShutdownCoordinator(parties: loaded.configuration.instances.count)
         var supervisors: [AdapterSupervisor] = []
         for instance in loaded.configuration.instances {
-            let directory = URL(fileURLWithPath: loaded.configuration.host.dataDirectory)
-                .appendingPathComponent(instance.siteID).appendingPathComponent(instance.id).path
+            let directory = Self.instanceDataDirectory(root: loaded.configuration.host.dataDirectory, site: instance.siteID, instance: instance.id)
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var instanceLogger = logger
             instanceLogger[metadataKey: "site"] = "\(instance.siteID)"
@@ -46,6 +45,11 @@ public final class HostRuntime: Sendable {
             )
         }
         self.supervisors = supervisors
+    }
+
+    /// An instance's data directory: `{data_dir}/{site}/{adapter}`.
+    static func instanceDataDirectory(root: String, site: String, instance: String) -> String {
+        URL(fileURLWithPath: root).appendingPathComponent(site).appendingPathComponent(instance).path
     }
 
     /// Every instance's state, in configuration order.

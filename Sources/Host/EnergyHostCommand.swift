@@ -16,6 +16,6 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "The configuration file.")
     var config = "adapters.json"
 
-    @Option(name: .customLong("plugins-dir"), help: "Where lib<Name>.so are found (default: host.plugin_dir, else next to the executable).")
-    var pluginsDirectory: String?
+    @Option(name: .customLong("plugins-dir"), help: "Where lib<Name>.so are found; repeat it to search several directories in order (default: host.plugin_dirs, else next to the executable).")
+    var pluginsDirectories: [String] = []
 }

@@ -10,16 +10,17 @@ struct PluginsCommand: ParsableCommand {
         abstract: "List the adapter libraries in the plugin directory, or why each cannot be used (exit status 1 if any is refused)."
     )
 
-    @Option(name: .customLong("plugins-dir"), help: "Where lib<Name>.so are found (default: next to the executable).")
-    var pluginsDirectory: String?
+    @Option(name: .customLong("plugins-dir"), help: "Where lib<Name>.so are found; repeat it to search several directories in order (default: next to the executable).")
+    var pluginsDirectories: [String] = []
 
     @Flag(help: "Also print each plugin's manifest (configuration schema, streams, subscriptions).")
     var manifest = false
 
     func run() throws {
-        let loader = PluginLoader(directory: pluginsDirectory ?? PluginLoader.executableDirectory)
+        let loader = PluginLoader(directories: pluginsDirectories.isEmpty ? [PluginLoader.executableDirectory] : pluginsDirectories)
         let libraries = loader.candidateLibraries()
-        print("plugin directory: \(loader.directory) (\(libraries.count) libraries)")
+        let plural = loader.directories.count == 1 ? "directory" : "directories"
+        print("plugin \(plural): \(loader.directories.joined(separator: ", ")) (\(libraries.count) libraries)")
         var refused = 0
         for path in libraries {
             let file = URL(fileURLWithPath: path).lastPathComponent

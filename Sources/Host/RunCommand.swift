@@ -17,7 +17,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded: ConfigurationLoader.Loaded
         do {
-            loaded = try ConfigurationLoader(pluginDirectory: options.pluginsDirectory).load(file: options.config)
+            loaded = try ConfigurationLoader(pluginDirectories: options.pluginsDirectories).load(file: options.config)
         } catch {
             printError(error.description)
             throw ExitCode(2)

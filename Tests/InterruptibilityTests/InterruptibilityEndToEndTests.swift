@@ -15,25 +15,12 @@ import Glibc
 @Suite(.serialized) struct InterruptibilityEndToEndTests {
     static let products = PluginHarness.builtProductsDirectory
 
-    /// A TCP port nobody listens on now.
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// A copy of the demo site with the admin API and the simulator on free ports.
     static func demoSite() throws -> (directory: URL, admin: Int, simulator: Int) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("interruptibility-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: RTETestBed.repositoryRoot.appendingPathComponent("demo"), to: directory.appendingPathComponent("demo"))
-        let admin = try freePort(), simulator = try freePort()
+        let admin = LoopbackPort.free(), simulator = LoopbackPort.free()
         var configuration = try String(contentsOf: RTETestBed.repositoryRoot.appendingPathComponent("adapters.json"), encoding: .utf8)
         configuration = configuration.replacingOccurrences(of: "127.0.0.1:9480", with: "127.0.0.1:\(admin)")
             .replacingOccurrences(of: "127.0.0.1:8443", with: "127.0.0.1:\(simulator)")

@@ -149,7 +149,7 @@ enum RTETestBed {
         let pki = try RTETestBed.certificates(clientDays: 5)
         let host = try InMemoryHost()
         // Nobody listens on the port: the alarm does not depend on the server.
-        let configuration = try RTETestBed.configuration(pki, port: InterruptibilityEndToEndTests.freePort(), reportID: "client42_site7")
+        let configuration = try RTETestBed.configuration(pki, port: LoopbackPort.free(), reportID: "client42_site7")
         let adapter = try host.makeAdapter(InterruptibilityAdapter.self, configuration: configuration)
         try await host.run(adapter) { host in
             let deadline = ContinuousClock.now + .seconds(10)

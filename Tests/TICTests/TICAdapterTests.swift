@@ -90,7 +90,7 @@ import Testing
             (["source": .string("COM1")], "expected a serial device path"),
             (["source": .string("tcp://gateway")], "expected tcp://host:port"),
             (["source": .string("file:/nonexistent/meter.tic")], "cannot read the capture /nonexistent/meter.tic"),
-            (["source": .string("/dev/ttyUSB0"), "mode": .string("saphir")], "mode \"saphir\" is not auto or a known family"),
+            (["source": .string("/dev/ttyUSB0"), "mode": .string("saphir")], "config.mode: \"saphir\" is not auto or a known family"),
             (["source": .string("/dev/ttyUSB0"), "dictionaries": .array([.string(badDictionary.path)])], "bad.json: $.labels[0]: missing \"format\""),
         ]
         for (members, message) in cases {

@@ -33,6 +33,12 @@ public struct InterruptibilityAdapter: Adapter {
     private let writer: AuditWriter
     private let reporter: RTEReporter?
 
+    /// Refuses what the schema cannot express: dates, the threshold schedule, point names, a
+    /// report timeout at or above the interval.
+    public static func validate(_ configuration: Configuration, in environment: ValidationEnvironment) -> [ConfigurationIssue] {
+        configuration.issues()
+    }
+
     /// Checks the settings and opens the audit trail.
     public init(configuration: Configuration, context: AdapterContext) throws {
         self.context = context

@@ -2,7 +2,22 @@ public import AdapterKit
 import Foundation
 
 /// The configuration of an `Interruptibility` instance: one HTA site (docs/interruptibility.md).
+/// Defaults and ranges are the schema's (``schema``), filled in before decoding.
 public struct InterruptibilityConfiguration: Decodable, Sendable {
+    /// Which time a frequency sample is judged on.
+    public enum SampleTime: String, Decodable, Sendable, CaseIterable {
+        /// The measurement's `meter_time`, else its event time.
+        case measured
+        /// The event's time.
+        case received
+    }
+
+    /// Which power the reports carry.
+    public enum PowerQuantity: String, Decodable, Sendable, CaseIterable {
+        case activePowerImport = "active_power_import"
+        case activePowerExport = "active_power_export"
+    }
+
     /// A frequency measurement point: the measurements of a topic (and device) carrying `frequency`.
     public struct Point: Decodable, Sendable {
         /// The point's name in the audit trail (e.g. the source substation).
@@ -23,8 +38,10 @@ public struct InterruptibilityConfiguration: Decodable, Sendable {
 
     /// Where the site's power comes from (the reports' `power`).
     public struct PowerSource: Decodable, Sendable {
+        /// The topic of the site's power measurements.
         public var topic: String
-        public var quantity: String = "active_power_import"
+        /// The quantity read from them.
+        public var quantity: PowerQuantity
     }
 
     /// A load to shed on a trip and restore after the authorisation.
@@ -45,12 +62,12 @@ public struct InterruptibilityConfiguration: Decodable, Sendable {
         public var clientKey: String
         /// The CA certificate (PEM) the server's certificate must chain to: it is pinned.
         public var caCertificate: String
-        /// Seconds between reports (2).
-        public var intervalS: Double = 2
-        /// Seconds a request may take (1.5, under the interval).
-        public var timeoutS: Double = 1.5
+        /// Time between reports (2 s).
+        public var intervalS: Seconds
+        /// Time a request may take (1.5 s, under the interval).
+        public var timeoutS: Seconds
         /// Consecutive failures that raise an alarm (3).
-        public var failuresBeforeAlarm: Int = 3
+        public var failuresBeforeAlarm: Int
     }
 
     /// `<id-client>_<id-site>`: the reports' `id`.
@@ -58,27 +75,27 @@ public struct InterruptibilityConfiguration: Decodable, Sendable {
     /// The frequency measurement points (three in different source substations, by the seed).
     public var points: [Point]
     /// `any`, `majority` or `all`; default `majority`.
-    public var vote: String = "majority"
+    public var vote: VotePolicy
     /// The trip threshold in Hz (49.82), a multiple of 0.02.
-    public var thresholdHz: Double = 49.82
+    public var thresholdHz: Double
     /// Changes of the threshold with their effective dates.
     public var thresholdChanges: [ThresholdChange]?
-    /// Seconds below the threshold before a trip (3).
-    public var confirmationS: Double = 3
-    /// Seconds without a valid sample of a point before its pickup resets and a gap is raised (1).
-    public var gapLimitS: Double = 1
-    /// The oldest a sample may be when it arrives, seconds (1).
-    public var staleAfterS: Double = 1
+    /// Time below the threshold before a trip (3 s).
+    public var confirmationS: Seconds
+    /// Time without a valid sample of a point before its pickup resets and a gap is raised (1 s).
+    public var gapLimitS: Seconds
+    /// The oldest a sample may be when it arrives (1 s).
+    public var staleAfterS: Seconds
     /// Drop-out hysteresis in Hz (0).
-    public var hysteresisHz: Double = 0
+    public var hysteresisHz: Double
     /// `measured` (the measurement's `meter_time`, else its event time) or `received` (the event time).
-    public var sampleTime: String = "measured"
+    public var sampleTime: SampleTime
     /// The site's power, for the reports.
     public var power: PowerSource?
     /// The loads to shed.
     public var shed: [ShedTarget]
     /// Whether the site is available (the reports' `available`) when no availability topic says otherwise.
-    public var available: Bool = true
+    public var available: Bool
     /// `status` events on this topic set the availability: state `available` or not.
     public var availabilityTopic: String?
     /// The reporting client; none: no reports.
@@ -114,11 +131,11 @@ public struct InterruptibilityConfiguration: Decodable, Sendable {
             "gap_limit_s": .number(description: "Seconds without a valid sample before a pickup resets.", minimum: 0.1, maximum: 60, default: 1),
             "stale_after_s": .number(description: "The oldest a sample may be when it arrives, seconds.", minimum: 0.05, maximum: 3600, default: 1),
             "hysteresis_hz": .number(description: "Drop-out hysteresis, Hz.", minimum: 0, maximum: 1, default: 0),
-            "sample_time": .string(default: "measured", oneOf: ["measured", "received"]),
+            "sample_time": .string(default: SampleTime.measured.rawValue, oneOf: SampleTime.allCases.map(\.rawValue)),
             "power": .object(
                 [
                     "topic": .string(minLength: 1),
-                    "quantity": .string(default: "active_power_import", oneOf: ["active_power_import", "active_power_export"]),
+                    "quantity": .string(default: PowerQuantity.activePowerImport.rawValue, oneOf: PowerQuantity.allCases.map(\.rawValue)),
                 ],
                 required: ["topic"]
             ),
@@ -150,42 +167,53 @@ public struct InterruptibilityConfiguration: Decodable, Sendable {
         required: ["report_id", "points", "shed"]
     )
 
-    /// The trigger's settings; throws ``AdapterError`` naming the setting that is wrong.
-    func triggerSettings() throws -> FrequencyTrigger.Settings {
-        guard let vote = VotePolicy(rawValue: vote) else { throw AdapterError(.invalidConfiguration, "config.vote: \"\(vote)\" is not any, majority or all") }
-        var changes: [ThresholdSchedule.Change] = []
-        for (index, change) in (thresholdChanges ?? []).enumerated() {
-            guard let date = RFC3339.parse(change.effective) else {
-                throw AdapterError(.invalidConfiguration, "config.threshold_changes[\(index)].effective: \"\(change.effective)\" is not an RFC 3339 date")
-            }
-            changes.append(.init(effective: date.sinceEpoch, threshold: Self.millihertz(change.thresholdHz)))
+    /// Every rule the schema cannot express: RFC 3339 dates, a threshold schedule on the 20 mHz
+    /// grid, unique point names, a report timeout under the interval.
+    func issues() -> [ConfigurationIssue] {
+        var issues: [ConfigurationIssue] = []
+        for (index, change) in (thresholdChanges ?? []).enumerated() where RFC3339.parse(change.effective) == nil {
+            issues.append(ConfigurationIssue("threshold_changes[\(index)].effective", "\"\(change.effective)\" is not an RFC 3339 date"))
         }
-        let schedule: ThresholdSchedule
-        do {
-            schedule = try ThresholdSchedule(initial: Self.millihertz(thresholdHz), changes: changes)
-        } catch {
-            throw AdapterError(.invalidConfiguration, "config.threshold_hz / threshold_changes: \(error)")
+        if issues.isEmpty {
+            do {
+                _ = try schedule()
+            } catch {
+                issues.append(ConfigurationIssue("threshold_hz", "\(error) (threshold_hz or threshold_changes)"))
+            }
         }
         var names: Set<String> = []
         for (index, point) in points.enumerated() where !names.insert(point.name).inserted {
-            throw AdapterError(.invalidConfiguration, "config.points[\(index)].name: \"\(point.name)\" names two points")
+            issues.append(ConfigurationIssue("points[\(index)].name", "\"\(point.name)\" names two points"))
         }
         if let reporting, reporting.timeoutS >= reporting.intervalS {
-            throw AdapterError(.invalidConfiguration, "config.reporting.timeout_s: \(reporting.timeoutS) s must be under interval_s (\(reporting.intervalS) s): requests must not overlap")
+            issues.append(ConfigurationIssue(
+                "reporting.timeout_s",
+                "\(reporting.timeoutS) must be under interval_s (\(reporting.intervalS)): requests must not overlap"
+            ))
         }
-        var settings = FrequencyTrigger.Settings(schedule: schedule, vote: vote)
-        settings.confirmation = Self.duration(confirmationS)
-        settings.gapLimit = Self.duration(gapLimitS)
-        settings.staleAfter = Self.duration(staleAfterS)
+        return issues
+    }
+
+    /// The trip threshold and its scheduled changes (checked by ``issues()``).
+    private func schedule() throws -> ThresholdSchedule {
+        let changes = (thresholdChanges ?? []).compactMap { change in
+            RFC3339.parse(change.effective).map { ThresholdSchedule.Change(effective: $0.sinceEpoch, threshold: Self.millihertz(change.thresholdHz)) }
+        }
+        return try ThresholdSchedule(initial: Self.millihertz(thresholdHz), changes: changes)
+    }
+
+    /// The trigger's settings; throws ``AdapterError`` when ``issues()`` would find a problem.
+    func triggerSettings() throws -> FrequencyTrigger.Settings {
+        if let issue = issues().first { throw AdapterError(.invalidConfiguration, issue.description) }
+        var settings = FrequencyTrigger.Settings(schedule: try schedule(), vote: vote)
+        settings.confirmation = confirmationS.duration
+        settings.gapLimit = gapLimitS.duration
+        settings.staleAfter = staleAfterS.duration
         settings.hysteresis = Self.millihertz(hysteresisHz)
         return settings
     }
 
     private static func millihertz(_ hertz: Double) -> Millihertz {
         Millihertz(hertz: hertz) ?? Millihertz(0)
-    }
-
-    static func duration(_ seconds: Double) -> Duration {
-        .milliseconds(Int64((seconds * 1000).rounded()))
     }
 }

@@ -61,7 +61,7 @@ final class SiteController: Sendable {
         case .measurement:
             let measurement = try event.decode(EnergyMeasurement.self)
             observe(measurement, of: event)
-            if let power = configuration.power, event.topic == power.topic, let watts = Self.power(in: measurement, quantity: power.quantity) {
+            if let power = configuration.power, event.topic == power.topic, let watts = Self.power(in: measurement, quantity: power.quantity.rawValue) {
                 state.withLock { $0.powerWatts = watts }
             }
         case .status where event.topic == configuration.availabilityTopic:
@@ -76,7 +76,7 @@ final class SiteController: Sendable {
 
     /// Feeds the frequency values of `measurement` to the trigger, for each point it belongs to.
     private func observe(_ measurement: EnergyMeasurement, of event: Event) {
-        let received = configuration.sampleTime == "received"
+        let received = configuration.sampleTime == .received
         let time = !received && measurement.hasMeterTime ? EventTime(measurement.meterTime).sinceEpoch : event.time.sinceEpoch
         for point in configuration.points where point.topic == event.topic && (point.deviceId == nil || point.deviceId == measurement.deviceID) {
             for value in measurement.values where value.quantity == Quantity.frequency.rawValue {
@@ -133,7 +133,7 @@ final class SiteController: Sendable {
     private func shed(_ trip: FrequencyTrigger.Trip, resumed: Bool = false) {
         let reason = resumed
             ? "interruptibility: trip of \(EventTime(sinceEpoch: trip.time)) still held (resumed after a restart)"
-            : "interruptibility: below \(trip.threshold) for \(configuration.confirmationS) s at \(trip.points.joined(separator: ", "))"
+            : "interruptibility: below \(trip.threshold) for \(configuration.confirmationS) at \(trip.points.joined(separator: ", "))"
         var shed = EnergyCommand()
         shed.action = "shed"
         shed.reason = reason

@@ -7,16 +7,25 @@ public import AdapterKit
 /// - `echo`: republishes every delivered event unchanged (kind, time, payload) on its stream, so
 ///   the time an event spent crossing adapters can be measured downstream.
 public struct ProbeAdapter: Adapter {
-    /// The instance's configuration, decoded from its `config` object in adapters.json.
+    /// What an instance does.
+    public enum Mode: String, Decodable, Sendable, CaseIterable {
+        /// Generates measurements.
+        case emit
+        /// Republishes what is delivered.
+        case echo
+    }
+
+    /// The instance's configuration, decoded from its `config` object in adapters.json. Defaults
+    /// and ranges are the schema's (``description``), filled in before decoding.
     public struct Configuration: Decodable, Sendable {
         /// `emit` to generate measurements, or `echo` to republish what is delivered.
-        public var mode: String
+        public var mode: Mode
         /// Events per second when emitting; 0 (the default) publishes as fast as the bus accepts them.
-        public var rate: Double = 0
+        public var rate: Double
         /// Events to emit before the run ends; 0 (the default) emits until shutdown.
-        public var count: Int = 0
+        public var count: Int
         /// The stream it publishes on, `sites/{site}/{adapter}/{stream}` (default `probe`).
-        public var stream: String = "probe"
+        public var stream: String
     }
 
     /// Declares the `Probe` type, its configuration schema and its default subscription to `sites/{site}/{adapter}/in`.
@@ -26,7 +35,7 @@ public struct ProbeAdapter: Adapter {
         summary: "Emits measurements at a set rate, or echoes what it receives (benchmarks, bus checks).",
         configurationSchema: .object(
             [
-                "mode": .string(oneOf: ["emit", "echo"]),
+                "mode": .string(oneOf: Mode.allCases.map(\.rawValue)),
                 "rate": .number(description: "Events per second when emitting; 0 for as fast as possible.", minimum: 0, default: 0),
                 "count": .integer(description: "Events to emit; 0 for no limit.", minimum: 0, default: 0),
                 "stream": .string(default: "probe", pattern: "^[^/+#]+$"),
@@ -50,7 +59,7 @@ public struct ProbeAdapter: Adapter {
 
     /// In `emit` mode, publishes until `count` events are sent or shutdown; in `echo` mode, waits for shutdown.
     public func run() async throws {
-        guard configuration.mode == "emit" else {
+        guard configuration.mode == .emit else {
             try? await gracefulShutdown()
             return
         }
@@ -63,7 +72,7 @@ public struct ProbeAdapter: Adapter {
 
     /// In `echo` mode, republishes each event unchanged on its stream; in `emit` mode, ignores deliveries.
     public func handle(batch events: [Event]) async throws {
-        guard configuration.mode == "echo" else { return }
+        guard configuration.mode == .echo else { return }
         for var event in events {
             event.topic = topic
             if try context.publishNow(event) == .backpressure { try await context.waitUntilPublishReady() }

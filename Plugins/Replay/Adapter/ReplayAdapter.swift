@@ -7,20 +7,39 @@ import Foundation
 /// Events are stamped with the time they are published; each measurement keeps its recorded
 /// time as `meter_time`.
 public struct ReplayAdapter: Adapter {
-    /// The instance's configuration, decoded from its `config` object in adapters.json.
+    /// How the file is read.
+    public enum Format: String, Decodable, Sendable, CaseIterable {
+        /// CSV for a name ending in `.csv`, JSON Lines otherwise.
+        case auto
+        /// A header line of quantities, then one record per line.
+        case csv
+        /// One event per line, in docs/events.md's JSON form (a Recorder's output).
+        case jsonl
+    }
+
+    /// How fast records are published.
+    public enum Pace: String, Decodable, Sendable, CaseIterable {
+        /// The file's own intervals, divided by `speed`.
+        case recorded
+        /// As fast as the bus accepts them.
+        case fastest
+    }
+
+    /// The instance's configuration, decoded from its `config` object in adapters.json. Defaults
+    /// and ranges are the schema's (``description``), filled in before decoding.
     public struct Configuration: Decodable, Sendable {
         /// The file to replay; relative to the configuration file's directory.
         public var file: String
         /// `auto` (the default: CSV for a `.csv` file, JSON Lines otherwise), `csv` or `jsonl`.
-        public var format: String = "auto"
+        public var format: Format
         /// `recorded` (the file's own intervals divided by `speed`) or `fastest`.
-        public var pace: String = "recorded"
+        public var pace: Pace
         /// Divides the recorded intervals when `pace` is `recorded`: 2 replays twice as fast (default 1).
-        public var speed: Double = 1
+        public var speed: Double
         /// Whether to start again at the end of the file (default false).
-        public var loop: Bool = false
+        public var loop: Bool
         /// The stream it publishes on, `sites/{site}/{adapter}/{stream}` (default `measurements`).
-        public var stream: String = "measurements"
+        public var stream: String
         /// The measurements' device id; default: the instance id.
         public var deviceId: String?
         /// Renames CSV headers to `<quantity>[_<unit>][@<phase>]`.
@@ -35,8 +54,8 @@ public struct ReplayAdapter: Adapter {
         configurationSchema: .object(
             [
                 "file": .string(description: "File to replay, relative to the configuration file.", minLength: 1),
-                "format": .string(default: "auto", oneOf: ["auto", "csv", "jsonl"]),
-                "pace": .string(default: "recorded", oneOf: ["recorded", "fastest"]),
+                "format": .string(default: Format.auto.rawValue, oneOf: Format.allCases.map(\.rawValue)),
+                "pace": .string(default: Pace.recorded.rawValue, oneOf: Pace.allCases.map(\.rawValue)),
                 "speed": .number(description: "Pace factor: 2 replays twice as fast.", minimum: 0.001, maximum: 1_000_000, default: 1),
                 "loop": .boolean(description: "Start again at the end of the file.", default: false),
                 "stream": .string(default: "measurements", pattern: "^[^/+#]+$"),
@@ -52,12 +71,27 @@ public struct ReplayAdapter: Adapter {
     private let context: AdapterContext
     private let path: String
 
-    /// Resolves `file` against the configuration's directory; refuses a missing file or a bad CSV header now.
+    /// Refuses a file that cannot be read, or a CSV file without a usable header.
+    public static func validate(_ configuration: Configuration, in environment: ValidationEnvironment) -> [ConfigurationIssue] {
+        do {
+            _ = try ReplaySource(
+                path: environment.resolvePath(configuration.file),
+                format: configuration.format,
+                renames: configuration.columns ?? [:],
+                deviceID: configuration.deviceId,
+                defaultDeviceID: environment.instanceID
+            )
+            return []
+        } catch {
+            return [ConfigurationIssue("file", "\(error)")]
+        }
+    }
+
+    /// Resolves `file` against the configuration's directory (``validate(_:in:)`` checked it).
     public init(configuration: Configuration, context: AdapterContext) throws {
         self.configuration = configuration
         self.context = context
         self.path = context.resolvePath(configuration.file)
-        _ = try makeSource()  // refuse a missing file or a bad header now, not at run time
     }
 
     /// Replays the file (again and again if `loop`) until its end or graceful shutdown.
@@ -74,7 +108,7 @@ public struct ReplayAdapter: Adapter {
     private func makeSource() throws -> ReplaySource {
         try ReplaySource(
             path: path,
-            format: ReplaySource.Format(rawValue: configuration.format) ?? .auto,
+            format: configuration.format,
             renames: configuration.columns ?? [:],
             deviceID: configuration.deviceId,
             defaultDeviceID: context.instanceID
@@ -96,7 +130,7 @@ public struct ReplayAdapter: Adapter {
                 first = first ?? record.time
                 if let last { gap = max(.zero, .nanoseconds(record.time.nanosecondsSinceEpoch - last.nanosecondsSinceEpoch)) }
                 last = record.time
-                if configuration.pace == "recorded" {
+                if configuration.pace == .recorded {
                     let recorded = Duration.nanoseconds(record.time.nanosecondsSinceEpoch - first!.nanosecondsSinceEpoch)
                     try await clock.sleep(until: start.advanced(by: (offset + recorded) / configuration.speed), tolerance: nil)
                 }

@@ -9,10 +9,6 @@ struct ReplayRecord {
 
 /// Reads records from a CSV or JSON Lines file, skipping (and counting) malformed lines.
 struct ReplaySource: ~Copyable {
-    enum Format: String, Decodable {
-        case auto, csv, jsonl
-    }
-
     private var reader: LineReader
     private let columns: CSVColumns?
     /// Overrides the device id of JSON Lines records; CSV records always take it.
@@ -22,9 +18,9 @@ struct ReplaySource: ~Copyable {
     private(set) var skippedCount = 0
     private(set) var firstSkipped: String?
 
-    init(path: String, format: Format, renames: [String: String], deviceID: String?, defaultDeviceID: String) throws {
+    init(path: String, format: ReplayAdapter.Format, renames: [String: String], deviceID: String?, defaultDeviceID: String) throws {
         var reader = try LineReader(path: path)
-        let resolved: Format = format != .auto ? format : (path.hasSuffix(".csv") ? .csv : .jsonl)
+        let resolved: ReplayAdapter.Format = format != .auto ? format : (path.hasSuffix(".csv") ? .csv : .jsonl)
         if resolved == .csv {
             guard let header = try reader.next() else {
                 throw AdapterError(.invalidConfiguration, "\(path) is empty: a CSV file needs a header line")

@@ -113,7 +113,7 @@ struct TICReading<C: Clock<Duration>> {
                 throw AdapterError(.failed, "cannot open the capture \(path)")
             }
             defer { try? file.close() }
-            let paced = adapter.configuration.pace == "line_rate"
+            let paced = adapter.configuration.pace == .lineRate
             var sent = 0
             let began = elapsed
             while true {

@@ -4,14 +4,15 @@ import Synchronization
 /// Raises an `alarm` while a measurement's `active_power_import` exceeds a limit, and clears it
 /// once the power is back at or below the limit minus a hysteresis.
 public struct ThresholdAdapter: Adapter {
-    /// The instance's configuration, decoded from its `config` object in adapters.json.
+    /// The instance's configuration, decoded from its `config` object in adapters.json. Defaults
+    /// and ranges are the schema's (``description``), filled in before decoding.
     public struct Configuration: Decodable, Sendable {
         /// Raises the alarm when `active_power_import` exceeds this, in W (required).
         public var limitW: Double
         /// Clears the alarm at or below `limitW - hysteresisW`, in W (default 0; at most `limitW`).
         public var hysteresisW: Double
         /// The severity of a raised alarm: `info`, `warning` (default) or `critical`; a cleared one is `info`.
-        public var severity: String
+        public var severity: AlarmSeverity
         /// The stream alarms are published on (default `alarms`).
         public var stream: String
         /// Watches only this device's measurements; nil watches every device.
@@ -27,7 +28,7 @@ public struct ThresholdAdapter: Adapter {
             [
                 "limit_w": .number(description: "Raise the alarm above this active power drawn, W.", minimum: 0),
                 "hysteresis_w": .number(description: "Clear it at or below limit_w - hysteresis_w, W.", minimum: 0, default: 0),
-                "severity": .string(default: "warning", oneOf: ["info", "warning", "critical"]),
+                "severity": .string(default: AlarmSeverity.warning.rawValue, oneOf: AlarmSeverity.allCases.map(\.rawValue)),
                 "stream": .string(default: "alarms", pattern: "^[^/+#]+$"),
                 "device_id": .string(description: "Watch only this device (default: every device).", minLength: 1),
             ],
@@ -41,11 +42,16 @@ public struct ThresholdAdapter: Adapter {
     private let context: AdapterContext
     private let alarm = AlarmState()
 
-    /// Creates an instance; refuses a `hysteresisW` greater than `limitW`.
-    public init(configuration: Configuration, context: AdapterContext) throws {
+    /// Refuses a `hysteresisW` greater than `limitW` (the alarm could never clear).
+    public static func validate(_ configuration: Configuration, in environment: ValidationEnvironment) -> [ConfigurationIssue] {
         guard configuration.hysteresisW <= configuration.limitW else {
-            throw AdapterError(.invalidConfiguration, "config.hysteresis_w: must not exceed limit_w")
+            return [ConfigurationIssue("hysteresis_w", "\(configuration.hysteresisW) must not exceed limit_w (\(configuration.limitW))")]
         }
+        return []
+    }
+
+    /// Creates an instance.
+    public init(configuration: Configuration, context: AdapterContext) throws {
         self.configuration = configuration
         self.context = context
     }
@@ -80,7 +86,7 @@ public struct ThresholdAdapter: Adapter {
         guard let raised else { return }
 
         var payload = EnergyAlarm()
-        payload.severity = raised ? configuration.severity : "info"
+        payload.severity = raised ? configuration.severity.rawValue : AlarmSeverity.info.rawValue
         payload.code = "active_power_limit"
         payload.message = raised
             ? "active_power_import \(power.value) W above the limit \(limit) W"

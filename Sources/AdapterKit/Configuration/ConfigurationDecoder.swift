@@ -40,7 +40,7 @@ package enum ConfigurationDecoder {
             if let member = members[key] {
                 members[key] = applyDefaults(of: propertySchema, to: member)
             } else if let defaultValue = propertySchema["default"] {
-                members[key] = defaultValue
+                members[key] = applyDefaults(of: propertySchema, to: defaultValue)
             }
         }
         return .object(members)
@@ -70,7 +70,7 @@ package enum ConfigurationDecoder {
     }
 
     /// `maxBytes` -> `max_bytes`, `deviceID` -> `device_id` (a run of capitals is one word).
-    private static func snakeCase(_ key: String) -> String {
+    package static func snakeCase(_ key: String) -> String {
         var out = ""
         var previousWasUpper = false
         for character in key {

@@ -24,11 +24,14 @@ public struct JSONSchema: Sendable, Hashable {
     public var jsonText: String { value.jsonText }
 
     /// An object with the given properties. Unknown keys are rejected unless `additionalProperties`.
+    /// With `filledWhenMissing`, a missing object is filled in as `{}` with its properties'
+    /// defaults (its `default` is `{}`), so that code reading it always finds them.
     public static func object(
         _ properties: [String: JSONSchema],
         required: [String] = [],
         additionalProperties: Bool = false,
-        description: String? = nil
+        description: String? = nil,
+        filledWhenMissing: Bool = false
     ) -> JSONSchema {
         var schema: [String: JSONValue] = [
             "type": .string("object"),
@@ -37,6 +40,7 @@ public struct JSONSchema: Sendable, Hashable {
         ]
         if !required.isEmpty { schema["required"] = .array(required.map(JSONValue.string)) }
         if let description { schema["description"] = .string(description) }
+        if filledWhenMissing { schema["default"] = .object([:]) }
         return JSONSchema(value: .object(schema))
     }
 

@@ -35,6 +35,11 @@ package struct SchemaValidator: Sendable {
         }
     }
 
+    /// `1 item`, `2 items`.
+    private static func count(_ number: Double, _ noun: String) -> String {
+        "\(JSONValue.format(number)) \(noun)\(number == 1 ? "" : "s")"
+    }
+
     private func allowedTypes(_ schema: JSONValue) -> [String]? {
         switch schema["type"] {
         case .string(let type): [type]
@@ -63,10 +68,10 @@ package struct SchemaValidator: Sendable {
 
     private func checkString(_ string: String, _ schema: JSONValue, _ path: JSONPath, _ issues: inout [JSONIssue]) {
         if let minLength = schema["minLength"]?.numberValue, Double(string.count) < minLength {
-            issues.append(JSONIssue(path: path, message: "must have at least \(JSONValue.format(minLength)) characters"))
+            issues.append(JSONIssue(path: path, message: "must have at least \(Self.count(minLength, "character"))"))
         }
         if let maxLength = schema["maxLength"]?.numberValue, Double(string.count) > maxLength {
-            issues.append(JSONIssue(path: path, message: "must have at most \(JSONValue.format(maxLength)) characters"))
+            issues.append(JSONIssue(path: path, message: "must have at most \(Self.count(maxLength, "character"))"))
         }
         if let pattern = schema["pattern"]?.stringValue {
             if let regex = try? Regex(pattern), (try? regex.firstMatch(in: string)) == nil {
@@ -77,10 +82,10 @@ package struct SchemaValidator: Sendable {
 
     private func checkArray(_ items: [JSONValue], _ schema: JSONValue, _ path: JSONPath, _ issues: inout [JSONIssue]) {
         if let minItems = schema["minItems"]?.numberValue, Double(items.count) < minItems {
-            issues.append(JSONIssue(path: path, message: "must have at least \(JSONValue.format(minItems)) items"))
+            issues.append(JSONIssue(path: path, message: "must have at least \(Self.count(minItems, "item"))"))
         }
         if let maxItems = schema["maxItems"]?.numberValue, Double(items.count) > maxItems {
-            issues.append(JSONIssue(path: path, message: "must have at most \(JSONValue.format(maxItems)) items"))
+            issues.append(JSONIssue(path: path, message: "must have at most \(Self.count(maxItems, "item"))"))
         }
         if let itemSchema = schema["items"] {
             for (index, item) in items.enumerated() {

@@ -32,9 +32,10 @@ public enum AdapterExport {
 
     private static func makeDescriptor<A: Adapter>(for type: A.Type) -> UnsafeMutableRawPointer {
         let description = A.description
-        let factory = InstanceFactory { configJSON, link in
-            try makeInstance(of: type, configJSON: configJSON, link: link)
-        }
+        let factory = InstanceFactory(
+            make: { configJSON, link in try makeInstance(of: type, configJSON: configJSON, link: link) },
+            validate: { configJSON, environment in AdapterConfigurations.issues(type, json: configJSON, environment: environment) }
+        )
         let descriptor = UnsafeMutablePointer<ak_plugin_descriptor>.allocate(capacity: 1)
         // The descriptor and its strings live as long as the process: libraries are never unloaded.
         descriptor.initialize(
@@ -58,7 +59,8 @@ public enum AdapterExport {
                     ExportedInstance.from(instance).destroy()
                     Unmanaged<ExportedInstance>.fromOpaque(instance).release()
                 },
-                free_string: { string in free(string) }
+                free_string: { string in free(string) },
+                validate: exportedValidate
             )
         )
         return UnsafeMutableRawPointer(descriptor)
@@ -79,21 +81,36 @@ public enum AdapterExport {
             logger: logger,
             link: link
         )
-        let configuration = try ConfigurationDecoder.decode(
-            A.Configuration.self, from: configJSON, schema: A.description.configurationSchema
+        let environment = ValidationEnvironment(
+            siteID: link.siteID,
+            instanceID: link.instanceID,
+            dataDirectory: link.dataDirectory,
+            configurationDirectory: link.configurationDirectory
         )
+        let configuration = try AdapterConfigurations.make(A.self, json: configJSON, environment: environment)
         let adapter = try A(configuration: configuration, context: context)
         return ExportedInstance(adapter: adapter, instanceID: link.instanceID, logger: logger)
     }
 }
 
-/// Makes instances of one adapter type; the descriptor's `plugin_context`.
+/// Makes and checks instances of one adapter type; the descriptor's `plugin_context`.
 private final class InstanceFactory: Sendable {
     let make: @Sendable (String, CHostLink) throws -> ExportedInstance
+    let validate: @Sendable (String, ValidationEnvironment) -> [ConfigurationIssue]
 
-    init(make: @escaping @Sendable (String, CHostLink) throws -> ExportedInstance) {
+    init(
+        make: @escaping @Sendable (String, CHostLink) throws -> ExportedInstance,
+        validate: @escaping @Sendable (String, ValidationEnvironment) -> [ConfigurationIssue]
+    ) {
         self.make = make
+        self.validate = validate
     }
+}
+
+/// The ABI status of an error: permanent for a configuration the adapter refuses, else transient.
+private func abiStatus(of error: any Error) -> Int32 {
+    if let error = error as? AdapterError, error.code == .invalidConfiguration { return Int32(AK_ERR_INVALID_CONFIG) }
+    return Int32(AK_ERR_FAILED)
 }
 
 extension ExportedInstance {
@@ -118,8 +135,30 @@ private func exportedCreate(
         return Int32(AK_OK)
     } catch {
         outError?.pointee = strdup("\(error)")
-        return Int32(AK_ERR_FAILED)
+        return abiStatus(of: error)
     }
+}
+
+private func exportedValidate(
+    descriptor: UnsafePointer<ak_plugin_descriptor>?,
+    args: UnsafePointer<ak_validate_args>?,
+    outIssues: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    guard let descriptor, let args, let config = args.pointee.config_json, let context = descriptor.pointee.plugin_context
+    else { return Int32(AK_ERR_INVALID) }
+    let factory = Unmanaged<InstanceFactory>.fromOpaque(context).takeUnretainedValue()
+    func text(_ pointer: UnsafePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
+    let environment = ValidationEnvironment(
+        siteID: text(args.pointee.site_id),
+        instanceID: text(args.pointee.instance_id),
+        dataDirectory: text(args.pointee.data_directory),
+        configurationDirectory: text(args.pointee.config_directory)
+    )
+    let issues = factory.validate(String(cString: config), environment)
+    guard !issues.isEmpty else { return Int32(AK_OK) }
+    let list = JSONValue.array(issues.map { .object(["path": .string($0.path), "message": .string($0.message)]) })
+    outIssues?.pointee = strdup(list.jsonText)
+    return Int32(AK_ERR_INVALID_CONFIG)
 }
 
 private func exportedStart(
@@ -132,7 +171,7 @@ private func exportedStart(
     ExportedInstance.from(instance).start { error in
         let pointer = UnsafeMutableRawPointer(bitPattern: context)
         if let error {
-            "\(error)".withCString { done(pointer, Int32(AK_ERR_FAILED), $0) }
+            "\(error)".withCString { done(pointer, abiStatus(of: error), $0) }
         } else {
             done(pointer, Int32(AK_OK), nil)
         }

@@ -45,7 +45,7 @@ extern "C" {
 #ifndef ADAPTERKIT_ABI_MAJOR
 #define ADAPTERKIT_ABI_MAJOR 1
 #endif
-#define ADAPTERKIT_ABI_MINOR 1
+#define ADAPTERKIT_ABI_MINOR 2
 /** The entry symbol every adapter library exports; the ABI major is part of its name. */
 #define ADAPTERKIT_ENTRY_SYMBOL "adapterkit_plugin_v1"
 
@@ -60,8 +60,15 @@ enum {
     AK_ERR_STOPPED = -2,
     /** publish: refused, a lossless subscriber reached its hard limit; nothing was enqueued. */
     AK_ERR_OVERLOADED = -3,
-    /** The operation failed; for create, out_error says why. */
+    /** The operation failed; for create, out_error says why. Transient: the host restarts the
+     *  instance by its restart policy. */
     AK_ERR_FAILED = -4,
+    /**
+     * ABI 1.2. The instance's configuration is invalid (create's out_error, or run-done's message,
+     * says why). Permanent: the host marks the instance failed at once and never restarts it with
+     * the same configuration. validate returns it with its list of issues.
+     */
+    AK_ERR_INVALID_CONFIG = -5,
 };
 
 /** Log levels, the swift-log order. */
@@ -153,7 +160,29 @@ typedef struct ak_create_args {
     const ak_host_services *host;
 } ak_create_args;
 
-/** Called once when an instance's run ends: status AK_OK for a clean stop, else a failure message. */
+/**
+ * Arguments of validate (ABI 1.2): an instance's configuration and where it would run. Nothing
+ * here exists yet: validate must not create, write or connect to anything.
+ */
+typedef struct ak_validate_args {
+    uint32_t struct_size;
+    uint32_t reserved;
+    /** The instance's configuration as JSON, already validated against the manifest's schema. */
+    const char *config_json;
+    /** Site id and instance id from the configuration, NUL-terminated. */
+    const char *site_id;
+    const char *instance_id;
+    /** The instance's data directory (it may not exist yet). */
+    const char *data_directory;
+    /** Directory of the configuration file: relative paths in the config resolve against it. */
+    const char *config_directory;
+} ak_validate_args;
+
+/**
+ * Called once when an instance's run ends: status AK_OK for a clean stop, else a failure message
+ * (AK_ERR_INVALID_CONFIG when the instance refuses its configuration for good, AK_ERR_FAILED for
+ * a failure worth a restart).
+ */
 typedef void (*ak_run_done_fn)(void *done_context, int32_t status, const char *message);
 /** Called once when a delivered batch is handled and the instance is ready for the next one. */
 typedef void (*ak_delivery_done_fn)(void *done_context);
@@ -187,7 +216,11 @@ struct ak_plugin_descriptor {
     /** Opaque value for the library's own use; passed back to create. */
     void *plugin_context;
 
-    /** Creates an instance. On failure returns AK_ERR_* and may set *out_error (free_string). */
+    /**
+     * Creates an instance. On failure returns AK_ERR_* and may set *out_error (free_string):
+     * AK_ERR_INVALID_CONFIG for a configuration it refuses (the instance is failed at once),
+     * AK_ERR_FAILED for anything worth a retry (restarted with backoff).
+     */
     int32_t (*create)(const ak_plugin_descriptor *descriptor, const ak_create_args *args,
                       void **out_instance, char **out_error);
     /** Starts the instance; run_done is called exactly once when its run ends. */
@@ -204,6 +237,15 @@ struct ak_plugin_descriptor {
     void (*destroy)(void *instance);
     /** Frees a string this library returned. */
     void (*free_string)(char *string);
+
+    /**
+     * ABI 1.2 (use only when struct_size covers it; may be NULL). Checks an instance's
+     * configuration beyond its schema (files that must exist, settings that contradict each other)
+     * without creating it: `energy-host validate` calls it for every instance. Returns AK_OK when
+     * the configuration is fine, or AK_ERR_INVALID_CONFIG and sets *out_issues_json (free_string)
+     * to a JSON array of {"path": "<path inside config, e.g. reporting.timeout_s>", "message": "..."}.
+     */
+    int32_t (*validate)(const ak_plugin_descriptor *descriptor, const ak_validate_args *args, char **out_issues_json);
 };
 
 /** Signature of the entry symbol. */

@@ -3,8 +3,9 @@ import Foundation
 import Logging
 
 /// Reads adapters.json and validates all of it before anything starts: its own structure, ids,
-/// topic filters, secrets, the plugins it names and each instance's `config` against its plugin's
-/// schema. Every problem is reported, each with its JSON path.
+/// topic filters, secrets, the plugins it names, each instance's `config` against its plugin's
+/// schema and, for `energy-host validate`, the adapters' own checks. Every problem is reported,
+/// each with its JSON path.
 public struct ConfigurationLoader: Sendable {
     /// A configuration ready to run, with the plugins it uses.
     public struct Loaded: Sendable {
@@ -12,19 +13,30 @@ public struct ConfigurationLoader: Sendable {
         public var configuration: HostConfiguration
         /// The loaded plugins, by the type name adapters.json uses.
         public var plugins: [String: LoadedPlugin]
-        /// The loader that opened them, for the configured plugin directory.
+        /// The loader that opened them, for the configured plugin directories.
         public var pluginLoader: PluginLoader
     }
 
     private let environment: [String: String]
-    private let pluginDirectoryOverride: String?
+    private let pluginDirectoryOverride: [String]
+    private let checksAdapters: Bool
 
     /// - Parameters:
-    ///   - pluginDirectory: overrides `host.plugin_dir` (the `--plugins-dir` option).
+    ///   - pluginDirectories: override `host.plugin_dirs` (the repeatable `--plugins-dir` option);
+    ///     empty keeps the configuration's.
     ///   - environment: where `${NAME}` references are looked up; nil for the process environment.
-    public init(pluginDirectory: String? = nil, environment: [String: String]? = nil) {
-        self.pluginDirectoryOverride = pluginDirectory
+    ///   - checksAdapters: also asks each instance's adapter to check its configuration (ABI 1.2
+    ///     `validate`), as `energy-host validate` does. `run` leaves it to each instance's creation,
+    ///     so that one refused instance fails alone while the others run.
+    public init(pluginDirectories: [String] = [], environment: [String: String]? = nil, checksAdapters: Bool = false) {
+        self.pluginDirectoryOverride = pluginDirectories
         self.environment = environment ?? ProcessInfo.processInfo.environment
+        self.checksAdapters = checksAdapters
+    }
+
+    /// A loader searching `pluginDirectory` only (nil keeps the configuration's directories).
+    public init(pluginDirectory: String?, environment: [String: String]? = nil, checksAdapters: Bool = false) {
+        self.init(pluginDirectories: pluginDirectory.map { [$0] } ?? [], environment: environment, checksAdapters: checksAdapters)
     }
 
     /// Loads and validates the file at `path`.
@@ -43,63 +55,61 @@ public struct ConfigurationLoader: Sendable {
     }
 
     private func load(document raw: JSONValue, file: String, baseDirectory: String) throws(ConfigurationError) -> Loaded {
-        var resolver = SecretResolver(environment: environment, baseDirectory: baseDirectory)
+        var pass = Pass(
+            resolver: SecretResolver(environment: environment, baseDirectory: baseDirectory),
+            baseDirectory: baseDirectory
+        )
+        let schema = HostConfigurationSchema.schema.value
         // `${NAME}` references resolve everywhere first; adapters' `config` objects resolve later,
         // against their plugin's schema (which says what is secret).
-        let document = resolver.resolve(hostPart(of: raw), schema: HostConfigurationSchema.schema.value, at: JSONPath())
-        var issues = SchemaValidator().validate(document, against: HostConfigurationSchema.schema.value, at: JSONPath())
-        let settings = hostSettings(document["host"], baseDirectory: baseDirectory, issues: &issues)
-        let loader = PluginLoader(directory: pluginDirectory(document["host"], baseDirectory: baseDirectory))
+        let resolved = pass.resolver.resolve(hostPart(of: raw), schema: schema, at: JSONPath())
+        pass.issues = SchemaValidator().validate(resolved, against: schema, at: JSONPath())
+        let document = ConfigurationDecoder.applyDefaults(of: schema, to: resolved)
+        checkHost(document["host"], pass: &pass)
+        let host = pass.typed(ConfigurationDocument.Host.self, document["host"], at: JSONPath().appending("host"))
+        let settings = host.flatMap { hostSettings($0, pass: pass) }
+        let loader = PluginLoader(directories: pluginDirectories(host, baseDirectory: baseDirectory))
+        // Adapters check their configuration even when a host setting is wrong.
+        let dataDirectory = document["host"]?["data_dir"]?.stringValue.map { absolute($0, baseDirectory: baseDirectory) }
         var plugins: [String: LoadedPlugin] = [:]
         var sites: [SiteConfiguration] = []
         var siteIDs: Set<String> = []
         let rawSites = raw["sites"]?.arrayValue ?? []
-        for (siteIndex, site) in (document["sites"]?.arrayValue ?? []).enumerated() {
+        for (siteIndex, siteValue) in (document["sites"]?.arrayValue ?? []).enumerated() {
             let sitePath = JSONPath().appending("sites").appending(siteIndex)
-            guard let siteID = site["id"]?.stringValue else { continue }
+            guard let siteID = siteValue["id"]?.stringValue else { continue }
             if !siteIDs.insert(siteID).inserted {
-                issues.append(JSONIssue(path: sitePath.appending("id"), message: "duplicate site id \"\(siteID)\""))
+                pass.issues.append(JSONIssue(path: sitePath.appending("id"), message: "duplicate site id \"\(siteID)\""))
             }
             var adapters: [AdapterInstanceConfiguration] = []
             var adapterIDs: Set<String> = []
             let rawAdapters = rawSites[siteIndex]["adapters"]?.arrayValue ?? []
-            for (index, entry) in (site["adapters"]?.arrayValue ?? []).enumerated() {
+            for (index, entry) in (siteValue["adapters"]?.arrayValue ?? []).enumerated() {
                 let path = sitePath.appending("adapters").appending(index)
-                let rawConfig = rawAdapters[index]["config"]
-                guard let id = entry["id"]?.stringValue, let pluginName = entry["plugin"]?.stringValue else { continue }
-                if !adapterIDs.insert(id).inserted {
-                    issues.append(JSONIssue(path: path.appending("id"), message: "duplicate adapter id \"\(id)\" in site \(siteID)"))
+                guard let instance = pass.typed(ConfigurationDocument.Instance.self, entry, at: path) else { continue }
+                if !adapterIDs.insert(instance.id).inserted {
+                    pass.issues.append(JSONIssue(path: path.appending("id"), message: "duplicate adapter id \"\(instance.id)\" in site \(siteID)"))
                 }
-                if id == Event.operatorSource {
-                    issues.append(JSONIssue(path: path.appending("id"), message: "\"\(id)\" is reserved for operators' commands"))
+                if instance.id == Event.operatorSource {
+                    pass.issues.append(JSONIssue(path: path.appending("id"), message: "\"\(instance.id)\" is reserved for operators' commands"))
                 }
-                var plugin = plugins[pluginName]
+                var plugin = plugins[instance.plugin]
                 if plugin == nil {
                     do {
-                        plugin = try loader.load(typeName: pluginName)
-                        plugins[pluginName] = plugin
+                        plugin = try loader.load(typeName: instance.plugin)
+                        plugins[instance.plugin] = plugin
                     } catch {
-                        issues.append(JSONIssue(path: path.appending("plugin"), message: "\(error.code): \(error.message)"))
+                        pass.issues.append(JSONIssue(path: path.appending("plugin"), message: "\(error.code): \(error.message)"))
                     }
                 }
-                let instance = instanceConfiguration(
-                    entry, rawConfig: rawConfig, id: id, siteID: siteID, plugin: plugin, pluginName: pluginName,
-                    path: path, resolver: &resolver, issues: &issues
-                )
-                adapters.append(instance)
+                adapters.append(instanceConfiguration(
+                    instance, rawConfig: rawAdapters[index]["config"], siteID: siteID, plugin: plugin,
+                    dataDirectory: dataDirectory, path: path, pass: &pass
+                ))
             }
-            sites.append(SiteConfiguration(id: siteID, name: site["name"]?.stringValue, adapters: adapters))
+            sites.append(SiteConfiguration(id: siteID, name: siteValue["name"]?.stringValue, adapters: adapters))
         }
-        // A value the resolver could not resolve is reported once, by the resolver; schema
-        // messages about secret values never show the value.
-        let unresolved = Set(resolver.issues.map(\.path))
-        let secretPaths = resolver.secretPaths
-        let reported = issues.filter { !unresolved.contains($0.path) }.map { issue in
-            ConfigurationError.Issue(
-                path: issue.path.description,
-                message: secretPaths.contains(issue.path) ? "secret value rejected by the schema (value not shown)" : issue.message
-            )
-        } + resolver.issues.map { ConfigurationError.Issue(path: $0.path.description, message: $0.message) }
+        let reported = pass.report()
         guard reported.isEmpty, let settings else {
             throw ConfigurationError(file: file, issues: reported)
         }
@@ -121,98 +131,151 @@ public struct ConfigurationLoader: Sendable {
         return .object(members)
     }
 
-    private func pluginDirectory(_ host: JSONValue?, baseDirectory: String) -> String {
-        if let pluginDirectoryOverride { return pluginDirectoryOverride }
-        guard let directory = host?["plugin_dir"]?.stringValue else { return PluginLoader.executableDirectory }
-        return absolute(directory, baseDirectory: baseDirectory)
+    /// The override, else `plugin_dirs` (or `plugin_dir`), then the executable's directory.
+    private func pluginDirectories(_ host: ConfigurationDocument.Host?, baseDirectory: String) -> [String] {
+        let configured = pluginDirectoryOverride.isEmpty
+            ? ((host?.pluginDirs ?? []) + (host?.pluginDir.map { [$0] } ?? [])).map { absolute($0, baseDirectory: baseDirectory) }
+            : pluginDirectoryOverride
+        return configured + (configured.contains(PluginLoader.executableDirectory) ? [] : [PluginLoader.executableDirectory])
     }
 
     private func absolute(_ path: String, baseDirectory: String) -> String {
         path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardized.path
     }
 
-    private func hostSettings(_ host: JSONValue?, baseDirectory: String, issues: inout [JSONIssue]) -> HostSettings? {
-        guard let host, let id = host["id"]?.stringValue else { return nil }
+    /// The host's rules beyond its schema, checked even where another host setting is wrong.
+    private func checkHost(_ host: JSONValue?, pass: inout Pass) {
         let hostPath = JSONPath().appending("host")
-        var listen: ListenAddress?
-        if host["admin"]?["enabled"]?.boolValue != false {
-            let text = host["admin"]?["listen"]?.stringValue ?? "127.0.0.1:9480"
-            listen = ListenAddress(text)
-            if listen == nil {
-                issues.append(JSONIssue(path: hostPath.appending("admin").appending("listen"), message: "\"\(text)\" is not host:port"))
-            }
+        let admin = host?["admin"]
+        if admin?["enabled"]?.boolValue != false, let listen = admin?["listen"]?.stringValue,
+            case .failure(let problem) = ListenAddress.parse(listen)
+        {
+            pass.issues.append(JSONIssue(path: hostPath.appending("admin").appending("listen"), message: "\"\(listen)\": \(problem.reason)"))
         }
-        var operators: [AdminOperator] = []
-        for (index, entry) in (host["admin"]?["operators"]?.arrayValue ?? []).enumerated() {
-            guard let name = entry["name"]?.stringValue, let token = entry["token"]?.stringValue else { continue }
-            if operators.contains(where: { $0.name == name }) {
-                issues.append(JSONIssue(path: hostPath.appending("admin").appending("operators").appending(index).appending("name"), message: "operator \"\(name)\" is named twice"))
-            }
-            operators.append(AdminOperator(name: name, token: token))
+        var names: Set<String> = []
+        for (index, entry) in (admin?["operators"]?.arrayValue ?? []).enumerated() {
+            guard let name = entry["name"]?.stringValue, !names.insert(name).inserted else { continue }
+            let path = hostPath.appending("admin").appending("operators").appending(index).appending("name")
+            pass.issues.append(JSONIssue(path: path, message: "operator \"\(name)\" is named twice"))
         }
-        let commandTimeout = min(max(host["admin"]?["command_timeout_s"]?.numberValue ?? 10, 0.1), 300)
-        let level = host["log_level"]?.stringValue.flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let timeout = min(max(host["shutdown_timeout_s"]?.numberValue ?? 10, 0.1), 600)
+        if host?["plugin_dir"] != nil, host?["plugin_dirs"] != nil {
+            pass.issues.append(JSONIssue(path: hostPath.appending("plugin_dir"), message: "give plugin_dir or plugin_dirs, not both"))
+        }
+    }
+
+    /// The host's settings, once ``checkHost(_:pass:)`` found them valid.
+    private func hostSettings(_ host: ConfigurationDocument.Host, pass: Pass) -> HostSettings? {
+        let listen = host.admin.enabled ? ListenAddress(host.admin.listen) : nil
+        if host.admin.enabled && listen == nil { return nil }
         return HostSettings(
-            id: id,
-            dataDirectory: absolute(host["data_dir"]?.stringValue ?? "./data", baseDirectory: baseDirectory),
-            pluginDirectory: host["plugin_dir"]?.stringValue.map { absolute($0, baseDirectory: baseDirectory) },
+            id: host.id,
+            dataDirectory: absolute(host.dataDir, baseDirectory: pass.baseDirectory),
+            pluginDirectories: pluginDirectories(host, baseDirectory: pass.baseDirectory),
             adminListen: listen,
-            operators: operators,
-            commandTimeout: .milliseconds(Int64(commandTimeout * 1000)),
-            logLevel: level,
-            shutdownTimeout: .milliseconds(Int64(timeout * 1000)),
-            configurationDirectory: baseDirectory
+            operators: (host.admin.operators ?? []).map { AdminOperator(name: $0.name, token: $0.token) },
+            commandTimeout: host.admin.commandTimeoutS.duration,
+            logLevel: host.logLevel,
+            shutdownTimeout: host.shutdownTimeoutS.duration,
+            configurationDirectory: pass.baseDirectory
         )
     }
 
     private func instanceConfiguration(
-        _ entry: JSONValue,
+        _ instance: ConfigurationDocument.Instance,
         rawConfig: JSONValue?,
-        id: String,
         siteID: String,
         plugin: LoadedPlugin?,
-        pluginName: String,
+        dataDirectory: String?,
         path: JSONPath,
-        resolver: inout SecretResolver,
-        issues: inout [JSONIssue]
+        pass: inout Pass
     ) -> AdapterInstanceConfiguration {
         let configPath = path.appending("config")
         var config = rawConfig ?? .object([:])
         if let plugin {
-            config = resolver.resolve(config, schema: plugin.manifest.configSchema, at: configPath)
-            issues += SchemaValidator().validate(config, against: plugin.manifest.configSchema, at: configPath)
-        }
-        var subscriptions: [SubscriptionConfiguration]?
-        if let list = entry["subscribe"]?.arrayValue {
-            subscriptions = []
-            for (index, item) in list.enumerated() {
-                let itemPath = path.appending("subscribe").appending(index)
-                guard let topic = item.stringValue ?? item["topic"]?.stringValue else { continue }
-                if let problem = Topic.problem(in: topic, isFilter: true) {
-                    issues.append(JSONIssue(path: item.stringValue == nil ? itemPath.appending("topic") : itemPath, message: "\"\(topic)\": \(problem)"))
-                    continue
+            config = pass.resolver.resolve(config, schema: plugin.manifest.configSchema, at: configPath)
+            let schemaIssues = SchemaValidator().validate(config, against: plugin.manifest.configSchema, at: configPath)
+            pass.issues += schemaIssues
+            if checksAdapters, schemaIssues.isEmpty, let dataDirectory {
+                let environment = ValidationEnvironment(
+                    siteID: siteID,
+                    instanceID: instance.id,
+                    dataDirectory: HostRuntime.instanceDataDirectory(root: dataDirectory, site: siteID, instance: instance.id),
+                    configurationDirectory: pass.baseDirectory
+                )
+                for issue in plugin.validate(configJSON: config.jsonText, environment: environment) {
+                    let location = issue.path.isEmpty ? configPath.description : "\(configPath).\(issue.path)"
+                    pass.adapterIssues.append(.init(path: location, message: issue.message))
                 }
-                let policy = item["policy"]?.stringValue.flatMap(DeliveryPolicy.init(rawValue:))
-                subscriptions?.append(.init(topic: topic, policy: policy ?? SubscriptionConfiguration.defaultPolicy(for: topic)))
             }
         }
-        let restart = entry["restart"]
-        let defaults = RestartPolicy.default
+        var subscriptions: [SubscriptionConfiguration]?
+        if let list = instance.subscribe {
+            subscriptions = []
+            for (index, item) in list.enumerated() {
+                if let problem = Topic.problem(in: item.topic, isFilter: true) {
+                    let itemPath = path.appending("subscribe").appending(index)
+                    pass.issues.append(JSONIssue(path: item.isObject ? itemPath.appending("topic") : itemPath, message: "\"\(item.topic)\": \(problem)"))
+                    continue
+                }
+                subscriptions?.append(.init(topic: item.topic, policy: item.policy ?? SubscriptionConfiguration.defaultPolicy(for: item.topic)))
+            }
+        }
+        let restart = instance.restart
+        if restart.maxBackoffMs < restart.initialBackoffMs {
+            pass.issues.append(JSONIssue(
+                path: path.appending("restart").appending("max_backoff_ms"),
+                message: "\(restart.maxBackoffMs.milliseconds) is below initial_backoff_ms (\(restart.initialBackoffMs.milliseconds))"
+            ))
+        }
         return AdapterInstanceConfiguration(
-            id: id,
+            id: instance.id,
             siteID: siteID,
-            plugin: pluginName,
+            plugin: instance.plugin,
             config: config,
             subscriptions: subscriptions,
-            queueCapacity: entry["queue_capacity"]?.intValue.map { max(1, $0) } ?? 1024,
+            queueCapacity: instance.queueCapacity,
             restart: RestartPolicy(
-                mode: restart?["policy"]?.stringValue.flatMap(RestartPolicy.Mode.init(rawValue:)) ?? defaults.mode,
-                maxRestarts: restart?["max_restarts"]?.intValue ?? defaults.maxRestarts,
-                initialBackoff: restart?["initial_backoff_ms"]?.intValue.map { .milliseconds($0) } ?? defaults.initialBackoff,
-                maxBackoff: restart?["max_backoff_ms"]?.intValue.map { .milliseconds($0) } ?? defaults.maxBackoff
+                mode: restart.policy,
+                maxRestarts: restart.maxRestarts,
+                initialBackoff: restart.initialBackoffMs.duration,
+                maxBackoff: restart.maxBackoffMs.duration
             ),
             path: path.description
         )
+    }
+}
+
+/// The state of one loading pass: the secrets resolver and every problem found so far.
+private struct Pass {
+    var resolver: SecretResolver
+    let baseDirectory: String
+    var issues: [JSONIssue] = []
+    /// The adapters' own verdicts, already placed at their full path.
+    var adapterIssues: [ConfigurationError.Issue] = []
+
+    /// `value` decoded as `type`, unless the schema found a problem inside it (already reported).
+    mutating func typed<T: Decodable>(_ type: T.Type, _ value: JSONValue?, at path: JSONPath) -> T? {
+        guard let value, !issues.contains(where: { $0.path.components.starts(with: path.components) }) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(type, from: Data(value.jsonText.utf8))
+        } catch {
+            issues.append(JSONIssue(path: path, message: "cannot be read: \(error)"))
+            return nil
+        }
+    }
+
+    /// Every problem, in a form to print. A value the resolver could not resolve is reported
+    /// once, by the resolver; schema messages about secret values never show the value.
+    func report() -> [ConfigurationError.Issue] {
+        let unresolved = Set(resolver.issues.map(\.path))
+        let secretPaths = resolver.secretPaths
+        return issues.filter { !unresolved.contains($0.path) }.map { issue in
+            ConfigurationError.Issue(
+                path: issue.path.description,
+                message: secretPaths.contains(issue.path) ? "secret value rejected by the schema (value not shown)" : issue.message
+            )
+        } + resolver.issues.map { ConfigurationError.Issue(path: $0.path.description, message: $0.message) } + adapterIssues
     }
 }

@@ -18,8 +18,8 @@ public struct HostSettings: Sendable {
     public var id: String
     /// Root of the instances' data directories (`{data_dir}/{site}/{adapter}/`).
     public var dataDirectory: String
-    /// Where `lib<Name>.so` are looked for; nil means next to the executable.
-    public var pluginDirectory: String?
+    /// Where `lib<Name>.so` are looked for, in order; the executable's directory is searched last.
+    public var pluginDirectories: [String]
     /// Where the admin HTTP API listens; nil disables it.
     public var adminListen: ListenAddress?
     /// Who may send commands through the admin API.
@@ -43,16 +43,62 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
-    /// Parses `127.0.0.1:9480`, `localhost:9480` or `[::1]:9480`.
+    /// Parses `127.0.0.1:9480`, `localhost:9480` or `[::1]:9480`; nil when malformed.
     public init?(_ text: String) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (0...65535).contains(port)
-        else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { return nil }
+        guard case .success(let address) = Self.parse(text) else { return nil }
+        self = address
+    }
+
+    private init(host: String, port: Int) {
         self.host = host
         self.port = port
+    }
+
+    /// Why a listen address is malformed.
+    public struct Problem: Error, Sendable, Hashable {
+        /// The reason, in words (`port 99999 is out of range 0–65535`).
+        public var reason: String
+    }
+
+    /// Parses `host:port`: an IPv4 address, a host name, or an IPv6 address in brackets.
+    public static func parse(_ text: String) -> Result<ListenAddress, Problem> {
+        guard let colon = text.lastIndex(of: ":") else {
+            return .failure(Problem(reason: "not host:port (no port)"))
+        }
+        let portText = text[text.index(after: colon)...]
+        guard !portText.isEmpty, portText.allSatisfy(\.isASCII), portText.allSatisfy(\.isNumber) else {
+            return .failure(Problem(reason: "not host:port (\"\(portText)\" is not a port number)"))
+        }
+        guard let port = Int(portText), (0...65535).contains(port) else {
+            return .failure(Problem(reason: "port \(portText) is out of range 0–65535"))
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            host = String(host.dropFirst().dropLast())
+            guard host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
+                return .failure(Problem(reason: "\"[\(host)]\" is not an IPv6 address"))
+            }
+            return .success(ListenAddress(host: host, port: port))
+        }
+        guard !host.isEmpty else { return .failure(Problem(reason: "not host:port (no host)")) }
+        if host.contains(":") {
+            return .failure(Problem(reason: "not host:port (an IPv6 address goes in brackets, [::1]:9480)"))
+        }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) {
+            guard labels.count == 4, labels.allSatisfy({ Int($0).map { (0...255).contains($0) } ?? false }) else {
+                return .failure(Problem(reason: "\"\(host)\" is not an IPv4 address"))
+            }
+            return .success(ListenAddress(host: host, port: port))
+        }
+        let validName = labels.allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+        guard validName, host.count <= 253 else {
+            return .failure(Problem(reason: "\"\(host)\" is not a host name or IP address"))
+        }
+        return .success(ListenAddress(host: host, port: port))
     }
 }
 
@@ -112,7 +158,7 @@ public struct SubscriptionConfiguration: Sendable, Hashable {
 /// When and how fast a stopped adapter is started again.
 public struct RestartPolicy: Sendable, Hashable {
     /// Which endings of an adapter's run lead to a restart.
-    public enum Mode: String, Sendable, Hashable, CaseIterable {
+    public enum Mode: String, Sendable, Hashable, CaseIterable, Decodable {
         /// Restart after a failure (run threw, or create failed).
         case onFailure = "on_failure"
         /// Restart whenever run returns before shutdown, failure or not.
@@ -129,14 +175,6 @@ public struct RestartPolicy: Sendable, Hashable {
     public var initialBackoff: Duration
     /// The longest delay between restarts (default 30 s).
     public var maxBackoff: Duration
-
-    /// `on_failure`, at most 10 restarts, backoff from 500 ms doubling up to 30 s.
-    public static let `default` = RestartPolicy(
-        mode: .onFailure,
-        maxRestarts: 10,
-        initialBackoff: .milliseconds(500),
-        maxBackoff: .seconds(30)
-    )
 
     /// The delay before restart number `attempt` (from 1): doubling from the initial backoff.
     public func backoff(attempt: Int) -> Duration {

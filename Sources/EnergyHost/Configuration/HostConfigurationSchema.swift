@@ -1,4 +1,5 @@
 import AdapterKit
+import Logging
 
 /// The JSON Schema of adapters.json itself (docs/configuration.md documents every key).
 enum HostConfigurationSchema {
@@ -11,10 +12,14 @@ enum HostConfigurationSchema {
                 [
                     "id": .string(description: "Names this gateway.", pattern: identifierPattern),
                     "data_dir": .string(description: "Root of the instances' data directories.", default: "./data"),
-                    "plugin_dir": .string(description: "Where lib<Name>.so are found; default: next to the executable."),
+                    "plugin_dir": .string(description: "A directory where lib<Name>.so are found (the one-directory form of plugin_dirs).", minLength: 1),
+                    "plugin_dirs": .array(
+                        of: .string(minLength: 1),
+                        description: "Directories where lib<Name>.so are found, searched in order before the executable's own."
+                    ),
                     "admin": .object(
                         [
-                            "listen": .string(description: "host:port of the admin HTTP API.", default: "127.0.0.1:9480"),
+                            "listen": .string(description: "host:port of the admin HTTP API.", default: "127.0.0.1:9480", minLength: 1),
                             "enabled": .boolean(default: true),
                             "command_timeout_s": .number(
                                 description: "How long a command waits for the adapter's acknowledgement.", minimum: 0.1, maximum: 300, default: 10
@@ -28,11 +33,12 @@ enum HostConfigurationSchema {
                                     required: ["name", "token"]
                                 )
                             ),
-                        ]
+                        ],
+                        filledWhenMissing: true
                     ),
                     "log_level": .string(
                         default: "info",
-                        oneOf: ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+                        oneOf: Logger.Level.allCases.map(\.rawValue)
                     ),
                     "shutdown_timeout_s": .number(minimum: 0.1, maximum: 600, default: 10),
                 ],
@@ -57,17 +63,21 @@ enum HostConfigurationSchema {
         [
             "id": .string(pattern: identifierPattern),
             "plugin": .string(description: "Adapter type: the host loads lib<plugin>.so.", pattern: identifierPattern),
-            "config": .object([:], additionalProperties: true),
+            "config": .object([:], additionalProperties: true, filledWhenMissing: true),
             "subscribe": .array(of: subscriptionSchema),
             "queue_capacity": .integer(minimum: 1, maximum: 1_000_000, default: 1024),
-            "isolation": .string(default: "in_process", oneOf: ["in_process"]),
+            "isolation": .string(
+                default: ConfigurationDocument.Isolation.inProcess.rawValue,
+                oneOf: ConfigurationDocument.Isolation.allCases.map(\.rawValue)
+            ),
             "restart": .object(
                 [
                     "policy": .string(default: "on_failure", oneOf: RestartPolicy.Mode.allCases.map(\.rawValue)),
                     "max_restarts": .integer(minimum: 0, default: 10),
                     "initial_backoff_ms": .integer(minimum: 1, default: 500),
                     "max_backoff_ms": .integer(minimum: 1, default: 30000),
-                ]
+                ],
+                filledWhenMissing: true
             ),
         ],
         required: ["id", "plugin"]

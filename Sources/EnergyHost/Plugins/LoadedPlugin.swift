@@ -1,4 +1,6 @@
+package import AdapterKit
 import AdapterKitABI
+import Foundation
 
 /// An adapter library that passed every check of the loader.
 ///
@@ -34,5 +36,46 @@ public final class LoadedPlugin: @unchecked Sendable {
         self.abiMajor = Int(descriptor.pointee.abi_major)
         self.abiMinor = Int(descriptor.pointee.abi_minor)
         self.manifest = manifest
+    }
+
+    /// Whether the library has the ABI 1.2 `validate` entry.
+    package var canValidate: Bool {
+        let end = MemoryLayout<ak_plugin_descriptor>.offset(of: \ak_plugin_descriptor.validate)! + MemoryLayout<UnsafeRawPointer>.size
+        return Int(descriptor.pointee.struct_size) >= end && descriptor.pointee.validate != nil
+    }
+
+    /// The adapter's own verdict on an instance's configuration (already valid against the
+    /// schema): its issues, each with a path inside `config`; empty when it is fine or when the
+    /// library predates ABI 1.2's `validate`.
+    package func validate(configJSON: String, environment: ValidationEnvironment) -> [ConfigurationIssue] {
+        guard canValidate, let validate = descriptor.pointee.validate else { return [] }
+        var issues: UnsafeMutablePointer<CChar>?
+        let status = configJSON.withCString { config in
+            environment.siteID.withCString { site in
+                environment.instanceID.withCString { instance in
+                    environment.dataDirectory.withCString { data in
+                        environment.configurationDirectory.withCString { directory in
+                            var args = ak_validate_args(
+                                struct_size: UInt32(MemoryLayout<ak_validate_args>.size),
+                                reserved: 0,
+                                config_json: config,
+                                site_id: site,
+                                instance_id: instance,
+                                data_directory: data,
+                                config_directory: directory
+                            )
+                            return validate(descriptor, &args, &issues)
+                        }
+                    }
+                }
+            }
+        }
+        let text = issues.map { String(cString: $0) }
+        if let issues { descriptor.pointee.free_string(issues) }
+        guard status != AK_OK else { return [] }
+        guard let text, let list = try? JSONValue.parse(text).arrayValue else {
+            return [ConfigurationIssue("", "validate returned status \(status) without a readable list of issues")]
+        }
+        return list.map { ConfigurationIssue($0["path"]?.stringValue ?? "", $0["message"]?.stringValue ?? $0.jsonText) }
     }
 }

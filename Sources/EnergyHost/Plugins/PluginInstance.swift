@@ -13,7 +13,10 @@ package final class PluginInstance: @unchecked Sendable {
     /// How an instance's run ended.
     package enum RunOutcome: Sendable, Equatable {
         case stopped
+        /// A failure worth a restart.
         case failed(String)
+        /// The adapter refused its configuration: restarting it as is cannot help.
+        case invalidConfiguration(String)
     }
 
     package let plugin: LoadedPlugin
@@ -83,7 +86,7 @@ package final class PluginInstance: @unchecked Sendable {
             let message = error.map { String(cString: $0) } ?? "create returned status \(status) without a message"
             if let error { plugin.descriptor.pointee.free_string(error) }
             PluginInstance.release(services)
-            throw PluginLoadError(.createRefused, library: plugin.path, message)
+            throw PluginLoadError(status == AK_ERR_INVALID_CONFIG ? .invalidConfiguration : .createRefused, library: plugin.path, message)
         }
         self.handle = instance
         self.services = services
@@ -235,10 +238,11 @@ private func hostMetric(
 
 private func hostRunDone(context: UnsafeMutableRawPointer?, status: Int32, message: UnsafePointer<CChar>?) {
     let runDone = Unmanaged<OneShot<PluginInstance.RunOutcome>>.fromOpaque(context!).takeRetainedValue()
-    if status == AK_OK {
-        runDone.complete(.stopped)
-    } else {
-        runDone.complete(.failed(message.map { String(cString: $0) } ?? "run failed with status \(status)"))
+    let text = message.map { String(cString: $0) } ?? "run failed with status \(status)"
+    switch status {
+    case Int32(AK_OK): runDone.complete(.stopped)
+    case Int32(AK_ERR_INVALID_CONFIG): runDone.complete(.invalidConfiguration(text))
+    default: runDone.complete(.failed(text))
     }
 }
 

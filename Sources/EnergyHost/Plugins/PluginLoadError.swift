@@ -21,8 +21,10 @@ public struct PluginLoadError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let missingSymbol = Code("missing symbol")
         /// The manifest JSON is malformed.
         public static let invalidManifest = Code("invalid manifest")
-        /// The adapter refused to create an instance.
+        /// The adapter refused to create an instance (a transient failure: restarted with backoff).
         public static let createRefused = Code("create refused")
+        /// The adapter refused the instance's configuration (permanent: never restarted as is).
+        public static let invalidConfiguration = Code("invalid configuration")
 
         public var description: String { name }
     }

@@ -3,19 +3,25 @@ import AdapterKitABI
 import Foundation
 import Synchronization
 
-/// Finds adapter libraries (`lib<Name>.so`) in a directory, opens them and checks their
-/// descriptor before anything uses them.
+/// Finds adapter libraries (`lib<Name>.so`) in one or more directories, opens them and checks
+/// their descriptor before anything uses them. Directories are searched in order: the first that
+/// holds `lib<Name>.so` provides it.
 ///
 /// Libraries are opened with `RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE` and never closed: a library
 /// holding Swift code cannot be unloaded safely. Loading the same file twice returns the same plugin.
 public final class PluginLoader: Sendable {
-    /// The directory searched for libraries.
-    public let directory: String
+    /// The directories searched for libraries, in order.
+    public let directories: [String]
     private let loaded = Mutex<[String: LoadedPlugin]>([:])
 
     /// Creates a loader for the libraries in `directory`; nothing is opened yet.
-    public init(directory: String) {
-        self.directory = directory
+    public convenience init(directory: String) {
+        self.init(directories: [directory])
+    }
+
+    /// Creates a loader for the libraries in `directories`, searched in order; nothing is opened yet.
+    public init(directories: [String]) {
+        self.directories = directories
     }
 
     /// The directory of the running executable: the default plugin directory.
@@ -25,25 +31,33 @@ public final class PluginLoader: Sendable {
         return URL(fileURLWithPath: executable).deletingLastPathComponent().path
     }
 
-    /// The library path for an adapter type name.
-    public func libraryPath(for typeName: String) -> String {
-        URL(fileURLWithPath: directory).appendingPathComponent("lib\(typeName).so").path
+    /// The path of `lib<typeName>.so` in the first directory that has it; nil when none has.
+    public func libraryPath(for typeName: String) -> String? {
+        directories.lazy
+            .map { URL(fileURLWithPath: $0).appendingPathComponent("lib\(typeName).so").path }
+            .first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// The `lib*.so` files in the directory, sorted.
+    /// The `lib*.so` files of every directory, sorted within each; a name found in an earlier
+    /// directory hides the same name in later ones.
     public func candidateLibraries() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasPrefix("lib") && $0.hasSuffix(".so") }.sorted()
-            .map { URL(fileURLWithPath: directory).appendingPathComponent($0).path }
+        var seen: Set<String> = []
+        var paths: [String] = []
+        for directory in directories {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            for name in names.filter({ $0.hasPrefix("lib") && $0.hasSuffix(".so") }).sorted() where seen.insert(name).inserted {
+                paths.append(URL(fileURLWithPath: directory).appendingPathComponent(name).path)
+            }
+        }
+        return paths
     }
 
     /// Loads the adapter `typeName` from `lib<typeName>.so`.
     public func load(typeName: String) throws(PluginLoadError) -> LoadedPlugin {
-        let path = libraryPath(for: typeName)
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard let path = libraryPath(for: typeName) else {
             let known = candidateLibraries().map { URL(fileURLWithPath: $0).lastPathComponent }
-            let hint = known.isEmpty ? "the directory has no lib*.so" : "found: \(known.joined(separator: ", "))"
-            throw PluginLoadError(.notFound, library: typeName, "no \(URL(fileURLWithPath: path).lastPathComponent) in \(directory) (\(hint))")
+            let hint = known.isEmpty ? "no lib*.so there" : "found: \(known.joined(separator: ", "))"
+            throw PluginLoadError(.notFound, library: typeName, "no lib\(typeName).so in \(directories.joined(separator: ", ")) (\(hint))")
         }
         let plugin = try load(path: path)
         guard plugin.typeName == typeName else {

@@ -139,6 +139,9 @@ final class AdapterSupervisor: Service, Sendable {
                     configurationDirectory: configurationDirectory,
                     minimumLevel: logLevel
                 )
+            } catch where error.code == .invalidConfiguration {
+                fail("invalid configuration: \(error.message)")
+                return
             } catch {
                 consecutiveFailures += 1
                 guard await backOff(after: error.message, failures: consecutiveFailures) else { return }
@@ -159,6 +162,10 @@ final class AdapterSupervisor: Service, Sendable {
             if isShuttingDown { return }
             if ContinuousClock.now - started > .seconds(60) { consecutiveFailures = 0 }
             switch (outcome, configuration.restart.mode) {
+            case (.invalidConfiguration(let message), _):
+                retire(instance)
+                fail("invalid configuration: \(message)")
+                return
             case (.stopped, .always), (.failed, .always), (.failed, .onFailure):
                 retire(instance)
                 consecutiveFailures += 1

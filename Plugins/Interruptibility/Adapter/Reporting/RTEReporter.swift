@@ -20,6 +20,7 @@ final class RTEReporter: Sendable {
     private let log: @Sendable (String, String) -> Void
     private let client: HTTPClient
     private let certificateExpiry: Date
+    private let timeout: TimeAmount
 
     /// Reads the certificates and key; throws an ``AdapterError`` naming the one that is wrong.
     init(
@@ -46,7 +47,7 @@ final class RTEReporter: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.tlsConfiguration = tls
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1)
-        let timeout = TimeAmount.milliseconds(Int64(settings.timeoutS * 1000))
+        timeout = TimeAmount.nanoseconds(Int64(settings.timeoutS.seconds * 1e9))
         configuration.timeout = .init(connect: timeout, read: timeout)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -56,7 +57,7 @@ final class RTEReporter: Sendable {
     /// (100 on one gateway) do not all open their TLS connection at the same instant.
     func run() async {
         let clock = ContinuousClock()
-        let interval = InterruptibilityConfiguration.duration(settings.intervalS)
+        let interval = settings.intervalS.duration
         var next = clock.now.advanced(by: interval * Self.phase(of: reportID))
         var failures = 0
         var lastExpiryLevel: String?
@@ -85,7 +86,7 @@ final class RTEReporter: Sendable {
         let outcome: String
         do {
             request.body = .bytes(ByteBuffer(bytes: try body.encoded()))
-            let response = try await client.execute(request, timeout: .milliseconds(Int64(settings.timeoutS * 1000)))
+            let response = try await client.execute(request, timeout: timeout)
             let answer = String(buffer: try await response.body.collect(upTo: 64 * 1024))
             switch response.status.code {
             case 200..<300:

@@ -8,7 +8,7 @@ public enum TICDictionaryFile {
         var families = TICFamily.builtIn
         for path in paths {
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw AdapterError(.invalidConfiguration, "dictionaries: cannot read \(path)")
+                throw AdapterError(.invalidConfiguration, "cannot read \(path)")
             }
             let loaded: [TICFamily]
             do {
@@ -19,11 +19,11 @@ public enum TICDictionaryFile {
                     loaded = [try decoder.decode(TICFamily.self, from: data)]
                 }
             } catch let error as DecodingError {
-                throw AdapterError(.invalidConfiguration, "dictionaries: \(path): \(Self.describe(error))")
+                throw AdapterError(.invalidConfiguration, "\(path): \(Self.describe(error))")
             }
             for family in loaded {
                 if let speed = family.baudRates.first(where: { !TICFamily.lineSpeeds.contains($0) }) {
-                    throw AdapterError(.invalidConfiguration, "dictionaries: \(path): family \(family.name): baud rate \(speed) is not one of 1200, 2400, 4800, 9600, 19200")
+                    throw AdapterError(.invalidConfiguration, "\(path): family \(family.name): baud rate \(speed) is not one of 1200, 2400, 4800, 9600, 19200")
                 }
                 families.removeAll { $0.name == family.name }
                 families.append(family)

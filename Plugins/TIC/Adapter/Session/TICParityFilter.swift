@@ -1,5 +1,5 @@
 /// How received bytes carry parity errors, and their removal (tic.md R1).
-public enum TICParity: String, Sendable, CaseIterable {
+public enum TICParity: String, Sendable, CaseIterable, Decodable {
     /// The port is opened 7E1 with `INPCK | PARMRK`: the driver marks a byte with a parity or
     /// framing error as `FF 00 byte` (and a literal `FF` as `FF FF`).
     case marked
