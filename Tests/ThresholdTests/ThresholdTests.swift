@@ -32,9 +32,16 @@ private func measurement(watts: Double) throws -> Event {
 
     @Test func refusesAHysteresisAboveTheLimit() throws {
         let host = try InMemoryHost()
+        let configuration = #"{"limit_w": 1000, "hysteresis_w": 2000}"#
+        #expect(host.validate(ThresholdAdapter.self, configuration: configuration)
+            == [ConfigurationIssue("hysteresis_w", "2000.0 must not exceed limit_w (1000.0)")])
         #expect(throws: AdapterError.self) {
-            _ = try host.makeAdapter(ThresholdAdapter.self, configuration: #"{"limit_w": 1000, "hysteresis_w": 2000}"#)
+            _ = try host.makeAdapter(ThresholdAdapter.self, configuration: configuration)
         }
+    }
+
+    @Test func configurationMatchesItsSchema() {
+        #expect(ConfigurationContract.violations(of: ThresholdAdapter.self) == [])
     }
 
     @Test func conformance() async throws {
