@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "energy-sim", targets: ["EnergySim"]),
         .library(name: "AdapterKit", targets: ["AdapterKit"]),
         .library(name: "AdapterKitTesting", targets: ["AdapterKitTesting"]),
+        .library(name: "AdapterKitStorage", targets: ["AdapterKitStorage"]),
         // One dynamic library per adapter: the host finds `lib<Name>.so` next to itself.
         .library(name: "Recorder", type: .dynamic, targets: ["RecorderExport"]),
         .library(name: "Replay", type: .dynamic, targets: ["ReplayExport"]),
@@ -46,6 +47,13 @@ let package = Package(
             ],
             exclude: ["Proto/energy_events.proto"]
         ),
+        // Shared blocks beside the SDK, each optional: an adapter links only those it uses.
+        // Storage: SQLite (GRDB) in WAL mode with migrations, a serial writer, an idempotency
+        // ledger and an outbox.
+        .target(
+            name: "AdapterKitStorage",
+            dependencies: ["AdapterKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The host's machinery: configuration, loader, bus, supervision, admin API.
         .target(
             name: "EnergyHost",
@@ -66,6 +74,7 @@ let package = Package(
             name: "RTEPOC",
             dependencies: [
                 "AdapterKit",
+                "AdapterKitStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -117,6 +126,7 @@ let package = Package(
             name: "Interruptibility",
             dependencies: [
                 "AdapterKit",
+                "AdapterKitStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -151,6 +161,10 @@ let package = Package(
             path: "Benchmarks/InterruptibilityBenchmarks"
         ),
         .testTarget(name: "AdapterKitTests", dependencies: ["AdapterKit", "AdapterKitTesting"]),
+        .testTarget(
+            name: "AdapterKitStorageTests",
+            dependencies: ["AdapterKit", "AdapterKitStorage", "AdapterKitTesting", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "EnergyHostTests", dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "AdapterKit", "AdapterKitTesting"]),

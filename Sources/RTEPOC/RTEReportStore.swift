@@ -1,4 +1,5 @@
 public import AdapterKit
+import AdapterKitStorage
 import Foundation
 import GRDB
 
@@ -10,21 +11,18 @@ public final class RTEReportStore: Sendable {
         public var report: RTEReport
     }
 
-    private let database: DatabasePool
+    private let database: SQLiteStore
 
     /// Opens (or creates) the store at `path`.
     public init(path: String) throws {
-        database = try DatabasePool(path: path)
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
+        database = try SQLiteStore(path: path, migrations: [
+            .init("v1", sql: """
                 CREATE TABLE reports (
                     id INTEGER PRIMARY KEY, received_ns INTEGER NOT NULL, received TEXT NOT NULL,
                     client_id TEXT NOT NULL, timestamp TEXT NOT NULL, power REAL NOT NULL,
                     state INTEGER NOT NULL, available INTEGER NOT NULL, frequency REAL)
                 """)
-        }
-        try migrator.migrate(database)
+        ])
     }
 
     /// Stores `report`, received at `time`.
@@ -39,7 +37,7 @@ public final class RTEReportStore: Sendable {
 
     /// Every stored report, oldest first.
     public func entries() throws -> [Entry] {
-        try database.read { db in
+        try database.readNow { db in
             try Row.fetchAll(db, sql: "SELECT * FROM reports ORDER BY id").map { row in
                 Entry(
                     received: EventTime(nanosecondsSinceEpoch: row["received_ns"]),

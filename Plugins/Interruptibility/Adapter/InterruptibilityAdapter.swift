@@ -1,4 +1,5 @@
 public import AdapterKit
+import AdapterKitStorage
 import Foundation
 
 /// RTE interruptibility for an HTA site (seed 002): trips when the frequency stays below the
@@ -30,7 +31,7 @@ public struct InterruptibilityAdapter: Adapter {
 
     private let context: AdapterContext
     private let site: SiteController
-    private let writer: AuditWriter
+    private let writer: SerialWriter
     private let reporter: RTEReporter?
 
     /// Refuses what the schema cannot express: dates, the threshold schedule, point names, a
@@ -48,7 +49,7 @@ public struct InterruptibilityAdapter: Adapter {
         } catch {
             throw AdapterError(.failed, "cannot open the audit trail in \(context.dataDirectory): \(error)")
         }
-        writer = AuditWriter()
+        writer = SerialWriter()
         let site = try SiteController(configuration: configuration, context: context, audit: audit, writer: writer)
         self.site = site
         reporter = try configuration.reporting.map { reporting in

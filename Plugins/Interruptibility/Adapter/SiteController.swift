@@ -1,4 +1,5 @@
 import AdapterKit
+import AdapterKitStorage
 import Foundation
 import Synchronization
 
@@ -29,7 +30,7 @@ final class SiteController: Sendable {
     private let configuration: InterruptibilityConfiguration
     private let context: AdapterContext
     private let audit: AuditTrail
-    private let writer: AuditWriter
+    private let writer: SerialWriter
     private let state: Mutex<State>
     private let commands: CommandSender
     /// The trip the audit trail held at start (a restart while tripped), to shed again in `start()`.
@@ -37,7 +38,7 @@ final class SiteController: Sendable {
     /// Each shed target and the topic of its commands.
     private let targets: [(target: String, topic: String)]
 
-    init(configuration: InterruptibilityConfiguration, context: AdapterContext, audit: AuditTrail, writer: AuditWriter) throws {
+    init(configuration: InterruptibilityConfiguration, context: AdapterContext, audit: AuditTrail, writer: SerialWriter) throws {
         self.configuration = configuration
         self.context = context
         self.audit = audit

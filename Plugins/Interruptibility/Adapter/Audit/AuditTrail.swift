@@ -1,4 +1,5 @@
 public import AdapterKit
+import AdapterKitStorage
 import Foundation
 import GRDB
 
@@ -14,14 +15,15 @@ import GRDB
 ///
 /// A trip without a restore is held: after a restart, ``heldTrip()`` gives it back.
 public final class AuditTrail: Sendable {
-    private let database: DatabasePool
+    private let database: SQLiteStore
 
     /// Opens (or creates) the trail at `path`.
     public init(path: String) throws {
-        database = try DatabasePool(path: path)
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
+        database = try SQLiteStore(path: path, migrations: [Self.schema])
+    }
+
+    /// The tables, as the first version of the trail created them.
+    private static let schema = SQLiteStore.Migration("v1", sql: """
                 CREATE TABLE trips (
                     id INTEGER PRIMARY KEY, time_ns INTEGER NOT NULL, time TEXT NOT NULL,
                     threshold_mhz INTEGER NOT NULL, points TEXT NOT NULL);
@@ -35,9 +37,6 @@ public final class AuditTrail: Sendable {
                     id INTEGER PRIMARY KEY, time_ns INTEGER NOT NULL, time TEXT NOT NULL, kind TEXT NOT NULL,
                     trip_id INTEGER REFERENCES trips(id), detail TEXT NOT NULL);
                 """)
-        }
-        try migrator.migrate(database)
-    }
 
     /// Records `trip` and its samples; returns its id.
     public func record(_ trip: FrequencyTrigger.Trip) async throws -> Int64 {
@@ -78,7 +77,7 @@ public final class AuditTrail: Sendable {
 
     /// The trip that has no restore yet, if any (the site is still shed).
     public func heldTrip() throws -> (id: Int64, trip: FrequencyTrigger.Trip)? {
-        try database.read { db in
+        try database.readNow { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT id, time_ns, threshold_mhz, points FROM trips
                 WHERE id NOT IN (SELECT trip_id FROM restores) ORDER BY id DESC LIMIT 1
@@ -98,7 +97,7 @@ public final class AuditTrail: Sendable {
 
     /// The log, oldest first: `(time, kind, trip id, detail)`.
     public func entries() throws -> [(time: String, kind: String, tripID: Int64?, detail: String)] {
-        try database.read { db in
+        try database.readNow { db in
             try Row.fetchAll(db, sql: "SELECT time, kind, trip_id, detail FROM log ORDER BY id").map { ($0["time"], $0["kind"], $0["trip_id"], $0["detail"]) }
         }
     }
