@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "AdapterKit", targets: ["AdapterKit"]),
         .library(name: "AdapterKitTesting", targets: ["AdapterKitTesting"]),
         .library(name: "AdapterKitStorage", targets: ["AdapterKitStorage"]),
+        .library(name: "AdapterKitHTTPClient", targets: ["AdapterKitHTTPClient"]),
         // One dynamic library per adapter: the host finds `lib<Name>.so` next to itself.
         .library(name: "Recorder", type: .dynamic, targets: ["RecorderExport"]),
         .library(name: "Replay", type: .dynamic, targets: ["ReplayExport"]),
@@ -53,6 +54,18 @@ let package = Package(
         .target(
             name: "AdapterKitStorage",
             dependencies: ["AdapterKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // HTTP client: settings from configuration (mutual TLS, pinned CA, bearer token), a client
+        // owned by the adapter's run(), classified failures, retries honouring Retry-After.
+        .target(
+            name: "AdapterKitHTTPClient",
+            dependencies: [
+                "AdapterKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         // The host's machinery: configuration, loader, bus, supervision, admin API.
         .target(
@@ -127,11 +140,8 @@ let package = Package(
             dependencies: [
                 "AdapterKit",
                 "AdapterKitStorage",
+                "AdapterKitHTTPClient",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Plugins/Interruptibility/Adapter"
         ),
@@ -161,6 +171,16 @@ let package = Package(
             path: "Benchmarks/InterruptibilityBenchmarks"
         ),
         .testTarget(name: "AdapterKitTests", dependencies: ["AdapterKit", "AdapterKitTesting"]),
+        .testTarget(
+            name: "AdapterKitHTTPTests",
+            dependencies: [
+                "AdapterKit", "AdapterKitHTTPClient", "AdapterKitTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "AdapterKitStorageTests",
             dependencies: ["AdapterKit", "AdapterKitStorage", "AdapterKitTesting", .product(name: "GRDB", package: "GRDB.swift")]

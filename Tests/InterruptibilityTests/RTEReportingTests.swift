@@ -71,6 +71,32 @@ enum RTETestBed {
 
 /// The reporting client against the simulator over real HTTPS on loopback.
 @Suite(.serialized) struct RTEReportingTests {
+    /// The HTTP client belongs to the adapter's run(): an instance created and destroyed without
+    /// running opens no client and leaves nothing to shut down (async-http-client stops the process
+    /// when a client is released without a shutdown), in memory and through the real loader.
+    @Test func anInstanceCreatedAndDestroyedWithoutRunningLeavesNoClientBehind() async throws {
+        let pki = try RTETestBed.certificates()
+        let configuration = try RTETestBed.configuration(pki, port: LoopbackPort.free(), reportID: "client42_site7")
+        for _ in 0..<3 {
+            let host = try InMemoryHost()
+            _ = try host.makeAdapter(InterruptibilityAdapter.self, configuration: configuration)
+        }
+        let harness = try PluginHarness(typeName: "Interruptibility")
+        for _ in 0..<3 {
+            let instance = try harness.makeInstance(configuration: configuration)
+            instance.destroy()
+        }
+        // Still alive, and a reporting key that cannot be read is refused by validation.
+        var broken = try JSONValue.parse(configuration)
+        if case .object(var members) = broken, case .object(var reporting)? = members["reporting"] {
+            reporting["client_certificate"] = .string(pki.appendingPathComponent("missing.pem").path)
+            members["reporting"] = .object(reporting)
+            broken = .object(members)
+        }
+        let issues = try InMemoryHost().validate(InterruptibilityAdapter.self, configuration: broken.jsonText)
+        #expect(issues.map(\.path) == ["reporting.client_certificate"], "\(issues)")
+    }
+
     @Test(.timeLimit(.minutes(2))) func reportsKeepTheirCadenceAndSurviveA500ARefusalAndADroppedServer() async throws {
         let pki = try RTETestBed.certificates(clientDays: 20)
         let database = pki.appendingPathComponent("rte-poc.sqlite").path

@@ -1,4 +1,5 @@
 public import AdapterKit
+import AdapterKitHTTPClient
 import AdapterKitStorage
 import Foundation
 
@@ -35,9 +36,12 @@ public struct InterruptibilityAdapter: Adapter {
     private let reporter: RTEReporter?
 
     /// Refuses what the schema cannot express: dates, the threshold schedule, point names, a
-    /// report timeout at or above the interval.
+    /// report timeout at or above the interval, reporting certificates or a key that cannot be read.
     public static func validate(_ configuration: Configuration, in environment: ValidationEnvironment) -> [ConfigurationIssue] {
-        configuration.issues()
+        let reporting = configuration.reporting.map {
+            RTEReporter.clientSettings($0).issues(prefix: "reporting.", resolvePath: environment.resolvePath)
+        }
+        return configuration.issues() + (reporting ?? [])
     }
 
     /// Checks the settings and opens the audit trail.
@@ -52,8 +56,8 @@ public struct InterruptibilityAdapter: Adapter {
         writer = SerialWriter()
         let site = try SiteController(configuration: configuration, context: context, audit: audit, writer: writer)
         self.site = site
-        reporter = try configuration.reporting.map { reporting in
-            try RTEReporter(
+        reporter = configuration.reporting.map { reporting in
+            RTEReporter(
                 settings: reporting, reportID: configuration.reportId, context: context,
                 snapshot: { site.snapshot }, log: { kind, detail in site.record(kind, detail: detail) }
             )

@@ -1,0 +1,110 @@
+import AdapterKit
+import AsyncHTTPClient
+public import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// An HTTP client built from ``HTTPClientSettings``, alive for the duration of
+/// ``run(_:resolvePath:body:)``: create it in the adapter's `run()`, never in `init`, so that an
+/// instance created and destroyed without running opens and leaks nothing.
+///
+/// ```swift
+/// try await HTTPClientResource.run(settings, resolvePath: context.resolvePath) { client in
+///     let answer = try await client.send(.json("POST", path: "/api/data", body: body))
+/// }
+/// ```
+public final class HTTPClientResource: Sendable {
+    /// The settings it was built from.
+    public let settings: HTTPClientSettings
+    /// When the client certificate expires, when there is one.
+    public let certificateExpiry: Date?
+    private let client: HTTPClient
+    private let now: @Sendable () -> Date
+
+    /// The largest answer body read; longer bodies are cut.
+    public static let maximumBodySize = 1024 * 1024
+
+    private init(settings: HTTPClientSettings, material: TLSMaterial, now: @escaping @Sendable () -> Date) {
+        self.settings = settings
+        self.certificateExpiry = material.certificateExpiry
+        self.now = now
+        var configuration = HTTPClient.Configuration()
+        configuration.tlsConfiguration = material.configuration
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: settings.maximumConnections)
+        configuration.timeout = .init(connect: Self.amount(settings.connectTimeout), read: Self.amount(settings.requestTimeout))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Builds the client, runs `body` with it, then shuts it down (also when `body` throws or is
+    /// cancelled). Throws when a certificate or the key cannot be loaded.
+    /// - Parameter now: the wall clock, for `Retry-After` dates.
+    public static func run<T: Sendable>(
+        _ settings: HTTPClientSettings,
+        resolvePath: (String) -> String,
+        now: @escaping @Sendable () -> Date = { Date() },
+        body: (HTTPClientResource) async throws -> T
+    ) async throws -> T {
+        let material: TLSMaterial
+        do {
+            material = try TLSMaterial(settings, resolvePath: resolvePath)
+        } catch let problem as TLSMaterial.Problem {
+            throw AdapterError(.invalidConfiguration, "config.\(problem.key): \(problem.message)")
+        }
+        let resource = HTTPClientResource(settings: settings, material: material, now: now)
+        do {
+            let result = try await body(resource)
+            try? await resource.client.shutdown()
+            return result
+        } catch {
+            try? await resource.client.shutdown()
+            throw error
+        }
+    }
+
+    /// Sends `request` once. Returns a 2xx or 3xx answer; throws the classified failure otherwise.
+    public func send(_ request: HTTPRequestSpec) async throws(HTTPFailure) -> HTTPAnswer {
+        var outgoing = HTTPClientRequest(url: settings.baseURL + request.path)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
+        if let token = settings.bearerToken { outgoing.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)") }
+        if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+        let answer: HTTPAnswer
+        do {
+            let response = try await client.execute(outgoing, timeout: Self.amount(settings.requestTimeout))
+            let body = try await response.body.collect(upTo: Self.maximumBodySize)
+            var headers: [String: String] = [:]
+            for header in response.headers { headers[header.name.lowercased()] = header.value }
+            answer = HTTPAnswer(status: Int(response.status.code), headers: headers, body: Array(body.readableBytesView))
+        } catch {
+            throw .transport("\(error)")
+        }
+        guard (200..<400).contains(answer.status) else { throw HTTPFailure.classify(answer, now: now()) }
+        return answer
+    }
+
+    /// Sends `request` until it succeeds, a failure must not be retried, or `policy` gives up;
+    /// waits on `clock` between attempts. `retrying` hears of each failure that is retried.
+    public func send<C: Clock<Duration>>(
+        _ request: HTTPRequestSpec,
+        policy: RetryPolicy,
+        clock: C,
+        retrying: (HTTPFailure, _ attempt: Int, _ delay: Duration) -> Void = { _, _, _ in }
+    ) async throws -> HTTPAnswer {
+        var attempt = 1
+        while true {
+            do {
+                return try await send(request)
+            } catch {
+                guard let delay = policy.delay(after: error, attempt: attempt) else { throw error }
+                retrying(error, attempt, delay)
+                try await clock.sleep(for: delay)
+                attempt += 1
+            }
+        }
+    }
+
+    private static func amount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
