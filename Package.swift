@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "AdapterKitTesting", targets: ["AdapterKitTesting"]),
         .library(name: "AdapterKitStorage", targets: ["AdapterKitStorage"]),
         .library(name: "AdapterKitHTTPClient", targets: ["AdapterKitHTTPClient"]),
+        .library(name: "AdapterKitHTTPServer", targets: ["AdapterKitHTTPServer"]),
         // One dynamic library per adapter: the host finds `lib<Name>.so` next to itself.
         .library(name: "Recorder", type: .dynamic, targets: ["RecorderExport"]),
         .library(name: "Replay", type: .dynamic, targets: ["ReplayExport"]),
@@ -33,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.0.0"),
     ],
     targets: [
         // The versioned C boundary between the host and every adapter library.
@@ -67,6 +69,20 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // HTTP server: Hummingbird with TLS or mutual TLS, bearer tokens and HS256/RS256 JWTs
+        // (jwt-kit) with refusals counted, JSON errors, bounded bodies.
+        .target(
+            name: "AdapterKitHTTPServer",
+            dependencies: [
+                "AdapterKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The host's machinery: configuration, loader, bus, supervision, admin API.
         .target(
             name: "EnergyHost",
@@ -82,19 +98,22 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        // The server side of RTE's interruptibility reporting API, and the simulators' executable.
+        // The server side of RTE's interruptibility reporting API, beside the adapter it serves;
+        // energy-sim gathers the simulators.
         .target(
             name: "RTEPOC",
             dependencies: [
                 "AdapterKit",
                 "AdapterKitStorage",
+                "AdapterKitHTTPServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            path: "Plugins/Interruptibility/Simulator"
         ),
         .executableTarget(
             name: "EnergySim",
@@ -174,8 +193,9 @@ let package = Package(
         .testTarget(
             name: "AdapterKitHTTPTests",
             dependencies: [
-                "AdapterKit", "AdapterKitHTTPClient", "AdapterKitTesting",
+                "AdapterKit", "AdapterKitHTTPClient", "AdapterKitHTTPServer", "AdapterKitTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -98,20 +98,28 @@ struct TLSMaterial {
     }
 
     init(_ settings: HTTPClientSettings, resolvePath: (String) -> String) throws {
-        func load<T>(_ key: String, _ body: () throws -> T) throws -> T {
-            do { return try body() } catch { throw Problem(key: key, message: "\(error)") }
+        func certificates(_ key: String, _ path: String) throws -> [NIOSSLCertificate] {
+            guard FileManager.default.isReadableFile(atPath: path) else { throw Problem(key: key, message: "cannot read \(path)") }
+            do { return try NIOSSLCertificate.fromPEMFile(path) } catch {
+                throw Problem(key: key, message: "\(path) holds no PEM certificate (\(error))")
+            }
         }
         var tls = TLSConfiguration.makeClientConfiguration()
         if case .pinned(let file) = settings.trust {
-            let authorities = try load(settings.trustKey) { try NIOSSLCertificate.fromPEMFile(resolvePath(file)) }
+            let authorities = try certificates(settings.trustKey, resolvePath(file))
             guard !authorities.isEmpty else { throw Problem(key: settings.trustKey, message: "no certificate in \(resolvePath(file))") }
             tls.trustRoots = .certificates(authorities)
         }
         if let identity = settings.identity {
             let path = resolvePath(identity.certificateFile)
-            let chain = try load(identity.certificateKey) { try NIOSSLCertificate.fromPEMFile(path) }
+            let chain = try certificates(identity.certificateKey, path)
             guard let leaf = chain.first else { throw Problem(key: identity.certificateKey, message: "no certificate in \(path)") }
-            let key = try load(identity.privateKeyKey) { try NIOSSLPrivateKey(bytes: Array(identity.privateKeyPEM.utf8), format: .pem) }
+            let key: NIOSSLPrivateKey
+            do {
+                key = try NIOSSLPrivateKey(bytes: Array(identity.privateKeyPEM.utf8), format: .pem)
+            } catch {
+                throw Problem(key: identity.privateKeyKey, message: "not a PEM private key (value not shown)")
+            }
             tls.certificateChain = chain.map { .certificate($0) }
             tls.privateKey = .privateKey(key)
             certificateExpiry = Date(timeIntervalSince1970: TimeInterval(leaf.notValidAfter))

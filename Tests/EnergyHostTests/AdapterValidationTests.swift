@@ -8,7 +8,15 @@ import Testing
 /// path; `run` fails the one instance at once, without restarts, while the others run.
 @Suite struct AdapterValidationTests {
     /// Five instances, each with one mistake the schemas accept, and one good instance.
+    private static let certificates = TestSupport.repositoryRoot.appendingPathComponent("demo/certs").path
+
+    /// The environment the configuration's `${RTE_CLIENT_KEY}` reads: the demo's client key.
+    private static func environment() throws -> [String: String] {
+        ["RTE_CLIENT_KEY": try String(contentsOfFile: certificates + "/client.key", encoding: .utf8)]
+    }
+
     private func site(admin: Int = 0) throws -> (directory: URL, config: String) {
+        let certificates = Self.certificates
         let directory = try TestSupport.temporaryDirectory()
         try TestSupport.write("time,active_power_import_w\n2025-01-01T00:00:00Z,1000\n", to: "meter.csv", in: directory)
         let config = try TestSupport.write(#"""
@@ -20,8 +28,8 @@ import Testing
                 {"id": "rte", "plugin": "Interruptibility", "config": {
                     "report_id": "c_s", "points": [{"name": "a", "topic": "sites/s1/meter/measurements"}],
                     "shed": [{"target": "load"}],
-                    "reporting": {"url": "https://127.0.0.1:1/api/data", "client_certificate": "c.pem",
-                                  "client_key": "${NO_KEY_NEEDED}", "ca_certificate": "ca.pem", "interval_s": 2, "timeout_s": 2}}},
+                    "reporting": {"url": "https://127.0.0.1:1/api/data", "client_certificate": "\#(certificates)/client.pem",
+                                  "client_key": "${RTE_CLIENT_KEY}", "ca_certificate": "\#(certificates)/ca.pem", "interval_s": 2, "timeout_s": 2}}},
                 {"id": "tic", "plugin": "TIC", "config": {"source": "/dev/ttyUSB0", "dictionaries": ["families/saphir.json"]}},
                 {"id": "good", "plugin": "Replay", "config": {"file": "meter.csv", "loop": true, "speed": 1000}}
              ]}]}
@@ -31,7 +39,7 @@ import Testing
 
     @Test func validatePrintsEveryAdapterLevelMistakeWithItsInstanceAndPath() throws {
         let (_, config) = try site()
-        let result = try TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", config], environment: ["NO_KEY_NEEDED": "k"])
+        let result = try TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", config], environment: try Self.environment())
         #expect(result.status != 0)
         let lines = result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(lines.first?.hasSuffix("adapters.json: 5 errors") == true, "\(result.output)")
@@ -54,7 +62,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestSupport.hostExecutable)
         process.arguments = ["run", "--config", config]
-        process.environment = ["NO_KEY_NEEDED": "k"]
+        process.environment = try Self.environment()
         process.currentDirectoryURL = directory
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

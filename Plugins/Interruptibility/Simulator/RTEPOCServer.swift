@@ -1,7 +1,7 @@
 import AdapterKit
+public import AdapterKitHTTPServer
 import Foundation
 public import Hummingbird
-import HummingbirdTLS
 public import Logging
 import NIOCore
 public import NIOSSL
@@ -69,15 +69,19 @@ public struct RTEPOCServer: Sendable {
         self.faults = faults
     }
 
+    /// The server block's settings: mutual TLS with the server's certificate, a client certificate
+    /// required from `clientCA`, bodies up to 64 KiB.
+    public var serverSettings: HTTPServerSettings {
+        HTTPServerSettings(
+            host: settings.host, port: settings.port,
+            tls: .init(certificateFile: settings.certificate, privateKeyFile: settings.privateKey, clientCAFile: settings.clientCA),
+            maximumBodySize: 64 * 1024
+        )
+    }
+
     /// The TLS settings: the server's certificate, and a client certificate required from `clientCA`.
     public func tlsConfiguration() throws -> TLSConfiguration {
-        var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(settings.certificate).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: settings.privateKey, format: .pem))
-        )
-        configuration.certificateVerification = .noHostnameVerification
-        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(settings.clientCA))
-        return configuration
+        try serverSettings.tlsConfiguration()!
     }
 
     /// The application to run (a `Service`); `onListening` receives the bound port.
@@ -85,6 +89,7 @@ public struct RTEPOCServer: Sendable {
         let router = Router()
         let store = self.store
         let faults = self.faults
+        let limit = serverSettings.maximumBodySize
         router.post("/api/data") { request, _ -> Response in
             switch faults.take() {
             case .internalServerError?: return Self.json(.internalServerError, ["error": RTEReportValidator.internalError])
@@ -94,13 +99,13 @@ public struct RTEPOCServer: Sendable {
             guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
                 return Self.json(.badRequest, ["error": RTEReportValidator.wrongContentType])
             }
-            let body: ByteBuffer
+            let body: Data
             do {
-                body = try await request.body.collect(upTo: 64 * 1024)
+                body = try await JSONResponses.body(of: request, limit: limit)
             } catch {
-                return Self.json(.badRequest, ["error": RTEReportValidator.tooLarge])
+                return Self.json(.badRequest, ["error": RTEReportValidator.tooLarge])  // the seed's answer, not 413
             }
-            switch RTEReportValidator.validate(Data(body.readableBytesView)) {
+            switch RTEReportValidator.validate(body) {
             case .failure(let failure):
                 logger.warning("report refused", metadata: ["reason": "\(failure.message)"])
                 return Self.json(.badRequest, ["error": failure.message])
@@ -118,22 +123,12 @@ public struct RTEPOCServer: Sendable {
             let entries = try store.entries()
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(entries.map(\.report))))
-            )
+            return JSONResponses.data(.ok, try encoder.encode(entries.map(\.report)))
         }
-        return Application(
-            router: router,
-            server: try .tls(.http1(), tlsConfiguration: tlsConfiguration()),
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "rte-poc"),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
+        return try HTTPServerApplication.make(router: router, settings: serverSettings, name: "rte-poc", logger: logger, onListening: onListening)
     }
 
     private static func json(_ status: HTTPResponse.Status, _ body: [String: String]) -> Response {
-        let data = (try? JSONEncoder().encode(body)) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        JSONResponses.json(status, body)
     }
 }
