@@ -89,6 +89,8 @@ let package = Package(
             dependencies: [
                 "AdapterKit",
                 "AdapterKitABI",
+                "AdapterKitStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -205,7 +207,10 @@ let package = Package(
             name: "AdapterKitStorageTests",
             dependencies: ["AdapterKit", "AdapterKitStorage", "AdapterKitTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "EnergyHostTests", dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"]),
+        .testTarget(
+            name: "EnergyHostTests",
+            dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "TICTests", dependencies: ["TIC", "AdapterKit", "AdapterKitTesting", "EnergyHost"]),

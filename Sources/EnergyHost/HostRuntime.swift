@@ -1,4 +1,4 @@
-import AdapterKit
+public import AdapterKit
 import Foundation
 public import Logging
 public import ServiceLifecycle
@@ -15,13 +15,30 @@ public final class HostRuntime: Sendable {
     public let metrics: HostMetrics
     private let supervisors: [AdapterSupervisor]
     private let logger: Logger
+    private let clock: any Clock<Duration>
+    private let now: @Sendable () -> EventTime
+    /// Every operator's command attempt, accepted or refused.
+    public let audit: OperatorAudit
 
-    /// Builds the runtime for a validated configuration; creates the instances' data directories.
-    public init(loaded: ConfigurationLoader.Loaded, logger: Logger, metrics: HostMetrics = HostMetrics()) throws {
+    /// Builds the runtime for a validated configuration; creates the instances' data directories
+    /// and opens the operator audit.
+    /// - Parameters:
+    ///   - clock: the clock of restart backoffs and command timeouts; tests inject a manual one.
+    ///   - now: the wall clock stamping operators' commands and the audit.
+    public init(
+        loaded: ConfigurationLoader.Loaded,
+        logger: Logger,
+        metrics: HostMetrics = HostMetrics(),
+        clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> EventTime = { EventTime.now() }
+    ) throws {
         self.configuration = loaded.configuration
         self.bus = EventBus()
         self.metrics = metrics
         self.logger = logger
+        self.clock = clock
+        self.now = now
+        self.audit = try OperatorAudit(path: OperatorAudit.path(dataDirectory: loaded.configuration.host.dataDirectory))
         let coordinator = ShutdownCoordinator(parties: loaded.configuration.instances.count)
         var supervisors: [AdapterSupervisor] = []
         for instance in loaded.configuration.instances {
@@ -40,6 +57,7 @@ public final class HostRuntime: Sendable {
                     dataDirectory: directory,
                     configurationDirectory: loaded.configuration.host.configurationDirectory,
                     logLevel: loaded.configuration.host.logLevel,
+                    clock: clock,
                     logger: instanceLogger
                 )
             )
@@ -71,8 +89,14 @@ public final class HostRuntime: Sendable {
                 hostID: configuration.host.id,
                 metrics: metrics,
                 statuses: { supervisors.map(\.status) },
-                operators: configuration.host.operators,
-                commands: OperatorCommands(bus: bus, timeout: configuration.host.commandTimeout),
+                commandRoute: OperatorCommandRoute(
+                    operators: configuration.host.operators,
+                    commands: OperatorCommands(bus: bus, timeout: configuration.host.commandTimeout, clock: clock, now: now),
+                    audit: audit,
+                    statuses: { supervisors.map(\.status) },
+                    now: now,
+                    logger: logger
+                ),
                 logger: logger,
                 onListening: onAdminListening
             )

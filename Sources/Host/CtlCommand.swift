@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import EnergyHost
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -9,7 +10,7 @@ struct CtlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctl",
         abstract: "Operator actions on a running host, through its admin API.",
-        subcommands: [RestoreCommand.self, SendCommand.self]
+        subcommands: [RestoreCommand.self, SendCommand.self, AuditCommand.self]
     )
 }
 
@@ -21,20 +22,45 @@ struct AdminOptions: ParsableArguments {
     @Option(name: .customLong("token-file"), help: "A file holding the operator's token (default: $ENERGY_HOST_TOKEN).")
     var tokenFile: String?
 
-    @Option(help: "How long to wait for the adapter's acknowledgement, in seconds.")
-    var timeout = 15
+    @Option(help: "How long to wait for the admin API's answer, in seconds (the host waits host.admin.command_timeout_s for the adapter).")
+    var timeout = 30
 
+    /// The operator's token; a one-line error (no usage) when there is none.
     func token() throws -> String {
         if let tokenFile {
             guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
-                throw ValidationError("cannot read the token file \(tokenFile)")
+                throw CtlError("cannot read the token file \(tokenFile)")
             }
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw CtlError("the token file \(tokenFile) is empty") }
+            return token
         }
         guard let token = ProcessInfo.processInfo.environment["ENERGY_HOST_TOKEN"], !token.isEmpty else {
-            throw ValidationError("no operator token: give --token-file or set ENERGY_HOST_TOKEN")
+            throw CtlError("no operator token: give --token-file or set ENERGY_HOST_TOKEN")
         }
         return token
+    }
+
+    /// Sends `request` to the admin API; `what` names the action in messages. Tells a host that
+    /// cannot be reached from one that does not answer in time.
+    func execute(_ request: HTTPClientRequest, what: String) async throws -> (status: Int, body: String) {
+        var request = request
+        request.headers.add(name: "Authorization", value: "Bearer \(try token())")
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(timeout)))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw CtlError("\(what): the admin API at \(admin) gave no answer within \(timeout) s; the command may still be in progress (see energy-host ctl audit)")
+        } catch {
+            throw CtlError("cannot reach the admin API at \(admin): \(error)")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await response.body.collect(upTo: 4 << 20)
+        } catch {
+            throw CtlError("\(what): the admin API's answer could not be read: \(error)")
+        }
+        return (Int(response.status.code), String(buffer: body))
     }
 }
 
@@ -57,8 +83,7 @@ struct RestoreCommand: AsyncParsableCommand {
     @OptionGroup var options: AdminOptions
 
     func run() async throws {
-        let request = CommandRequest(action: "restore", reference: reference, reason: reason)
-        try await request.send(to: adapter, options: options)
+        try await send(OperatorCommandRequest(action: "restore", reference: reference, reason: reason), to: adapter, options: options)
     }
 }
 
@@ -75,8 +100,8 @@ struct SendCommand: AsyncParsableCommand {
     @Argument(help: "The action (e.g. restore, shed).")
     var action: String
 
-    @Option(help: "An outside reference recorded with the command.")
-    var reference: String?
+    @Option(help: "Who or what authorised the command (a ticket, the grid operator's reference): recorded with it.")
+    var reference: String
 
     @Option(help: "A note recorded with the command.")
     var reason: String?
@@ -90,41 +115,76 @@ struct SendCommand: AsyncParsableCommand {
     @OptionGroup var options: AdminOptions
 
     func run() async throws {
-        let request = CommandRequest(action: action, reference: reference, reason: reason, value: value, unit: unit)
-        try await request.send(to: adapter, options: options)
+        let request = OperatorCommandRequest(action: action, reference: reference, reason: reason, value: value, unit: unit)
+        try await send(request, to: adapter, options: options)
     }
 }
 
-/// The body of `POST /adapters/{site}/{id}/commands`, and its sending.
-struct CommandRequest: Encodable {
-    var action: String
-    var reference: String?
-    var reason: String?
-    var value: Double?
-    var unit: String?
+/// `energy-host ctl audit`: the host's record of operators' commands.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Prints the latest operators' commands recorded by the host, accepted or refused (one JSON object per line)."
+    )
 
-    /// Sends the command to `adapter` (`site/id`); prints the reply; fails unless it was accepted.
-    func send(to adapter: String, options: AdminOptions) async throws {
-        let parts = adapter.split(separator: "/")
-        guard parts.count == 2 else { throw ValidationError("give the adapter as site/adapter, not \"\(adapter)\"") }
-        var request = HTTPClientRequest(url: "http://\(options.admin)/adapters/\(parts[0])/\(parts[1])/commands")
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(try options.token())")
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(self)))
-        let response: HTTPClientResponse
-        let body: ByteBuffer
-        do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(options.timeout)))
-            body = try await response.body.collect(upTo: 1 << 20)
-        } catch {
-            throw CtlError("cannot reach the admin API at \(options.admin): \(error)")
+    @Option(help: "How many of the latest attempts to print.")
+    var limit = 100
+
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        let request = HTTPClientRequest(url: "http://\(options.admin)/audit/commands?limit=\(limit)")
+        let (status, body) = try await options.execute(request, what: "audit")
+        guard status == 200 else {
+            throw CtlError(status == 401 ? "the admin API refused the token (401)" : "audit: \(status): \(body)")
         }
-        let text = String(buffer: body)
-        guard response.status == .ok else {
-            throw CtlError("\(response.status.code) \(response.status.reasonPhrase): \(text)")
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        struct List: Decodable { var commands: [OperatorAuditEntry] }
+        for entry in try decoder.decode(List.self, from: Data(body.utf8)).commands {
+            print(String(decoding: try encoder.encode(entry), as: UTF8.self))
         }
-        print(text)
+    }
+}
+
+/// Sends `request` to `adapter` (`site/id`); prints the reply, and fails with a sentence saying
+/// what happened unless the adapter accepted or executed it.
+func send(_ command: OperatorCommandRequest, to adapter: String, options: AdminOptions) async throws {
+    let parts = adapter.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw CtlError("give the adapter as site/adapter, not \"\(adapter)\"") }
+    if let problem = command.problem { throw CtlError(problem) }
+    var request = HTTPClientRequest(url: "http://\(options.admin)/adapters/\(parts[0])/\(parts[1])/commands")
+    request.method = .POST
+    request.headers.add(name: "Content-Type", value: "application/json")
+    request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(command)))
+    let (status, body) = try await options.execute(request, what: "\(command.action) to \(adapter)")
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    guard let reply = try? decoder.decode(OperatorCommandReply.self, from: Data(body.utf8)) else {
+        throw CtlError("\(command.action) to \(adapter): unexpected answer \(status): \(body)")
+    }
+    guard status == 200 else { throw CtlError(CtlMessages.describe(reply, status: status, adapter: adapter)) }
+    print(body)
+}
+
+/// What `ctl` says when a command did not go through.
+enum CtlMessages {
+    static func describe(_ reply: OperatorCommandReply, status: Int, adapter: String) -> String {
+        let what = "\(reply.action.isEmpty ? "command" : reply.action) to \(adapter)"
+        switch reply.outcome {
+        case "unauthenticated": return "\(what): the admin API refused the token (401): \(reply.detail)"
+        case "commands_disabled": return "\(what): commands are disabled on this host (403): \(reply.detail)"
+        case "unknown_adapter": return "\(what): no adapter \(adapter) on this host (404)"
+        case "missing_reference", "bad_request": return "\(what): refused by the host (400): \(reply.detail)"
+        case "rejected": return "\(what): rejected by the adapter (409): \(reply.detail)"
+        case "failed": return "\(what): the adapter failed to execute it (502): \(reply.detail)"
+        case "no_ack": return "\(what): sent (command \(reply.id)), but \(adapter) did not acknowledge it in time (504); check the adapter's state"
+        case "bus_refused": return "\(what): the host could not deliver it (503): \(reply.detail)"
+        default: return "\(what): \(status) \(reply.outcome): \(reply.detail)"
+        }
     }
 }
 

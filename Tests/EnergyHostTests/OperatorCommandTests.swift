@@ -1,6 +1,10 @@
 import AdapterKit
 import EnergyHost
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GRDB
 import Logging
 import Synchronization
 import Testing
@@ -66,24 +70,53 @@ import Testing
             #expect(first.action == "restore" && first.issuedBy == "alice" && first.reference == "RTE-2026-0042")
             #expect(first.reason == "phone call" && first.target == "load")
 
-            let rejected = try ctl(["command", "s/load", "dance"] + alice)
+            let rejected = try ctl(["command", "s/load", "dance", "--reference", "T-1"] + alice)
             #expect(rejected.status != 0)
-            #expect(rejected.output.contains("409") && rejected.output.contains("unknown action dance"))
+            #expect(rejected.output.contains("dance to s/load: rejected by the adapter (409): unknown action dance"), "\(rejected.output)")
 
             let silent = try ctl(["command", "s/load", "restore", "--reference", "silent"] + alice)
             #expect(silent.status != 0)
-            #expect(silent.output.contains("504") && silent.output.contains("did not acknowledge"))
+            #expect(silent.output.contains("s/load did not acknowledge it in time (504)"), "\(silent.output)")
+            #expect(!silent.output.contains("cannot reach"))
 
             let wrongToken = try ctl(["restore", "s/load", "--reference", "x", "--token-file", directory.appendingPathComponent("mallory.token").path])
             #expect(wrongToken.status != 0)
-            #expect(wrongToken.output.contains("401"))
+            #expect(wrongToken.output.contains("the admin API refused the token (401)"), "\(wrongToken.output)")
+            #expect(!wrongToken.output.contains("token is required"))
             let noToken = try ctl(["restore", "s/load", "--reference", "x"])
             #expect(noToken.status != 0)
-            #expect(noToken.output.contains("no operator token") || noToken.output.contains("401"))
+            let noTokenLines = noToken.output.split(separator: "\n")
+            #expect(noTokenLines == ["Error: no operator token: give --token-file or set ENERGY_HOST_TOKEN"], "\(noToken.output)")
             let unknown = try ctl(["restore", "s/nobody", "--reference", "x"] + alice)
-            #expect(unknown.output.contains("404"))
+            #expect(unknown.output.contains("no adapter s/nobody on this host (404)"), "\(unknown.output)")
+            // A request without a reference, as another client could send it.
+            var raw = URLRequest(url: URL(string: "http://\(admin)/adapters/s/load/commands")!)
+            raw.httpMethod = "POST"
+            raw.setValue("Bearer \(Self.token)", forHTTPHeaderField: "Authorization")
+            raw.httpBody = Data(#"{"action": "restore", "reference": " "}"#.utf8)
+            let (_, rawResponse) = try await URLSession.shared.data(for: raw)
+            #expect((rawResponse as? HTTPURLResponse)?.statusCode == 400)
             observed.close()
             #expect(await observed.next(maxCount: 16)?.count == 2)  // then the two others: refused requests never reach the bus
+
+            // Every attempt that reached the host is in its audit, through ctl and in the SQLite file.
+            let audit = try ctl(["audit"] + alice)
+            #expect(audit.status == 0, "\(audit.output)")
+            let outcomes = audit.output.split(separator: "\n").compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["outcome"] as? String
+            }
+            #expect(outcomes == ["executed", "rejected", "no_ack", "unauthenticated", "unknown_adapter", "missing_reference"], "\(audit.output)")
+            #expect(audit.output.contains(#""operator_name":"alice""#) && audit.output.contains(#""reference":"RTE-2026-0042""#))
+            let stored = try await runtime.audit.entries()
+            #expect(stored.map(\.outcome) == outcomes)
+            #expect(stored[3].operatorName.isEmpty && stored[3].httpStatus == 401)
+            #expect(stored[0].commandId == first.id)
+            let deniedAudit = try ctl(["audit", "--token-file", directory.appendingPathComponent("mallory.token").path])
+            #expect(deniedAudit.output.contains("refused the token (401)"))
+            // Append-only: the file refuses changes and deletions.
+            let file = try DatabaseQueue(path: OperatorAudit.path(dataDirectory: loaded.configuration.host.dataDirectory))
+            #expect(throws: (any Error).self) { try file.write { try $0.execute(sql: "UPDATE commands SET outcome = 'executed'") } }
+            #expect(throws: (any Error).self) { try file.write { try $0.execute(sql: "DELETE FROM commands") } }
 
             await group.triggerGracefulShutdown()
             commands.close()

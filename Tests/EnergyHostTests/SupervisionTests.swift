@@ -1,4 +1,5 @@
 import AdapterKit
+import AdapterKitTesting
 import EnergyHost
 import Foundation
 import Logging
@@ -8,6 +9,39 @@ import Testing
 /// A failing adapter is restarted with backoff by its policy while the others keep running; the
 /// admin API shows it.
 @Suite struct SupervisionTests {
+    /// The restart backoff waits on the host's injected clock, not on the real one.
+    @Test(.timeLimit(.minutes(1))) func restartBackoffWaitsOnTheInjectedClock() async throws {
+        let directory = try TestSupport.temporaryDirectory()
+        _ = try TestSupport.buildCAdapter(flags: ["-DCECHO_FAULT=6"], in: directory)
+        let path = try TestSupport.write(#"""
+            {"host": {"id": "gw", "data_dir": "data", "admin": {"enabled": false}},
+             "sites": [{"id": "s", "adapters": [
+                {"id": "flaky", "plugin": "CEcho",
+                 "restart": {"policy": "on_failure", "max_restarts": 5, "initial_backoff_ms": 60000, "max_backoff_ms": 60000}}
+             ]}]}
+            """#, to: "adapters.json", in: directory)
+        let loaded = try ConfigurationLoader(pluginDirectory: directory.path).load(file: path)
+        let clock = ManualClock()
+        let runtime = try HostRuntime(loaded: loaded, logger: Logger(label: "test"), clock: clock)
+        let group = runtime.makeServiceGroup(signals: [])
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await clock.waitForSleepers(1)
+            #expect(runtime.statuses[0].state == .restarting)
+            // A minute of backoff: nothing happens in real time...
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(runtime.statuses[0].restarts == 0)
+            // ...and the restart comes once the injected clock has moved a minute.
+            for _ in 0..<1200 where runtime.statuses[0].restarts == 0 {
+                await clock.advance(by: .milliseconds(50))
+            }
+            #expect(runtime.statuses[0].restarts == 1)
+            await group.triggerGracefulShutdown()
+            for _ in 0..<100 { await clock.advance(by: .milliseconds(50)) }
+            try await tasks.waitForAll()
+        }
+    }
+
     @Test(.timeLimit(.minutes(1))) func aFailingAdapterIsRestartedThenGivenUpWhileOthersKeepRunning() async throws {
         let directory = try TestSupport.temporaryDirectory()
         _ = try TestSupport.buildCAdapter(flags: ["-DCECHO_FAULT=6"], in: directory)

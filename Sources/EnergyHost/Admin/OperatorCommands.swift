@@ -8,15 +8,6 @@ import Synchronization
 /// source `admin`, the operator's name in `issued_by`; the adapter answers with a `command_ack`
 /// of the same id on `sites/{site}/{id}/acks` (events.md).
 final class OperatorCommands: Sendable {
-    /// What an operator asks for (the body of `POST /adapters/{site}/{id}/commands`).
-    struct Request: Decodable, Sendable {
-        var action: String
-        var reference: String?
-        var reason: String?
-        var value: Double?
-        var unit: String?
-    }
-
     /// How a command ended.
     enum Outcome: Sendable {
         /// The adapter answered.
@@ -30,16 +21,21 @@ final class OperatorCommands: Sendable {
 
     private let bus: EventBus
     private let timeout: Duration
+    private let clock: any Clock<Duration>
+    private let now: @Sendable () -> EventTime
     private let sequence = Mutex<UInt64>(0)
 
-    init(bus: EventBus, timeout: Duration = .seconds(10)) {
+    /// Commands wait `timeout` on `clock` for their acknowledgement; `now` stamps them.
+    init(bus: EventBus, timeout: Duration = .seconds(10), clock: any Clock<Duration>, now: @escaping @Sendable () -> EventTime) {
         self.bus = bus
         self.timeout = timeout
+        self.clock = clock
+        self.now = now
     }
 
     /// Publishes `request` as a command from `issuer` to adapter `adapter` of `site`; returns the
     /// command and how it ended.
-    func send(_ request: Request, site: String, adapter: String, issuer: AdminOperator) async throws -> (EnergyCommand, Outcome) {
+    func send(_ request: OperatorCommandRequest, site: String, adapter: String, issuer: AdminOperator) async throws -> (EnergyCommand, Outcome) {
         var command = EnergyCommand()
         command.id = "admin-\(UUID().uuidString.lowercased())"
         command.target = adapter
@@ -47,9 +43,9 @@ final class OperatorCommands: Sendable {
         if let value = request.value { command.value = value }
         command.unit = request.unit ?? ""
         command.reason = request.reason ?? ""
-        command.reference = request.reference ?? ""
+        command.reference = request.reference
         command.issuedBy = issuer.name
-        var event = try Event(topic: "sites/\(site)/\(adapter)/commands", payload: command, time: EventTime(Date()))
+        var event = try Event(topic: "sites/\(site)/\(adapter)/commands", payload: command, time: now())
         event.source = Event.operatorSource
 
         // Listen for the answer before asking.
@@ -63,8 +59,8 @@ final class OperatorCommands: Sendable {
             return result.outcome != .overloaded
         }
         guard published else { return (command, .refused) }
-        let timer = Task { [timeout] in
-            try? await Task.sleep(for: timeout)
+        let timer = Task { [timeout, clock] in
+            try? await clock.sleep(for: timeout)
             acks.close()
         }
         defer { timer.cancel() }

@@ -20,6 +20,7 @@ final class AdapterSupervisor: Service, Sendable {
     private let dataDirectory: String
     private let configurationDirectory: String
     private let logLevel: Logger.Level
+    private let clock: any Clock<Duration>
     private let logger: Logger
     private let state = Mutex(SupervisorState())
     /// Signalled when the service group asks this service to shut down (its turn comes in reverse
@@ -48,8 +49,10 @@ final class AdapterSupervisor: Service, Sendable {
         dataDirectory: String,
         configurationDirectory: String,
         logLevel: Logger.Level,
+        clock: any Clock<Duration>,
         logger: Logger
     ) {
+        self.clock = clock
         self.configuration = configuration
         self.plugin = plugin
         self.metrics = metrics
@@ -157,10 +160,10 @@ final class AdapterSupervisor: Service, Sendable {
             }
             set(.running)
             logger.info("adapter started", metadata: ["adapter.version": "\(plugin.version)"])
-            let started = ContinuousClock.now
+            let ranFor = Self.stopwatch(clock)
             let outcome = await runWithPump(instance)
             if isShuttingDown { return }
-            if ContinuousClock.now - started > .seconds(60) { consecutiveFailures = 0 }
+            if ranFor() > .seconds(60) { consecutiveFailures = 0 }
             switch (outcome, configuration.restart.mode) {
             case (.invalidConfiguration(let message), _):
                 retire(instance)
@@ -234,9 +237,12 @@ final class AdapterSupervisor: Service, Sendable {
         set(.restarting)
         let delay = configuration.restart.backoff(attempt: failures)
         logger.notice("restarting adapter", metadata: ["delay": "\(delay)"])
-        let deadline = ContinuousClock.now + delay
-        while ContinuousClock.now < deadline, !isShuttingDown {
-            try? await Task.sleep(for: min(.milliseconds(50), deadline - ContinuousClock.now))
+        // Waits on the injected clock, in steps short enough to notice a shutdown.
+        var waited = Duration.zero
+        while waited < delay, !isShuttingDown {
+            let step = min(.milliseconds(50), delay - waited)
+            try? await clock.sleep(for: step)
+            waited += step
         }
         guard !isShuttingDown else { return false }
         state.withLock { $0.restarts += 1 }
@@ -331,6 +337,15 @@ final class AdapterSupervisor: Service, Sendable {
     }
 
     private var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+
+    /// The time elapsed on `clock` since this call, each time the result is called.
+    private static func stopwatch(_ clock: any Clock<Duration>) -> @Sendable () -> Duration {
+        func start<C: Clock<Duration>>(_ clock: C) -> @Sendable () -> Duration {
+            let started = clock.now
+            return { started.duration(to: clock.now) }
+        }
+        return start(clock)
+    }
 
     private func set(_ adapterState: AdapterState) {
         state.withLock { $0.adapterState = adapterState }

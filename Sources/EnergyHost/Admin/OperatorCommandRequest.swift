@@ -1,0 +1,54 @@
+import Foundation
+
+/// What an operator asks an adapter to do: the body of `POST /adapters/{site}/{id}/commands`, as
+/// `energy-host ctl` sends it and the admin API reads it. The one definition of the request.
+public struct OperatorCommandRequest: Codable, Sendable, Hashable {
+    /// The action, `[a-z][a-z0-9_]*` (`restore`, `shed`...).
+    public var action: String
+    /// Who or what authorised it outside the host (the grid operator's reference, a ticket):
+    /// required, recorded with the command and in the host's audit.
+    public var reference: String
+    /// A note recorded with the command.
+    public var reason: String?
+    /// A setpoint, in `unit`.
+    public var value: Double?
+    /// The setpoint's unit.
+    public var unit: String?
+
+    /// A request.
+    public init(action: String, reference: String, reason: String? = nil, value: Double? = nil, unit: String? = nil) {
+        self.action = action
+        self.reference = reference
+        self.reason = reason
+        self.value = value
+        self.unit = unit
+    }
+
+    /// The body's shape, for error messages.
+    public static let shape = #"{"action": "<[a-z][a-z0-9_]*>", "reference": "<who authorised it>", "reason"?, "value"?, "unit"?}"#
+
+    /// Why the request cannot be sent, if it cannot.
+    public var problem: String? {
+        if action.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil {
+            return "action \"\(action)\" must match [a-z][a-z0-9_]*"
+        }
+        if reference.trimmingCharacters(in: .whitespaces).isEmpty {
+            return "a reference is required: who or what authorised the command"
+        }
+        return nil
+    }
+}
+
+/// The answer to `POST /adapters/{site}/{id}/commands`, for every outcome (JSON, snake_case).
+public struct OperatorCommandReply: Codable, Sendable, Hashable {
+    /// The command's id; empty when it was never sent.
+    public var id: String
+    public var action: String
+    public var issuedBy: String
+    public var reference: String
+    /// The acknowledgement's outcome (`accepted`, `executed`, `rejected`, `failed`), `no_ack`, or
+    /// the host's refusal (``OperatorAuditEntry/outcome``).
+    public var outcome: String
+    /// The adapter's detail, or why the host refused.
+    public var detail: String
+}
