@@ -10,9 +10,11 @@ let package = Package(
         .executable(name: "energy-sim", targets: ["EnergySim"]),
         .library(name: "AdapterKit", targets: ["AdapterKit"]),
         .library(name: "AdapterKitTesting", targets: ["AdapterKitTesting"]),
+        .library(name: "AdapterKitHarness", targets: ["AdapterKitHarness"]),
         .library(name: "AdapterKitStorage", targets: ["AdapterKitStorage"]),
         .library(name: "AdapterKitHTTPClient", targets: ["AdapterKitHTTPClient"]),
         .library(name: "AdapterKitHTTPServer", targets: ["AdapterKitHTTPServer"]),
+        .library(name: "AdapterKitSchedules", targets: ["AdapterKitSchedules"]),
         // One dynamic library per adapter: the host finds `lib<Name>.so` next to itself.
         .library(name: "Recorder", type: .dynamic, targets: ["RecorderExport"]),
         .library(name: "Replay", type: .dynamic, targets: ["ReplayExport"]),
@@ -83,6 +85,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Time: a fixed cadence on the injected clock skipping missed slots, periods aligned on the
+        // wall clock, Europe/Paris local days (92 / 96 / 100 quarter-hours).
+        .target(name: "AdapterKitSchedules", dependencies: ["AdapterKit"]),
         // The host's machinery: configuration, loader, bus, supervision, admin API.
         .target(
             name: "EnergyHost",
@@ -141,9 +146,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Test kit without the host: the in-memory host, a manual clock, the configuration contract.
         .target(
             name: "AdapterKitTesting",
-            dependencies: ["AdapterKit", "EnergyHost", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["AdapterKit", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The real-loader harness and the conformance suite (builds the host).
+        .target(
+            name: "AdapterKitHarness",
+            dependencies: ["AdapterKit", "AdapterKitTesting", "EnergyHost", .product(name: "Logging", package: "swift-log")]
         ),
         // Adapters. `Plugins/` needs explicit paths: SwiftPM reserves it for package plugins otherwise.
         // Each Swift adapter is two targets: its logic (what tests import) and the one-line export
@@ -154,7 +165,7 @@ let package = Package(
         .target(name: "ReplayExport", dependencies: ["Replay", "AdapterKit"], path: "Plugins/Replay/Export"),
         .target(name: "Probe", dependencies: ["AdapterKit"], path: "Plugins/Probe/Adapter"),
         .target(name: "ProbeExport", dependencies: ["Probe", "AdapterKit"], path: "Plugins/Probe/Export"),
-        .target(name: "TIC", dependencies: ["AdapterKit"], path: "Plugins/TIC/Adapter"),
+        .target(name: "TIC", dependencies: ["AdapterKit", "AdapterKitSchedules"], path: "Plugins/TIC/Adapter"),
         .target(name: "TICExport", dependencies: ["TIC", "AdapterKit"], path: "Plugins/TIC/Export"),
         .target(
             name: "Interruptibility",
@@ -162,6 +173,7 @@ let package = Package(
                 "AdapterKit",
                 "AdapterKitStorage",
                 "AdapterKitHTTPClient",
+                "AdapterKitSchedules",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Plugins/Interruptibility/Adapter"
@@ -185,7 +197,7 @@ let package = Package(
         .executableTarget(
             name: "InterruptibilityBenchmarks",
             dependencies: [
-                "Interruptibility", "RTEPOC", "AdapterKit", "AdapterKitTesting", "EnergyHost",
+                "Interruptibility", "RTEPOC", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness", "EnergyHost",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -203,21 +215,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "AdapterKitSchedulesTests", dependencies: ["AdapterKit", "AdapterKitSchedules", "AdapterKitTesting"]),
         .testTarget(
             name: "AdapterKitStorageTests",
             dependencies: ["AdapterKit", "AdapterKitStorage", "AdapterKitTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "EnergyHostTests",
-            dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "AdapterKit", "AdapterKitTesting"]),
-        .testTarget(name: "TICTests", dependencies: ["TIC", "AdapterKit", "AdapterKitTesting", "EnergyHost"]),
+        .testTarget(name: "TICTests", dependencies: ["TIC", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness", "EnergyHost"]),
         .testTarget(
             name: "InterruptibilityTests",
             dependencies: [
-                "Interruptibility", "AdapterKit", "AdapterKitTesting", "RTEPOC",
+                "Interruptibility", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness", "RTEPOC",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -226,7 +239,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "ThresholdTests", dependencies: ["Threshold", "AdapterKit", "AdapterKitTesting"]),
+        .testTarget(name: "ThresholdTests", dependencies: ["Threshold", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness"]),
         .testTarget(
             name: "ConfigurationContractTests",
             dependencies: ["AdapterKit", "AdapterKitTesting", "EnergyHost", "Recorder", "Replay", "Probe", "Threshold", "TIC", "Interruptibility"]

@@ -1,4 +1,5 @@
 import AdapterKit
+import AdapterKitHarness
 import AdapterKitTesting
 import EnergyHost
 import Foundation

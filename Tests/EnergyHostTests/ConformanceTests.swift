@@ -1,3 +1,4 @@
+import AdapterKitHarness
 import AdapterKitTesting
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import AdapterKit
+import AdapterKitHarness
 import AdapterKitABI
 import AdapterKitTesting
 import EnergyHost

@@ -1,5 +1,6 @@
 import AdapterKit
 import AdapterKitHTTPClient
+import AdapterKitSchedules
 import Foundation
 
 /// Reports the site to RTE every 2 s (seed §2.7): `POST /api/data` over mutual TLS with the
@@ -61,15 +62,12 @@ final class RTEReporter: Sendable {
 
     private func report<C: Clock<Duration>>(with client: HTTPClientResource, clock: C) async {
         let interval = settings.intervalS.duration
-        var next = clock.now.advanced(by: interval * Self.phase(of: reportID))
+        let cadence = FixedCadence(interval: interval, startingAt: clock.now.advanced(by: interval * Self.phase(of: reportID)))
         var failures = 0
         var lastExpiryLevel: AlarmSeverity?
-        while !Task.isCancelled {
-            do { try await clock.sleep(until: next, tolerance: nil) } catch { break }
+        try? await cadence.run(on: clock) { _ in
             lastExpiryLevel = checkExpiry(client.certificateExpiry, alreadyRaised: lastExpiryLevel)
             await send(with: client, failures: &failures)
-            next = next.advanced(by: interval)
-            while next <= clock.now { next = next.advanced(by: interval) }  // a missed slot is skipped
         }
     }
 

@@ -1,4 +1,5 @@
 import AdapterKit
+import AdapterKitSchedules
 
 /// A standard-mode horodate `SAAMMJJhhmmss`: a season letter, then the meter's local time
 /// (54E §6.2.1.1). `E`/`e`: summer (UTC+2), `H`/`h`: winter (UTC+1), lowercase when the meter's
@@ -110,16 +111,6 @@ public struct TICWallTime: Sendable, Hashable {
     /// October hour that occurs twice is read as summer time; the March hour that does not exist
     /// as winter time. PME-PMI dates carry no season, so nothing better is possible (tic.md R10).
     public var parisSecondsSinceEpoch: Int64 {
-        let summerStart = Self.lastSunday(month: 3, year: year) * 86_400 + 3600
-        let summerEnd = Self.lastSunday(month: 10, year: year) * 86_400 + 3600
-        let asSummer = secondsSinceEpoch(utcOffsetHours: 2)
-        return asSummer >= summerStart && asSummer < summerEnd ? asSummer : secondsSinceEpoch(utcOffsetHours: 1)
-    }
-
-    /// Days since 1970 of the last Sunday of `month`.
-    private static func lastSunday(month: Int, year: Int) -> Int64 {
-        let last = RFC3339.daysFromCivil(year: year, month: month, day: RFC3339.daysIn(month: month, year: year))
-        let weekday = ((last % 7) + 11) % 7  // 1970-01-01 was a Thursday; 0 = Sunday
-        return Int64(last - weekday)
+        ParisTime.secondsSinceEpoch(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }
 }
