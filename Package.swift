@@ -5,8 +5,8 @@ let package = Package(
     name: "energy-host",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "energy-host", targets: ["Host"]),
-        .executable(name: "tic-decode", targets: ["TICDecode"]),
+        .executable(name: "energy-host", targets: ["EnergyHostCommand"]),
+        .executable(name: "tic-decode", targets: ["EnergyTICDecode"]),
         .executable(name: "energy-sim", targets: ["EnergySim"]),
         .library(name: "AdapterKit", targets: ["AdapterKit"]),
         .library(name: "AdapterKitTesting", targets: ["AdapterKitTesting"]),
@@ -16,13 +16,13 @@ let package = Package(
         .library(name: "AdapterKitHTTPServer", targets: ["AdapterKitHTTPServer"]),
         .library(name: "AdapterKitSchedules", targets: ["AdapterKitSchedules"]),
         // One dynamic library per adapter: the host finds `lib<Name>.so` next to itself.
-        .library(name: "Recorder", type: .dynamic, targets: ["RecorderExport"]),
-        .library(name: "Replay", type: .dynamic, targets: ["ReplayExport"]),
-        .library(name: "Probe", type: .dynamic, targets: ["ProbeExport"]),
-        .library(name: "Threshold", type: .dynamic, targets: ["ThresholdExport"]),
-        .library(name: "TIC", type: .dynamic, targets: ["TICExport"]),
-        .library(name: "Interruptibility", type: .dynamic, targets: ["InterruptibilityExport"]),
-        .library(name: "CEcho", type: .dynamic, targets: ["CEcho"]),
+        .library(name: "Recorder", type: .dynamic, targets: ["EnergyRecorderExport"]),
+        .library(name: "Replay", type: .dynamic, targets: ["EnergyReplayExport"]),
+        .library(name: "Probe", type: .dynamic, targets: ["EnergyProbeExport"]),
+        .library(name: "Threshold", type: .dynamic, targets: ["EnergyThresholdExport"]),
+        .library(name: "TIC", type: .dynamic, targets: ["EnergyTICExport"]),
+        .library(name: "Interruptibility", type: .dynamic, targets: ["EnergyInterruptibilityExport"]),
+        .library(name: "CEcho", type: .dynamic, targets: ["EnergyCEcho"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -108,7 +108,7 @@ let package = Package(
         // The server side of RTE's interruptibility reporting API, beside the adapter it serves;
         // energy-sim gathers the simulators.
         .target(
-            name: "RTEPOC",
+            name: "EnergyRTEPOC",
             dependencies: [
                 "AdapterKit",
                 "AdapterKitStorage",
@@ -125,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "EnergySim",
             dependencies: [
-                "RTEPOC",
+                "EnergyRTEPOC",
                 "AdapterKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,7 +135,7 @@ let package = Package(
             ]
         ),
         .executableTarget(
-            name: "Host",
+            name: "EnergyHostCommand",
             dependencies: [
                 "EnergyHost",
                 "AdapterKit",
@@ -144,7 +144,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            path: "Sources/Host"
         ),
         // Test kit without the host: the in-memory host, a manual clock, the configuration contract.
         .target(
@@ -159,16 +160,16 @@ let package = Package(
         // Adapters. `Plugins/` needs explicit paths: SwiftPM reserves it for package plugins otherwise.
         // Each Swift adapter is two targets: its logic (what tests import) and the one-line export
         // of the entry symbol, which only its dynamic library contains.
-        .target(name: "Recorder", dependencies: ["AdapterKit"], path: "Plugins/Recorder/Adapter"),
-        .target(name: "RecorderExport", dependencies: ["Recorder", "AdapterKit"], path: "Plugins/Recorder/Export"),
-        .target(name: "Replay", dependencies: ["AdapterKit"], path: "Plugins/Replay/Adapter"),
-        .target(name: "ReplayExport", dependencies: ["Replay", "AdapterKit"], path: "Plugins/Replay/Export"),
-        .target(name: "Probe", dependencies: ["AdapterKit"], path: "Plugins/Probe/Adapter"),
-        .target(name: "ProbeExport", dependencies: ["Probe", "AdapterKit"], path: "Plugins/Probe/Export"),
-        .target(name: "TIC", dependencies: ["AdapterKit", "AdapterKitSchedules"], path: "Plugins/TIC/Adapter"),
-        .target(name: "TICExport", dependencies: ["TIC", "AdapterKit"], path: "Plugins/TIC/Export"),
+        .target(name: "EnergyRecorder", dependencies: ["AdapterKit"], path: "Plugins/Recorder/Adapter"),
+        .target(name: "EnergyRecorderExport", dependencies: ["EnergyRecorder", "AdapterKit"], path: "Plugins/Recorder/Export"),
+        .target(name: "EnergyReplay", dependencies: ["AdapterKit"], path: "Plugins/Replay/Adapter"),
+        .target(name: "EnergyReplayExport", dependencies: ["EnergyReplay", "AdapterKit"], path: "Plugins/Replay/Export"),
+        .target(name: "EnergyProbe", dependencies: ["AdapterKit"], path: "Plugins/Probe/Adapter"),
+        .target(name: "EnergyProbeExport", dependencies: ["EnergyProbe", "AdapterKit"], path: "Plugins/Probe/Export"),
+        .target(name: "EnergyTIC", dependencies: ["AdapterKit", "AdapterKitSchedules"], path: "Plugins/TIC/Adapter"),
+        .target(name: "EnergyTICExport", dependencies: ["EnergyTIC", "AdapterKit"], path: "Plugins/TIC/Export"),
         .target(
-            name: "Interruptibility",
+            name: "EnergyInterruptibility",
             dependencies: [
                 "AdapterKit",
                 "AdapterKitStorage",
@@ -178,26 +179,26 @@ let package = Package(
             ],
             path: "Plugins/Interruptibility/Adapter"
         ),
-        .target(name: "InterruptibilityExport", dependencies: ["Interruptibility", "AdapterKit"], path: "Plugins/Interruptibility/Export"),
+        .target(name: "EnergyInterruptibilityExport", dependencies: ["EnergyInterruptibility", "AdapterKit"], path: "Plugins/Interruptibility/Export"),
         .executableTarget(
-            name: "TICDecode",
-            dependencies: ["TIC", "AdapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            name: "EnergyTICDecode",
+            dependencies: ["EnergyTIC", "AdapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Plugins/TIC/Tool"
         ),
         // The example of docs/writing-an-adapter.md, compiled and tested here so the tutorial stays true.
-        .target(name: "Threshold", dependencies: ["AdapterKit"], path: "Plugins/Threshold/Adapter"),
-        .target(name: "ThresholdExport", dependencies: ["Threshold", "AdapterKit"], path: "Plugins/Threshold/Export"),
-        .target(name: "CEcho", dependencies: ["AdapterKitABI"], path: "Plugins/CEcho", publicHeadersPath: "."),
+        .target(name: "EnergyThreshold", dependencies: ["AdapterKit"], path: "Plugins/Threshold/Adapter"),
+        .target(name: "EnergyThresholdExport", dependencies: ["EnergyThreshold", "AdapterKit"], path: "Plugins/Threshold/Export"),
+        .target(name: "EnergyCEcho", dependencies: ["AdapterKitABI"], path: "Plugins/CEcho", publicHeadersPath: "."),
         .executableTarget(
-            name: "HostBenchmarks",
+            name: "EnergyHostBenchmarks",
             dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"],
             path: "Benchmarks/HostBenchmarks"
         ),
-        .executableTarget(name: "TICBenchmarks", dependencies: ["TIC"], path: "Benchmarks/TICBenchmarks"),
+        .executableTarget(name: "EnergyTICBenchmarks", dependencies: ["EnergyTIC"], path: "Benchmarks/TICBenchmarks"),
         .executableTarget(
-            name: "InterruptibilityBenchmarks",
+            name: "EnergyInterruptibilityBenchmarks",
             dependencies: [
-                "Interruptibility", "RTEPOC", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness", "EnergyHost",
+                "EnergyInterruptibility", "EnergyRTEPOC", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness", "EnergyHost",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -224,13 +225,13 @@ let package = Package(
             name: "EnergyHostTests",
             dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "AdapterKit", "AdapterKitTesting"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "AdapterKit", "AdapterKitTesting"]),
-        .testTarget(name: "TICTests", dependencies: ["TIC", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness", "EnergyHost"]),
+        .testTarget(name: "RecorderTests", dependencies: ["EnergyRecorder", "AdapterKit", "AdapterKitTesting"]),
+        .testTarget(name: "ReplayTests", dependencies: ["EnergyReplay", "AdapterKit", "AdapterKitTesting"]),
+        .testTarget(name: "TICTests", dependencies: ["EnergyTIC", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness", "EnergyHost"]),
         .testTarget(
             name: "InterruptibilityTests",
             dependencies: [
-                "Interruptibility", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness", "RTEPOC",
+                "EnergyInterruptibility", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness", "EnergyRTEPOC",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -239,16 +240,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "ThresholdTests", dependencies: ["Threshold", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness"]),
+        .testTarget(name: "ThresholdTests", dependencies: ["EnergyThreshold", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness"]),
         .testTarget(
             name: "ConfigurationContractTests",
-            dependencies: ["AdapterKit", "AdapterKitTesting", "EnergyHost", "Recorder", "Replay", "Probe", "Threshold", "TIC", "Interruptibility"]
+            dependencies: ["AdapterKit", "AdapterKitTesting", "EnergyHost", "EnergyRecorder", "EnergyReplay", "EnergyProbe", "EnergyThreshold", "EnergyTIC", "EnergyInterruptibility"]
         ),
     ]
 )
 
 // House rules (STYLE-ANCHORS.md rule 14) for every Swift target.
-for target in package.targets where target.name != "AdapterKitABI" && target.name != "CEcho" {
+for target in package.targets where target.name != "AdapterKitABI" && target.name != "EnergyCEcho" {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .enableUpcomingFeature("ExistentialAny"),

@@ -20,3 +20,7 @@ if grep -E "^$root/(Sources|Plugins|Tests|Benchmarks)/.*: warning:" "$log"; then
     exit 1
 fi
 swift test --build-system native --skip-build
+
+# An integrator's adapter in a package of its own, built against this checkout and loaded by the
+# real host next to the in-tree adapters.
+scripts/test-template.sh

@@ -3,9 +3,9 @@ import AdapterKitHarness
 import AdapterKitTesting
 import EnergyHost
 import Foundation
-import Interruptibility
+import EnergyInterruptibility
 import Logging
-import RTEPOC
+import EnergyRTEPOC
 import ServiceLifecycle
 import Synchronization
 

@@ -1,5 +1,5 @@
 import Foundation
-import TIC
+import EnergyTIC
 
 // TIC decoding benchmarks (release build): `scripts/benchmark.sh tic`. Prints the figures of
 // docs/benchmarks.md: decode throughput per mode on one core, and resident memory over a 1 GB

@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
-import RTEPOC
+import EnergyRTEPOC
 import ServiceLifecycle
 import UnixSignals
 

@@ -1,13 +1,13 @@
 import AdapterKit
 import AdapterKitTesting
 @testable import EnergyHost
-import Interruptibility
-import Probe
-import Recorder
-import Replay
-import TIC
+import EnergyInterruptibility
+import EnergyProbe
+import EnergyRecorder
+import EnergyReplay
+import EnergyTIC
 import Testing
-import Threshold
+import EnergyThreshold
 
 /// Each configuration's names, types, allowed values and defaults live in its schema alone: the
 /// Swift types carry no default, and these tests fail on any drift between a type and its schema.

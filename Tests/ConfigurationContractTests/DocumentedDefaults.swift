@@ -1,12 +1,12 @@
 import AdapterKit
 import Foundation
 @testable import EnergyHost
-import Interruptibility
-import Probe
-import Recorder
-import Replay
-import TIC
-import Threshold
+import EnergyInterruptibility
+import EnergyProbe
+import EnergyRecorder
+import EnergyReplay
+import EnergyTIC
+import EnergyThreshold
 
 /// Compares the settings tables of docs/ with the schemas: every setting documented, and each
 /// documented default the schema's own.

@@ -1,4 +1,4 @@
-import Interruptibility
+import EnergyInterruptibility
 import Testing
 
 /// The trigger in virtual time: samples every 200 ms, as a class A analyser sends them.

@@ -1,7 +1,7 @@
 import AdapterKit
 import AdapterKitTesting
 import Foundation
-import Interruptibility
+import EnergyInterruptibility
 import Synchronization
 import Testing
 

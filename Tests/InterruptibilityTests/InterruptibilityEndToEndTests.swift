@@ -2,8 +2,8 @@ import AdapterKit
 import AdapterKitHarness
 import AdapterKitTesting
 import Foundation
-import Interruptibility
-import RTEPOC
+import EnergyInterruptibility
+import EnergyRTEPOC
 import Testing
 
 #if canImport(Glibc)

@@ -4,7 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
-import RTEPOC
+import EnergyRTEPOC
 import Testing
 
 /// The simulator answers as the seed says, over real HTTPS with a client certificate.

@@ -2,9 +2,9 @@ import AdapterKit
 import AdapterKitHarness
 import AdapterKitTesting
 import Foundation
-import Interruptibility
+import EnergyInterruptibility
 import Logging
-import RTEPOC
+import EnergyRTEPOC
 import ServiceLifecycle
 import Synchronization
 import Testing

@@ -1,7 +1,7 @@
 import AdapterKit
 import AdapterKitTesting
 import Foundation
-import Recorder
+import EnergyRecorder
 import Testing
 
 /// Storage failures: refused with a clear error, and recovered from without writing elsewhere.

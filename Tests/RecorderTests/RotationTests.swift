@@ -1,7 +1,7 @@
 import AdapterKit
 import AdapterKitTesting
 import Foundation
-import Recorder
+import EnergyRecorder
 import Testing
 
 @Suite struct RotationTests {

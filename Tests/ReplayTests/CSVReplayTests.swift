@@ -1,7 +1,7 @@
 import AdapterKit
 import AdapterKitTesting
 import Foundation
-import Replay
+import EnergyReplay
 import Testing
 
 @Suite struct CSVReplayTests {

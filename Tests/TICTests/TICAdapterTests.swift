@@ -1,7 +1,7 @@
 import AdapterKit
 import AdapterKitTesting
 import Foundation
-import TIC
+import EnergyTIC
 import Testing
 
 /// The adapter in an in-memory host: captures replayed, a real TCP serial server on loopback,

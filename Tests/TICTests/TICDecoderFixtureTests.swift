@@ -1,5 +1,5 @@
 import Foundation
-import TIC
+import EnergyTIC
 import Testing
 
 /// Every capture of `Tests/Fixtures/tic`, with the expectations of tic.md §14 and SOURCES.md.

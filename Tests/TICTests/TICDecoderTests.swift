@@ -1,5 +1,5 @@
 import Foundation
-import TIC
+import EnergyTIC
 import Testing
 
 /// Composed streams for what no capture covers.

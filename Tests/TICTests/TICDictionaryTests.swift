@@ -1,6 +1,6 @@
 import AdapterKit
 import Foundation
-import TIC
+import EnergyTIC
 import Testing
 
 /// The label dictionaries over the real captures: every clean group passes the width, character

@@ -1,5 +1,5 @@
 import Foundation
-import TIC
+import EnergyTIC
 
 /// The real captures of `Tests/Fixtures/tic/` (provenance in its `SOURCES.md`), decoded.
 enum TICFixtures {

@@ -2,7 +2,7 @@ import AdapterKit
 import AdapterKitHarness
 import AdapterKitTesting
 import Foundation
-import TIC
+import EnergyTIC
 import Testing
 
 /// A bounded, seeded fuzzer over the whole reading path (parity filter, decoder, dictionaries,

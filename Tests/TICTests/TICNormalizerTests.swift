@@ -1,6 +1,6 @@
 import AdapterKit
 import Foundation
-import TIC
+import EnergyTIC
 import Testing
 
 /// Frames become measurements in the normalized vocabulary: SI units, registers, phases, meter

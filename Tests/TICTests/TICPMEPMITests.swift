@@ -1,5 +1,5 @@
 import AdapterKit
-import TIC
+import EnergyTIC
 import Testing
 
 /// PME-PMI frames composed from 02E §2.9 (no public capture exists): both configurations, both

@@ -3,7 +3,7 @@ import AdapterKitHarness
 import AdapterKitTesting
 import EnergyHost
 import Foundation
-import TIC
+import EnergyTIC
 import Testing
 
 /// The adapter library loaded by the host's real loader reads a real pseudo-terminal: the port is

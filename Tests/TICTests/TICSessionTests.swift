@@ -1,5 +1,5 @@
 import AdapterKit
-import TIC
+import EnergyTIC
 import Testing
 
 /// The adapter's logic in virtual time: measurements, alarms on appearance and clearing, link

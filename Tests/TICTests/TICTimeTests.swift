@@ -1,5 +1,5 @@
 import AdapterKit
-import TIC
+import EnergyTIC
 import Testing
 
 /// Meter clocks to UTC: standard horodates by their season letter, PME-PMI dates as Paris time.

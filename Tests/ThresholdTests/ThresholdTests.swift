@@ -2,7 +2,7 @@ import AdapterKit
 import AdapterKitHarness
 import AdapterKitTesting
 import Testing
-import Threshold
+import EnergyThreshold
 
 private func measurement(watts: Double) throws -> Event {
     var measurement = EnergyMeasurement()

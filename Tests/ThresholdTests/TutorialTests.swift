@@ -15,5 +15,6 @@ import Testing
         let blocks = page.components(separatedBy: "```swift\n").dropFirst().map { $0.components(separatedBy: "\n```\n")[0] + "\n" }
         #expect(blocks.contains(try file("Plugins/Threshold/Adapter/ThresholdAdapter.swift")))
         #expect(blocks.contains(try file("Tests/ThresholdTests/ThresholdTests.swift")))
+        #expect(blocks.contains(try file("Plugins/Threshold/Export/EntryPoint.swift")))
     }
 }

@@ -1,5 +1,5 @@
 import AdapterKit
-import Recorder
+import EnergyRecorder
 
 /// The library's entry symbol (adapterkit.h): the whole export is this line.
 @_cdecl("adapterkit_plugin_v1")

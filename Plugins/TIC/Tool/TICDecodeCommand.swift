@@ -1,7 +1,7 @@
 import AdapterKit
 import ArgumentParser
 import Foundation
-import TIC
+import EnergyTIC
 
 /// `tic-decode`: decodes a TIC capture to JSON lines, for integrators checking a meter's output.
 @main

@@ -1,6 +1,6 @@
 import AdapterKit
 import Foundation
-import TIC
+import EnergyTIC
 
 /// Prints what a ``TICReader`` produced as JSON lines, and counts it for the summary.
 struct TICDecodePrinter {
