@@ -31,6 +31,8 @@ final class SiteController: Sendable {
     private let context: AdapterContext
     private let audit: AuditTrail
     private let writer: SerialWriter
+    /// The raised alarms (taken under the state lock, never the other way round).
+    private let alarms = Mutex(AlarmSet())
     private let state: Mutex<State>
     private let commands: CommandSender
     /// The trip the audit trail held at start (a restart while tripped), to shed again in `start()`.
@@ -115,10 +117,10 @@ final class SiteController: Sendable {
             case .ignored(let sample, let reason):
                 context.increment(counter: "interruptibility_samples_ignored_total", labels: ["point": sample.point, "reason": reason.rawValue])
             case .gapStarted(let point, let since, _):
-                alarm("frequency_gap", severity: "warning", "no valid frequency sample from \(point) since \(EventTime(sinceEpoch: since))", active: true)
+                raise("frequency_gap", for: point, .warning, "no valid frequency sample from \(point) since \(EventTime(sinceEpoch: since))")
                 record("gap", detail: "\(point): no valid sample since \(EventTime(sinceEpoch: since))")
             case .gapEnded(let point, let length):
-                alarm("frequency_gap", severity: "info", "\(point) sends valid samples again after \(length)", active: false)
+                clear("frequency_gap", for: point, "\(point) sends valid samples again after \(length)")
                 record("gap_ended", detail: "\(point): after \(length)")
             case .pickup(let sample, let threshold):
                 context.logger.info("frequency below the threshold", metadata: ["point": "\(sample.point)", "frequency": "\(sample.frequency)", "threshold": "\(threshold)"])
@@ -142,8 +144,8 @@ final class SiteController: Sendable {
         let sent = sendToTargets(shed, idPrefix: "\(context.instanceID)-shed-\(EventTime(sinceEpoch: trip.time).nanosecondsSinceEpoch)")
         context.increment(counter: "interruptibility_trips_total")
         context.record(gauge: "interruptibility_tripped", 1)
-        publishStatus("tripped", detail: reason)
-        alarm("interruptibility_trip", severity: "critical", reason, active: true)
+        publishStatus(.tripped, detail: reason)
+        raise("interruptibility_trip", .critical, reason)
         context.logger.critical("site tripped: load shed", metadata: ["threshold": "\(trip.threshold)", "points": "\(trip.points)", "resumed": "\(resumed)"])
         guard !resumed else { return }
         let queued = writer.enqueue { [self, sent] in
@@ -153,11 +155,12 @@ final class SiteController: Sendable {
                 do {
                     let id = try await audit.record(trip)
                     state.withLock { $0.heldTripID = id }
+                    clear("audit_trail", "the trip is written to the audit trail")
                     try await audit.log("shed_sent", tripID: id, detail: sent.joined(separator: ", "), at: context.now())
                     return
                 } catch {
                     context.logger.critical("trip not written to the audit trail; retrying", metadata: ["error": "\(error)"])
-                    alarm("audit_trail", severity: "critical", "the trip cannot be written to the audit trail: \(error)", active: true)
+                    raise("audit_trail", .critical, "the trip cannot be written to the audit trail: \(error)")
                     try await Task.sleep(for: pause)
                     pause = min(pause * 2, .seconds(5))
                 }
@@ -187,7 +190,7 @@ final class SiteController: Sendable {
     /// Announces the state at start: after a restart while tripped, the held trip is shed again.
     func start() {
         guard let trip = resumedTrip else {
-            publishStatus("armed", detail: "no trip held")
+            publishStatus(.armed, detail: "no trip held")
             context.record(gauge: "interruptibility_tripped", 0)
             return
         }
@@ -200,24 +203,20 @@ final class SiteController: Sendable {
 
     /// Answers a command to this adapter: `restore`, once authorised, ends the held trip.
     private func answer(_ command: EnergyCommand, from source: String) async throws {
-        var ack = EnergyCommandAck()
-        ack.id = command.id
-        if source != Event.operatorSource {
-            (ack.outcome, ack.detail) = ("rejected", "commands are taken from operators only (energy-host ctl, the admin API), not from \(source)")
-        } else {
-            (ack.outcome, ack.detail) = await restore(command)
-        }
-        try await context.publish(ack, stream: "acks")
+        let (outcome, detail) = source != Event.operatorSource
+            ? (.rejected, "commands are taken from operators only (energy-host ctl, the admin API), not from \(source)")
+            : await restore(command)
+        try await context.publish(EnergyCommandAck(id: command.id, outcome: outcome, detail: detail), stream: "acks")
     }
 
-    private func restore(_ command: EnergyCommand) async -> (outcome: String, detail: String) {
-        guard command.action == "restore" else { return ("rejected", "unknown action \"\(command.action)\": this adapter takes restore") }
-        guard !command.issuedBy.isEmpty else { return ("rejected", "a restore needs an authenticated operator (energy-host ctl restore)") }
-        guard !command.reference.isEmpty else { return ("rejected", "a restore needs RTE's authorisation reference") }
-        guard state.withLock({ $0.trigger.trip }) != nil else { return ("rejected", "no trip is held") }
+    private func restore(_ command: EnergyCommand) async -> (outcome: AckOutcome, detail: String) {
+        guard command.action == "restore" else { return (.rejected, "unknown action \"\(command.action)\": this adapter takes restore") }
+        guard !command.issuedBy.isEmpty else { return (.rejected, "a restore needs an authenticated operator (energy-host ctl restore)") }
+        guard !command.reference.isEmpty else { return (.rejected, "a restore needs RTE's authorisation reference") }
+        guard state.withLock({ $0.trigger.trip }) != nil else { return (.rejected, "no trip is held") }
         // The trip's audit write may still be queued: wait for the writes before this one.
         try? await writer.perform {}
-        guard let tripID = state.withLock({ $0.heldTripID }) else { return ("failed", "the trip is not written to the audit trail yet (see its alarm)") }
+        guard let tripID = state.withLock({ $0.heldTripID }) else { return (.failed, "the trip is not written to the audit trail yet (see its alarm)") }
         let now = context.now()
         do {
             // Recorded before anything is restored.
@@ -225,7 +224,7 @@ final class SiteController: Sendable {
                 try await audit.recordRestore(of: tripID, by: command.issuedBy, reference: command.reference, reason: command.reason, commandID: command.id, at: now)
             }
         } catch {
-            return ("failed", "the audit trail could not record the restore: \(error)")
+            return (.failed, "the audit trail could not record the restore: \(error)")
         }
         state.withLock { state in
             _ = state.trigger.restore()
@@ -238,11 +237,11 @@ final class SiteController: Sendable {
         restore.reference = command.reference
         let sent = sendToTargets(restore, idPrefix: command.id)
         context.record(gauge: "interruptibility_tripped", 0)
-        publishStatus("armed", detail: "restored by \(command.issuedBy), reference \(command.reference)")
-        alarm("interruptibility_trip", severity: "info", "load restored: authorised by RTE, reference \(command.reference)", active: false)
+        publishStatus(.armed, detail: "restored by \(command.issuedBy), reference \(command.reference)")
+        clear("interruptibility_trip", "load restored: authorised by RTE, reference \(command.reference)")
         context.logger.notice("load restored", metadata: ["operator": "\(command.issuedBy)", "reference": "\(command.reference)"])
         writer.enqueue { [audit, context, sent] in try await audit.log("restore_sent", tripID: tripID, detail: sent.joined(separator: ", "), at: context.now()) }
-        return ("executed", "load restored (trip \(tripID)); restore sent to \(targets.map(\.target).joined(separator: ", "))")
+        return (.executed, "load restored (trip \(tripID)); restore sent to \(targets.map(\.target).joined(separator: ", "))")
     }
 
     // MARK: Reports
@@ -266,16 +265,18 @@ final class SiteController: Sendable {
 
     // MARK: Helpers
 
-    private func publishStatus(_ name: String, detail: String) {
-        var status = EnergyStatus()
-        status.available = true
-        status.state = name
-        status.detail = detail
-        publish(status, stream: "status")
+    private func publishStatus(_ state: StatusState, detail: String) {
+        publish(EnergyStatus(available: true, state: state, detail: detail), stream: "status")
     }
 
-    private func alarm(_ code: String, severity: String, _ message: String, active: Bool) {
-        context.publishAlarm(code, severity: severity, message, active: active)
+    /// Raises `code` (for `subject`) unless it is raised already.
+    private func raise(_ code: String, for subject: String? = nil, _ severity: AlarmSeverity, _ message: String) {
+        if let alarm = alarms.withLock({ $0.raise(code, for: subject, severity: severity, message) }) { context.publishAlarm(alarm) }
+    }
+
+    /// Clears `code` (for `subject`) if it is raised.
+    private func clear(_ code: String, for subject: String? = nil, _ message: String) {
+        if let alarm = alarms.withLock({ $0.clear(code, for: subject, message) }) { context.publishAlarm(alarm) }
     }
 
     private func publish<Payload: EventPayload>(_ payload: Payload, stream: String) {

@@ -40,7 +40,7 @@ public struct ThresholdAdapter: Adapter {
 
     private let configuration: Configuration
     private let context: AdapterContext
-    private let alarm = AlarmState()
+    private let alarms = Alarms()
 
     /// Refuses a `hysteresisW` greater than `limitW` (the alarm could never clear).
     public static func validate(_ configuration: Configuration, in environment: ValidationEnvironment) -> [ConfigurationIssue] {
@@ -72,32 +72,22 @@ public struct ThresholdAdapter: Adapter {
 
         let limit = configuration.limitW
         let clearAt = limit - configuration.hysteresisW
-        let raised: Bool? = alarm.active.withLock { active in
-            if !active && power.value > limit {
-                active = true
-                return true
+        let payload: EnergyAlarm? = alarms.set.withLock { alarms in
+            if power.value > limit {
+                return alarms.raise("active_power_limit", severity: configuration.severity, "active_power_import \(power.value) W above the limit \(limit) W")
             }
-            if active && power.value <= clearAt {
-                active = false
-                return false
+            if power.value <= clearAt {
+                return alarms.clear("active_power_limit", "active_power_import \(power.value) W back at or below \(clearAt) W")
             }
             return nil
         }
-        guard let raised else { return }
-
-        var payload = EnergyAlarm()
-        payload.severity = raised ? configuration.severity.rawValue : AlarmSeverity.info.rawValue
-        payload.code = "active_power_limit"
-        payload.message = raised
-            ? "active_power_import \(power.value) W above the limit \(limit) W"
-            : "active_power_import \(power.value) W back at or below \(clearAt) W"
-        payload.active = raised
+        guard let payload else { return }
         try await context.publish(payload, stream: configuration.stream, time: event.time)
     }
 }
 
-/// Whether the alarm is raised. The adapter value is copied and must be `Sendable`, so mutable
-/// state lives in a reference behind a lock, even though `handle(_:)` is never called concurrently.
-private final class AlarmState: Sendable {
-    let active = Mutex(false)
+/// The raised alarm. The adapter value is copied and must be `Sendable`, so mutable state lives in
+/// a reference behind a lock, even though `handle(_:)` is never called concurrently.
+private final class Alarms: Sendable {
+    let set = Mutex(AlarmSet())
 }

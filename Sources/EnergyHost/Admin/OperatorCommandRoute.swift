@@ -91,10 +91,10 @@ struct OperatorCommandRoute: Sendable {
         case .acknowledged(let ack):
             entry.outcome = ack.outcome
             entry.detail = ack.detail
-            switch ack.outcome {
-            case "accepted", "executed": return .ok
-            case "rejected": return .conflict
-            default: return .badGateway
+            switch ack.ackOutcome {
+            case .accepted, .executed: return .ok
+            case .rejected: return .conflict
+            case .failed, nil: return .badGateway  // an outcome outside the vocabulary is a failure
             }
         case .noAcknowledgement:
             return refuse("no_ack", .gatewayTimeout, "\(entry.site)/\(entry.adapter) did not acknowledge the command in time")

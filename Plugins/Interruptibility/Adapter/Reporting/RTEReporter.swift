@@ -55,7 +55,7 @@ final class RTEReporter: Sendable {
             }
         } catch {
             context.logger.error("no reports to RTE", metadata: ["error": "\(error)"])
-            alarm("reporting_failed", severity: .critical, "no reports to RTE: \(error)", active: true)
+            publish(EnergyAlarm(code: "reporting_failed", severity: .critical, message: "no reports to RTE: \(error)", active: true))
             log("reporting_failed", "\(error)")
         }
     }
@@ -64,10 +64,10 @@ final class RTEReporter: Sendable {
         let interval = settings.intervalS.duration
         let cadence = FixedCadence(interval: interval, startingAt: clock.now.advanced(by: interval * Self.phase(of: reportID)))
         var failures = 0
-        var lastExpiryLevel: AlarmSeverity?
+        var alarms = AlarmSet()
         try? await cadence.run(on: clock) { _ in
-            lastExpiryLevel = checkExpiry(client.certificateExpiry, alreadyRaised: lastExpiryLevel)
-            await send(with: client, failures: &failures)
+            checkExpiry(client.certificateExpiry, alarms: &alarms)
+            await send(with: client, failures: &failures, alarms: &alarms)
         }
     }
 
@@ -77,53 +77,52 @@ final class RTEReporter: Sendable {
         return Double(hash % 1000) / 1000
     }
 
-    private func send(with client: HTTPClientResource, failures: inout Int) async {
+    private func send(with client: HTTPClientResource, failures: inout Int, alarms: inout AlarmSet) async {
         let body = RTEReportBody(id: reportID, time: context.now(), snapshot: snapshot())
         let outcome: String
         do {
             _ = try await client.send(.json("POST", body: Array(try body.encoded())))
             outcome = "ok"
-            if failures >= settings.failuresBeforeAlarm {
-                alarm("reporting_failed", severity: .info, "reports to RTE go through again after \(failures) failures", active: false)
-            }
+            publish(alarms.clear("reporting_failed", "reports to RTE go through again after \(failures) failures"))
             failures = 0
         } catch HTTPFailure.clientError(let answer) where answer.status == 400 {
             // The data is refused: sending it again would not help.
             outcome = "rejected"
             context.logger.error("RTE refused a report", metadata: ["answer": "\(answer.text)", "timestamp": "\(body.timestamp)"])
-            alarm("report_rejected", severity: .warning, "RTE refused the report of \(body.timestamp): \(answer.text)", active: true)
+            // Each refusal is its own event: raised every time, never cleared.
+            publish(EnergyAlarm(code: "report_rejected", severity: .warning, message: "RTE refused the report of \(body.timestamp): \(answer.text)", active: true))
             log("report_rejected", "\(body.timestamp): \(answer.text)")
         } catch {
             outcome = "failed"
-            failed("\(error)", failures: &failures)
+            failed("\(error)", failures: &failures, alarms: &alarms)
         }
         context.increment(counter: "interruptibility_reports_total", labels: ["result": outcome])
     }
 
-    private func failed(_ reason: String, failures: inout Int) {
+    private func failed(_ reason: String, failures: inout Int, alarms: inout AlarmSet) {
         failures += 1
         context.logger.warning("report to RTE failed", metadata: ["reason": "\(reason)", "consecutive": "\(failures)"])
-        if failures == settings.failuresBeforeAlarm {
-            alarm("reporting_failed", severity: .critical, "\(failures) consecutive reports to RTE failed; last: \(reason)", active: true)
-            log("reporting_failed", "\(failures) consecutive failures; last: \(reason)")
-        }
+        guard failures >= settings.failuresBeforeAlarm,
+            let raised = alarms.raise("reporting_failed", severity: .critical, "\(failures) consecutive reports to RTE failed; last: \(reason)")
+        else { return }
+        publish(raised)
+        log("reporting_failed", "\(failures) consecutive failures; last: \(reason)")
     }
 
     /// Raises the expiry alarm when the certificate enters the last 30 or 7 days (once per level).
-    private func checkExpiry(_ expiry: Date?, alreadyRaised: AlarmSeverity?) -> AlarmSeverity? {
-        guard let certificateExpiry = expiry else { return nil }
+    private func checkExpiry(_ expiry: Date?, alarms: inout AlarmSet) {
+        guard let certificateExpiry = expiry else { return }
         let days = certificateExpiry.timeIntervalSince(context.now().date) / 86_400
-        let level: AlarmSeverity? = days <= 7 ? .critical : days <= 30 ? .warning : nil
-        guard let level, level != alreadyRaised else { return level }
+        guard let level: AlarmSeverity = days <= 7 ? .critical : days <= 30 ? .warning : nil else { return }
         let message = days <= 0
             ? "the RTE client certificate expired on \(EventTime(certificateExpiry))"
             : "the RTE client certificate expires on \(EventTime(certificateExpiry)), in \(Int(days.rounded(.up))) days"
-        alarm("certificate_expiry", severity: level, message, active: true)
+        guard let raised = alarms.raise("certificate_expiry", severity: level, message) else { return }
+        publish(raised)
         log("certificate_expiry", message)
-        return level
     }
 
-    private func alarm(_ code: String, severity: AlarmSeverity, _ message: String, active: Bool) {
-        context.publishAlarm(code, severity: severity.rawValue, message, active: active)
+    private func publish(_ alarm: EnergyAlarm?) {
+        if let alarm { context.publishAlarm(alarm) }
     }
 }

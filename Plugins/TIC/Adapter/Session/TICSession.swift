@@ -28,7 +28,9 @@ public struct TICSession: Sendable {
     private let defaultDeviceID: String
     private var outputs: [TICReader.Output] = []
     private var normalizer: TICNormalizer?
-    private var activeAlarms: [String: TICNormalizer.ActiveAlarm] = [:]
+    private var alarms = AlarmSet()
+    /// The label behind each raised label alarm, for the clearing message.
+    private var alarmLabels: [String: String] = [:]
     private var lastFrame: Duration = .zero
     private var counters: [CounterKey: Double] = [:]
     /// Whether the link is up: nil until the first valid frame or the first timeout.
@@ -89,17 +91,9 @@ public struct TICSession: Sendable {
         guard linkUp != false, time - lastFrame >= linkTimeout else { return }
         linkUp = false
         reader.restartDetection()
-        var alarm = EnergyAlarm()
-        alarm.severity = "critical"
-        alarm.code = "link_lost"
-        alarm.message = "no valid TIC frame for \(Self.seconds(linkTimeout)) s"
-        alarm.active = true
-        publications.append(.alarm(alarm))
-        var status = EnergyStatus()
-        status.available = false
-        status.state = "link_lost"
-        status.detail = alarm.message
-        publications.append(.status(status))
+        let message = "no valid TIC frame for \(Self.seconds(linkTimeout)) s"
+        if let alarm = alarms.raise("link_lost", severity: .critical, message) { publications.append(.alarm(alarm)) }
+        publications.append(.status(EnergyStatus(available: false, state: .linkLost, detail: message)))
     }
 
     /// The counter increments since the last call.
@@ -133,19 +127,9 @@ public struct TICSession: Sendable {
         guard let normalizer else { return }
         lastFrame = time
         if linkUp != true {
-            if linkUp == false {
-                var cleared = EnergyAlarm()
-                cleared.severity = "info"
-                cleared.code = "link_lost"
-                cleared.message = "TIC frames received again"
-                publications.append(.alarm(cleared))
-            }
+            if let cleared = alarms.clear("link_lost", "TIC frames received again") { publications.append(.alarm(cleared)) }
             linkUp = true
-            var status = EnergyStatus()
-            status.available = true
-            status.state = "receiving"
-            status.detail = "\(family.name) frames"
-            publications.append(.status(status))
+            publications.append(.status(EnergyStatus(available: true, state: .receiving, detail: "\(family.name) frames")))
         }
         var measurement = normalizer.measurement(of: frame)
         if let deviceID { measurement.deviceID = deviceID }
@@ -157,22 +141,14 @@ public struct TICSession: Sendable {
     /// frame may have lost the alarm's group to a bad checksum: it does not clear anything).
     private mutating func updateAlarms(_ present: [TICNormalizer.ActiveAlarm], clearing: Bool, into publications: inout [Publication]) {
         let codes = Set(present.map(\.code))
-        for alarm in present where activeAlarms[alarm.code] == nil {
-            activeAlarms[alarm.code] = alarm
-            var event = EnergyAlarm()
-            event.severity = "warning"
-            event.code = alarm.code
-            event.message = "\(alarm.label) \(alarm.data)"
-            event.active = true
-            publications.append(.alarm(event))
+        for alarm in present {
+            guard let raised = alarms.raise(alarm.code, severity: .warning, "\(alarm.label) \(alarm.data)") else { continue }
+            alarmLabels[alarm.code] = alarm.label
+            publications.append(.alarm(raised))
         }
-        for (code, alarm) in activeAlarms.sorted(by: { $0.key < $1.key }) where clearing && !codes.contains(code) {
-            activeAlarms[code] = nil
-            var event = EnergyAlarm()
-            event.severity = "info"
-            event.code = code
-            event.message = "\(alarm.label) no longer sent"
-            publications.append(.alarm(event))
+        for (code, label) in alarmLabels.sorted(by: { $0.key < $1.key }) where clearing && !codes.contains(code) {
+            alarmLabels[code] = nil
+            if let cleared = alarms.clear(code, "\(label) no longer sent") { publications.append(.alarm(cleared)) }
         }
     }
 
