@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 scripts/dependencies.sh
 swift build -c release --build-system native
 case "${1:-host}" in
-    tic) .build/release/TICBenchmarks ;;
-    interruptibility) .build/release/InterruptibilityBenchmarks ;;
-    *) .build/release/HostBenchmarks adapters.json ;;
+    tic) .build/release/EnergyTICBenchmarks ;;
+    interruptibility) .build/release/EnergyInterruptibilityBenchmarks ;;
+    *) .build/release/EnergyHostBenchmarks adapters.json ;;
 esac

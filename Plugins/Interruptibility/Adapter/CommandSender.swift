@@ -59,7 +59,7 @@ final class CommandSender: Sendable {
                 if pause == .milliseconds(1) {
                     context.logger.warning("commands waiting: a subscriber's queue is full", metadata: ["waiting": "\(pending.withLock { $0.count })"])
                 }
-                try? await Task.sleep(for: pause)
+                try? await context.clock.sleep(for: pause)
                 pause = min(pause * 2, .milliseconds(500))
             }
         }

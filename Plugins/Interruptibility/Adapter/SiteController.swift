@@ -161,7 +161,7 @@ final class SiteController: Sendable {
                 } catch {
                     context.logger.critical("trip not written to the audit trail; retrying", metadata: ["error": "\(error)"])
                     raise("audit_trail", .critical, "the trip cannot be written to the audit trail: \(error)")
-                    try await Task.sleep(for: pause)
+                    try await context.clock.sleep(for: pause)
                     pause = min(pause * 2, .seconds(5))
                 }
             }

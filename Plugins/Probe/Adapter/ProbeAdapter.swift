@@ -64,7 +64,7 @@ public struct ProbeAdapter: Adapter {
             return
         }
         do {
-            try await cancelWhenGracefulShutdown { try await emit(clock: ContinuousClock()) }
+            try await cancelWhenGracefulShutdown { try await emit(clock: context.clock) }
         } catch is CancellationError {
             return
         }
@@ -79,7 +79,7 @@ public struct ProbeAdapter: Adapter {
         }
     }
 
-    private func emit(clock: ContinuousClock) async throws {
+    private func emit<C: Clock<Duration>>(clock: C) async throws {
         var measurement = EnergyMeasurement()
         measurement.deviceID = context.instanceID
         measurement.values = [EnergyValue(.activePowerImport, 0)]
@@ -89,7 +89,7 @@ public struct ProbeAdapter: Adapter {
             try Task.checkCancellation()
             var due = configuration.count == 0 ? sent + 1024 : min(configuration.count, sent + 1024)
             if configuration.rate > 0 {
-                let elapsed = (clock.now - start) / .seconds(1)
+                let elapsed = start.duration(to: clock.now) / .seconds(1)
                 due = min(due, Int(elapsed * configuration.rate) + 1)
                 if due <= sent {
                     try await clock.sleep(for: .microseconds(500))
