@@ -63,6 +63,35 @@ import Testing
         #expect(found.contains { $0.hasPrefix("sites[0].adapters[3].subscribe[0]: \"sites/#/bad\": # must be the last level") })
     }
 
+    @Test(arguments: [
+        ("127.0.0.1:99999", "port 99999 is out of range 0–65535"),
+        ("127.0.0.1:9484:1", "an IPv6 address goes in brackets"),
+        ("256.0.0.1:9484", "\"256.0.0.1\" is not an IPv4 address"),
+        ("gateway:http", "is not a port number"),
+        ("[::1:9484", "an IPv6 address goes in brackets"),
+        (":9484", "no host"),
+        ("bad_name!:9484", "is not a host name or IP address"),
+    ])
+    func malformedListenAddressesSayWhy(listen: String, reason: String) throws {
+        let found = try issues(#"{"host": {"id": "gw", "admin": {"listen": "\#(listen)"}}, "sites": [{"id": "s", "adapters": []}]}"#)
+        #expect(found.count == 1 && found[0].hasPrefix("host.admin.listen: ") && found[0].contains(reason), "\(found)")
+    }
+
+    @Test func wellFormedListenAddressesAreAccepted() throws {
+        for listen in ["127.0.0.1:0", "[::1]:9480", "localhost:9480", "gw-1.site.example:65535", "0.0.0.0:9480"] {
+            let loaded = try load(#"{"host": {"id": "gw", "admin": {"listen": "\#(listen)"}}, "sites": [{"id": "s", "adapters": []}]}"#)
+            #expect((try? loaded.get()) != nil, "\(listen)")
+        }
+    }
+
+    @Test func aMaximumBackoffBelowTheInitialOneIsRefused() throws {
+        let found = try issues(#"""
+            {"host": {"id": "gw"}, "sites": [{"id": "s", "adapters": [
+                {"id": "p", "plugin": "Probe", "config": {"mode": "echo"}, "restart": {"initial_backoff_ms": 5000, "max_backoff_ms": 100}}]}]}
+            """#)
+        #expect(found == ["sites[0].adapters[0].restart.max_backoff_ms: 100 is below initial_backoff_ms (5000)"])
+    }
+
     @Test func structuralErrorsAreAllReported() throws {
         let found = try issues(#"{"host": {"log_level": "loud", "admin": {"listen": "nowhere"}}, "sites": [], "extra": 1}"#)
         #expect(found.contains("host.id: is required"))

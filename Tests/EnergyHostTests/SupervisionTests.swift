@@ -32,13 +32,18 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
             #expect(runtime.statuses[0].restarts == 0)
             // ...and the restart comes once the injected clock has moved a minute.
-            for _ in 0..<1200 where runtime.statuses[0].restarts == 0 {
+            for _ in 0..<1300 where runtime.statuses[0].restarts == 0 {
+                try await clock.waitForSleepers(1)
                 await clock.advance(by: .milliseconds(50))
             }
             #expect(runtime.statuses[0].restarts == 1)
+            #expect(clock.now.offset >= .seconds(60))
+            // A shutdown during a backoff does not wait for it.
+            try await clock.waitForSleepers(1)
+            let shutdown = ContinuousClock.now
             await group.triggerGracefulShutdown()
-            for _ in 0..<100 { await clock.advance(by: .milliseconds(50)) }
             try await tasks.waitForAll()
+            #expect(ContinuousClock.now - shutdown < .seconds(5))
         }
     }
 

@@ -36,6 +36,8 @@ final class AdapterSupervisor: Service, Sendable {
         /// A batch taken from the queue that no instance accepted yet.
         var pending: [Event]?
         var shutdownWaiter: CheckedContinuation<Void, Never>?
+        /// The restart backoff under way, cancelled by a shutdown.
+        var backoff: Task<Void, Never>?
     }
 
     private static let batchSize = 256
@@ -237,13 +239,15 @@ final class AdapterSupervisor: Service, Sendable {
         set(.restarting)
         let delay = configuration.restart.backoff(attempt: failures)
         logger.notice("restarting adapter", metadata: ["delay": "\(delay)"])
-        // Waits on the injected clock, in steps short enough to notice a shutdown.
-        var waited = Duration.zero
-        while waited < delay, !isShuttingDown {
-            let step = min(.milliseconds(50), delay - waited)
-            try? await clock.sleep(for: step)
-            waited += step
+        // Waits on the injected clock; a shutdown cancels the wait.
+        let backoff = Task { [clock] in _ = try? await clock.sleep(for: delay) }
+        let alreadyShuttingDown = state.withLock { state in
+            state.backoff = backoff
+            return state.shuttingDown
         }
+        if alreadyShuttingDown { backoff.cancel() }
+        await backoff.value
+        state.withLock { $0.backoff = nil }
         guard !isShuttingDown else { return false }
         state.withLock { $0.restarts += 1 }
         metrics.restarts.increment()
@@ -315,12 +319,13 @@ final class AdapterSupervisor: Service, Sendable {
 
     /// Stops the current instance and wakes the supervision loop.
     private func beginShutdown() {
-        let (current, waiter) = state.withLock { state in
+        let (current, waiter, backoff) = state.withLock { state in
             state.shuttingDown = true
             defer { state.shutdownWaiter = nil }
-            return (state.current, state.shutdownWaiter)
+            return (state.current, state.shutdownWaiter, state.backoff)
         }
         current?.stop()
+        backoff?.cancel()
         waiter?.resume()
     }
 
