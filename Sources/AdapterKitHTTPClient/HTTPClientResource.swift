@@ -21,7 +21,8 @@ public final class HTTPClientResource: Sendable {
     private let client: HTTPClient
     private let now: @Sendable () -> Date
 
-    /// The largest answer body read; longer bodies are cut.
+    /// The largest answer body read; a longer body is dropped (the answer keeps its status and
+    /// headers, with an empty body), never taken for a failure to send.
     public static let maximumBodySize = 1024 * 1024
 
     private init(settings: HTTPClientSettings, material: TLSMaterial, now: @escaping @Sendable () -> Date) {
@@ -68,16 +69,18 @@ public final class HTTPClientResource: Sendable {
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         if let token = settings.bearerToken { outgoing.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)") }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
-        let answer: HTTPAnswer
+        let response: HTTPClientResponse
         do {
-            let response = try await client.execute(outgoing, timeout: Self.amount(settings.requestTimeout))
-            let body = try await response.body.collect(upTo: Self.maximumBodySize)
-            var headers: [String: String] = [:]
-            for header in response.headers { headers[header.name.lowercased()] = header.value }
-            answer = HTTPAnswer(status: Int(response.status.code), headers: headers, body: Array(body.readableBytesView))
+            response = try await client.execute(outgoing, timeout: Self.amount(settings.requestTimeout))
         } catch {
+            if error is CancellationError || Task.isCancelled { throw .cancelled }
             throw .transport("\(error)")
         }
+        var headers: [String: String] = [:]
+        for header in response.headers { headers[header.name.lowercased()] = header.value }
+        // The status is known: whatever happens to the body, the request was answered.
+        let body = (try? await response.body.collect(upTo: Self.maximumBodySize)).map { Array($0.readableBytesView) } ?? []
+        let answer = HTTPAnswer(status: Int(response.status.code), headers: headers, body: body)
         guard (200..<400).contains(answer.status) else { throw HTTPFailure.classify(answer, now: now()) }
         return answer
     }

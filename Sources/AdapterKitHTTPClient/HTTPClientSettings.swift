@@ -72,8 +72,9 @@ public struct HTTPClientSettings: Sendable {
         self.maximumConnections = maximumConnections
     }
 
-    /// Every problem with the certificates and key (missing, unreadable, not PEM), each at its
-    /// configuration key, prefixed with `prefix` (`reporting.`). Reads files; opens no connection.
+    /// The first problem with the CA, the client certificate and the key, checked in that order
+    /// (missing, unreadable, not PEM), at its configuration key prefixed with `prefix`
+    /// (`reporting.`); empty when they load. Reads files; opens no connection.
     public func issues(prefix: String = "", resolvePath: (String) -> String) -> [ConfigurationIssue] {
         do {
             _ = try TLSMaterial(self, resolvePath: resolvePath)

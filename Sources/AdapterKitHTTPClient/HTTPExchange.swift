@@ -74,6 +74,8 @@ public enum HTTPFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case serverError(HTTPAnswer, retryAfter: Duration?)
     /// No answer: connection refused or reset, TLS failure, timeout. Retried with backoff.
     case transport(String)
+    /// The caller's task was cancelled (a shutdown): neither a failure of the peer nor retried.
+    case cancelled
 
     /// The failure for a status outside 2xx–3xx.
     public static func classify(_ answer: HTTPAnswer, now: Date) -> HTTPFailure {
@@ -90,7 +92,7 @@ public enum HTTPFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch self {
         case .rateLimited, .serverError, .transport: true
-        case .unauthorized, .forbidden, .clientError: false
+        case .unauthorized, .forbidden, .clientError, .cancelled: false
         }
     }
 
@@ -99,20 +101,23 @@ public enum HTTPFailure: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .unauthorized(let answer), .forbidden(let answer), .clientError(let answer): answer
         case .rateLimited(let answer, _), .serverError(let answer, _): answer
-        case .transport: nil
+        case .transport, .cancelled: nil
         }
     }
 
     public var description: String {
         switch self {
         case .transport(let reason): reason
+        case .cancelled: "cancelled"
         default: "HTTP \(answer!.status): \(answer!.text.prefix(500))"
         }
     }
 }
 
 /// When to send a failed request again: retryable failures only, with a delay doubling from
-/// `initialBackoff` up to `maxBackoff`, or the server's `Retry-After` when it is longer.
+/// `initialBackoff` up to `maxBackoff`, or the server's `Retry-After` when it is longer. A
+/// `Retry-After` beyond `maxBackoff` ends the retries: the caller's own schedule decides when to
+/// ask again.
 public struct RetryPolicy: Sendable, Hashable {
     /// Attempts in all, the first included.
     public var maxAttempts: Int
@@ -133,10 +138,11 @@ public struct RetryPolicy: Sendable, Hashable {
     public func delay(after failure: HTTPFailure, attempt: Int) -> Duration? {
         guard failure.isRetryable, attempt < maxAttempts else { return nil }
         var backoff = initialBackoff
-        for _ in 1..<attempt where backoff < maxBackoff { backoff *= 2 }
+        for _ in 1..<max(attempt, 1) where backoff < maxBackoff { backoff *= 2 }
         backoff = min(backoff, maxBackoff)
         switch failure {
-        case .rateLimited(_, let retryAfter?), .serverError(_, let retryAfter?): return max(backoff, retryAfter)
+        case .rateLimited(_, let retryAfter?), .serverError(_, let retryAfter?):
+            return retryAfter > maxBackoff ? nil : max(backoff, retryAfter)
         default: return backoff
         }
     }

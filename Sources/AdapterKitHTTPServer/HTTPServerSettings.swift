@@ -27,7 +27,8 @@ public struct HTTPServerSettings: Sendable {
     public var port: Int
     /// TLS; nil serves plain HTTP (loopback tests, or behind a TLS proxy).
     public var tls: TLS?
-    /// The largest request body accepted; larger ones are answered 413.
+    /// The largest request body routes accept: read bodies with
+    /// `JSONResponses.body(of:limit: settings.maximumBodySize)`, which answers 413 beyond it.
     public var maximumBodySize: Int
 
     /// Settings; plain HTTP and 1 MiB bodies by default.

@@ -24,11 +24,12 @@ public enum JSONResponses {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// The request's body, at most `limit` bytes; throws ``BodyTooLarge`` beyond.
+    /// The request's body, at most `limit` bytes; throws ``BodyTooLarge`` beyond (other errors,
+    /// such as a client that went away, as they are).
     public static func body(of request: Request, limit: Int) async throws -> Data {
         do {
             return Data(try await request.body.collect(upTo: limit).readableBytesView)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw BodyTooLarge(limit: limit)
         }
     }

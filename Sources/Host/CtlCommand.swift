@@ -155,7 +155,7 @@ struct AuditCommand: AsyncParsableCommand {
 func send(_ command: OperatorCommandRequest, to adapter: String, options: AdminOptions) async throws {
     let parts = adapter.split(separator: "/", omittingEmptySubsequences: false)
     guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw CtlError("give the adapter as site/adapter, not \"\(adapter)\"") }
-    if let problem = command.problem { throw CtlError(problem) }
+    if let problem = command.problem { throw CtlError(problem.description) }
     var request = HTTPClientRequest(url: "http://\(options.admin)/adapters/\(parts[0])/\(parts[1])/commands")
     request.method = .POST
     request.headers.add(name: "Content-Type", value: "application/json")

@@ -16,6 +16,6 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "The configuration file.")
     var config = "adapters.json"
 
-    @Option(name: .customLong("plugins-dir"), help: "Where lib<Name>.so are found; repeat it to search several directories in order (default: host.plugin_dirs, else next to the executable).")
+    @Option(name: .customLong("plugins-dir"), help: "Where lib<Name>.so are found; repeat it to search several directories in order (replaces host.plugin_dirs). The executable's own directory is always searched last.")
     var pluginsDirectories: [String] = []
 }

@@ -10,14 +10,16 @@ struct PluginsCommand: ParsableCommand {
         abstract: "List the adapter libraries in the plugin directory, or why each cannot be used (exit status 1 if any is refused)."
     )
 
-    @Option(name: .customLong("plugins-dir"), help: "Where lib<Name>.so are found; repeat it to search several directories in order (default: next to the executable).")
+    @Option(name: .customLong("plugins-dir"), help: "Where lib<Name>.so are found; repeat it to search several directories in order, before the executable's own directory.")
     var pluginsDirectories: [String] = []
 
     @Flag(help: "Also print each plugin's manifest (configuration schema, streams, subscriptions).")
     var manifest = false
 
     func run() throws {
-        let loader = PluginLoader(directories: pluginsDirectories.isEmpty ? [PluginLoader.executableDirectory] : pluginsDirectories)
+        // As run and validate do: the given directories, then the executable's own.
+        let executable = PluginLoader.executableDirectory
+        let loader = PluginLoader(directories: pluginsDirectories.filter { $0 != executable } + [executable])
         let libraries = loader.candidateLibraries()
         let plural = loader.directories.count == 1 ? "directory" : "directories"
         print("plugin \(plural): \(loader.directories.joined(separator: ", ")) (\(libraries.count) libraries)")

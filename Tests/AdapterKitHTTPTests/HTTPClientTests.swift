@@ -163,6 +163,13 @@ import Testing
         #expect(HTTPAnswer(status: 503, headers: ["retry-after": "120"]).retryAfter(now: now) == .seconds(120))
         #expect(HTTPAnswer(status: 503, headers: ["retry-after": "Tue, 14 Nov 2023 22:15:20 GMT"]).retryAfter(now: now) == .seconds(120))
         #expect(HTTPAnswer(status: 503, headers: ["retry-after": "soon"]).retryAfter(now: now) == nil)
+        // A Retry-After beyond the policy's longest delay ends the retries.
+        let policy = RetryPolicy(maxAttempts: 5, initialBackoff: .seconds(1), maxBackoff: .seconds(60))
+        let later = HTTPFailure.serverError(HTTPAnswer(status: 503), retryAfter: .seconds(30))
+        let muchLater = HTTPFailure.serverError(HTTPAnswer(status: 503), retryAfter: .seconds(86_400))
+        #expect(policy.delay(after: later, attempt: 1) == .seconds(30))
+        #expect(policy.delay(after: muchLater, attempt: 1) == nil)
+        #expect(policy.delay(after: .cancelled, attempt: 1) == nil)
     }
 
     @Test func aMissingCertificateIsAConfigurationIssueAtItsKey() {

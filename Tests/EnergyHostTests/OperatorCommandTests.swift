@@ -93,7 +93,7 @@ import Testing
             var raw = URLRequest(url: URL(string: "http://\(admin)/adapters/s/load/commands")!)
             raw.httpMethod = "POST"
             raw.setValue("Bearer \(Self.token)", forHTTPHeaderField: "Authorization")
-            raw.httpBody = Data(#"{"action": "restore", "reference": " "}"#.utf8)
+            raw.httpBody = Data(#"{"action": "restore"}"#.utf8)
             let (_, rawResponse) = try await URLSession.shared.data(for: raw)
             #expect((rawResponse as? HTTPURLResponse)?.statusCode == 400)
             observed.close()

@@ -202,9 +202,9 @@ public struct InterruptibilityConfiguration: Decodable, Sendable {
         return try ThresholdSchedule(initial: Self.millihertz(thresholdHz), changes: changes)
     }
 
-    /// The trigger's settings; throws ``AdapterError`` when ``issues()`` would find a problem.
+    /// The trigger's settings, from a configuration ``issues()`` accepted (validation runs before
+    /// creation); a schedule it would refuse still throws.
     func triggerSettings() throws -> FrequencyTrigger.Settings {
-        if let issue = issues().first { throw AdapterError(.invalidConfiguration, issue.description) }
         var settings = FrequencyTrigger.Settings(schedule: try schedule(), vote: vote)
         settings.confirmation = confirmationS.duration
         settings.gapLimit = gapLimitS.duration

@@ -11,9 +11,14 @@ public struct Seconds: Decodable, Sendable, Hashable, Comparable, CustomStringCo
         self.duration = .nanoseconds(Int64((seconds * 1e9).rounded()))
     }
 
-    /// Decodes a JSON number of seconds.
+    /// Decodes a JSON number of seconds, at most about 292 years (`Duration`'s nanosecond range).
     public init(from decoder: any Decoder) throws {
-        self.init(try decoder.singleValueContainer().decode(Double.self))
+        let container = try decoder.singleValueContainer()
+        let seconds = try container.decode(Double.self)
+        guard seconds.isFinite, abs(seconds) < 9.2e9 else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(seconds) s is out of range")
+        }
+        self.init(seconds)
     }
 
     /// The duration in seconds, for messages and arithmetic.

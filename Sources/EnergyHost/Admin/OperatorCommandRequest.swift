@@ -6,8 +6,9 @@ public struct OperatorCommandRequest: Codable, Sendable, Hashable {
     /// The action, `[a-z][a-z0-9_]*` (`restore`, `shed`...).
     public var action: String
     /// Who or what authorised it outside the host (the grid operator's reference, a ticket):
-    /// required, recorded with the command and in the host's audit.
-    public var reference: String
+    /// required (a missing one is refused as `missing_reference`), recorded with the command and
+    /// in the host's audit.
+    public var reference: String?
     /// A note recorded with the command.
     public var reason: String?
     /// A setpoint, in `unit`.
@@ -16,7 +17,7 @@ public struct OperatorCommandRequest: Codable, Sendable, Hashable {
     public var unit: String?
 
     /// A request.
-    public init(action: String, reference: String, reason: String? = nil, value: Double? = nil, unit: String? = nil) {
+    public init(action: String, reference: String?, reason: String? = nil, value: Double? = nil, unit: String? = nil) {
         self.action = action
         self.reference = reference
         self.reason = reason
@@ -27,14 +28,36 @@ public struct OperatorCommandRequest: Codable, Sendable, Hashable {
     /// The body's shape, for error messages.
     public static let shape = #"{"action": "<[a-z][a-z0-9_]*>", "reference": "<who authorised it>", "reason"?, "value"?, "unit"?}"#
 
-    /// Why the request cannot be sent, if it cannot.
-    public var problem: String? {
-        if action.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil {
-            return "action \"\(action)\" must match [a-z][a-z0-9_]*"
+    /// Why a request cannot be sent.
+    public enum Problem: Sendable, Hashable, CustomStringConvertible {
+        case malformedAction(String)
+        case missingReference
+
+        /// The audit's outcome for this refusal.
+        public var outcome: String {
+            switch self {
+            case .malformedAction: "bad_request"
+            case .missingReference: "missing_reference"
+            }
         }
-        if reference.trimmingCharacters(in: .whitespaces).isEmpty {
-            return "a reference is required: who or what authorised the command"
+
+        public var description: String {
+            switch self {
+            case .malformedAction(let action): "action \"\(action)\" must match [a-z][a-z0-9_]*"
+            case .missingReference: "a reference is required: who or what authorised the command"
+            }
         }
+    }
+
+    /// The reference, trimmed; nil when absent or blank.
+    public var givenReference: String? {
+        reference.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Why the request cannot be sent, if it cannot: the action first, then the reference.
+    public var problem: Problem? {
+        if action.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil { return .malformedAction(action) }
+        if givenReference == nil { return .missingReference }
         return nil
     }
 }

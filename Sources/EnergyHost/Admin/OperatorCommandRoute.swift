@@ -71,13 +71,13 @@ struct OperatorCommandRoute: Sendable {
             return refuse("bad_request", .badRequest, "the body must be \(OperatorCommandRequest.shape): \(error)")
         }
         entry.action = body.action
-        entry.reference = body.reference
+        entry.reference = body.givenReference ?? ""
         entry.reason = body.reason ?? ""
         guard statuses().contains(where: { $0.site == entry.site && $0.id == entry.adapter }) else {
             return refuse("unknown_adapter", .notFound, "no adapter \(entry.site)/\(entry.adapter) on this host")
         }
         if let problem = body.problem {
-            return refuse(body.reference.trimmingCharacters(in: .whitespaces).isEmpty ? "missing_reference" : "bad_request", .badRequest, problem)
+            return refuse(problem.outcome, .badRequest, problem.description)
         }
         let command: EnergyCommand
         let outcome: OperatorCommands.Outcome

@@ -43,7 +43,7 @@ final class OperatorCommands: Sendable {
         if let value = request.value { command.value = value }
         command.unit = request.unit ?? ""
         command.reason = request.reason ?? ""
-        command.reference = request.reference
+        command.reference = request.givenReference ?? ""
         command.issuedBy = issuer.name
         var event = try Event(topic: "sites/\(site)/\(adapter)/commands", payload: command, time: now())
         event.source = Event.operatorSource

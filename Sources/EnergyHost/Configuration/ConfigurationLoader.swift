@@ -67,9 +67,11 @@ public struct ConfigurationLoader: Sendable {
         let document = ConfigurationDecoder.applyDefaults(of: schema, to: resolved)
         checkHost(document["host"], pass: &pass)
         let host = pass.typed(ConfigurationDocument.Host.self, document["host"], at: JSONPath().appending("host"))
-        let settings = host.flatMap { hostSettings($0, pass: pass) }
-        let loader = PluginLoader(directories: pluginDirectories(host, baseDirectory: baseDirectory))
-        // Adapters check their configuration even when a host setting is wrong.
+        // Plugin directories and the data directory come from the document itself, so that adapters
+        // are found and check their configuration even when another host setting is wrong.
+        let directories = pluginDirectories(document["host"], baseDirectory: baseDirectory)
+        let loader = PluginLoader(directories: directories)
+        let settings = host.flatMap { hostSettings($0, pluginDirectories: directories, pass: pass) }
         let dataDirectory = document["host"]?["data_dir"]?.stringValue.map { absolute($0, baseDirectory: baseDirectory) }
         var plugins: [String: LoadedPlugin] = [:]
         var sites: [SiteConfiguration] = []
@@ -132,10 +134,9 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// The override, else `plugin_dirs` (or `plugin_dir`), then the executable's directory.
-    private func pluginDirectories(_ host: ConfigurationDocument.Host?, baseDirectory: String) -> [String] {
-        let configured = pluginDirectoryOverride.isEmpty
-            ? ((host?.pluginDirs ?? []) + (host?.pluginDir.map { [$0] } ?? [])).map { absolute($0, baseDirectory: baseDirectory) }
-            : pluginDirectoryOverride
+    private func pluginDirectories(_ host: JSONValue?, baseDirectory: String) -> [String] {
+        let listed = (host?["plugin_dirs"]?.arrayValue?.compactMap(\.stringValue) ?? []) + (host?["plugin_dir"]?.stringValue.map { [$0] } ?? [])
+        let configured = pluginDirectoryOverride.isEmpty ? listed.map { absolute($0, baseDirectory: baseDirectory) } : pluginDirectoryOverride
         return configured + (configured.contains(PluginLoader.executableDirectory) ? [] : [PluginLoader.executableDirectory])
     }
 
@@ -164,13 +165,13 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// The host's settings, once ``checkHost(_:pass:)`` found them valid.
-    private func hostSettings(_ host: ConfigurationDocument.Host, pass: Pass) -> HostSettings? {
+    private func hostSettings(_ host: ConfigurationDocument.Host, pluginDirectories: [String], pass: Pass) -> HostSettings? {
         let listen = host.admin.enabled ? ListenAddress(host.admin.listen) : nil
         if host.admin.enabled && listen == nil { return nil }
         return HostSettings(
             id: host.id,
             dataDirectory: absolute(host.dataDir, baseDirectory: pass.baseDirectory),
-            pluginDirectories: pluginDirectories(host, baseDirectory: pass.baseDirectory),
+            pluginDirectories: pluginDirectories,
             adminListen: listen,
             operators: (host.admin.operators ?? []).map { AdminOperator(name: $0.name, token: $0.token) },
             commandTimeout: host.admin.commandTimeoutS.duration,

@@ -73,7 +73,7 @@ public final class LoadedPlugin: @unchecked Sendable {
         let text = issues.map { String(cString: $0) }
         if let issues { descriptor.pointee.free_string(issues) }
         guard status != AK_OK else { return [] }
-        guard let text, let list = try? JSONValue.parse(text).arrayValue else {
+        guard let text, let list = try? JSONValue.parse(text).arrayValue, !list.isEmpty else {
             return [ConfigurationIssue("", "validate returned status \(status) without a readable list of issues")]
         }
         return list.map { ConfigurationIssue($0["path"]?.stringValue ?? "", $0["message"]?.stringValue ?? $0.jsonText) }

@@ -246,7 +246,7 @@ final class AdapterSupervisor: Service, Sendable {
             return state.shuttingDown
         }
         if alreadyShuttingDown { backoff.cancel() }
-        await backoff.value
+        await withTaskCancellationHandler { await backoff.value } onCancel: { backoff.cancel() }
         state.withLock { $0.backoff = nil }
         guard !isShuttingDown else { return false }
         state.withLock { $0.restarts += 1 }

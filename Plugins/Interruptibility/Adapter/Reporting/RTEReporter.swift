@@ -92,6 +92,8 @@ final class RTEReporter: Sendable {
             // Each refusal is its own event: raised every time, never cleared.
             publish(EnergyAlarm(code: "report_rejected", severity: .warning, message: "RTE refused the report of \(body.timestamp): \(answer.text)", active: true))
             log("report_rejected", "\(body.timestamp): \(answer.text)")
+        } catch HTTPFailure.cancelled {
+            return  // a shutdown, not a failure of RTE's
         } catch {
             outcome = "failed"
             failed("\(error)", failures: &failures, alarms: &alarms)

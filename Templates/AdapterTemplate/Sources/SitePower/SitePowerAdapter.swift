@@ -50,7 +50,7 @@ public struct SitePowerAdapter: Adapter {
     }
 
     public func handle(_ event: Event) async throws {
-        guard event.kind == .measurement, !event.topic.hasSuffix("/\(configuration.stream)") else { return }
+        guard event.kind == .measurement, event.source != context.instanceID else { return }  // not its own totals
         let measurement = try event.decode(EnergyMeasurement.self)
         guard configuration.devices.contains(measurement.deviceID),
             let power = measurement.value(of: .activePowerImport), power.quality == "valid"
