@@ -10,6 +10,6 @@ needle='\.\./shared'
 if hits=$(git grep -nI -e "$needle" -- Sources Plugins Tests Benchmarks scripts \
         ':!scripts/check-self-contained.sh'); then
     echo "$hits" >&2
-    echo "error: the files above refer to ../shared, outside the repository; copy what they need into it" >&2
+    echo "error: the files above refer to the shared folder beside the repository; copy what they need into it" >&2
     exit 1
 fi
