@@ -148,10 +148,12 @@ public struct ConfigurationLoader: Sendable {
     private func checkHost(_ host: JSONValue?, pass: inout Pass) {
         let hostPath = JSONPath().appending("host")
         let admin = host?["admin"]
-        if admin?["enabled"]?.boolValue != false, let listen = admin?["listen"]?.stringValue,
-            case .failure(let problem) = ListenAddress.parse(listen)
-        {
-            pass.issues.append(JSONIssue(path: hostPath.appending("admin").appending("listen"), message: "\"\(listen)\": \(problem.reason)"))
+        if admin?["enabled"]?.boolValue != false, let listen = admin?["listen"]?.stringValue {
+            switch ListenAddress.parse(listen) {
+            case .success(let address): pass.listen = address
+            case .failure(let problem):
+                pass.issues.append(JSONIssue(path: hostPath.appending("admin").appending("listen"), message: "\"\(listen)\": \(problem.reason)"))
+            }
         }
         var names: Set<String> = []
         for (index, entry) in (admin?["operators"]?.arrayValue ?? []).enumerated() {
@@ -166,7 +168,7 @@ public struct ConfigurationLoader: Sendable {
 
     /// The host's settings, once ``checkHost(_:pass:)`` found them valid.
     private func hostSettings(_ host: ConfigurationDocument.Host, pluginDirectories: [String], pass: Pass) -> HostSettings? {
-        let listen = host.admin.enabled ? ListenAddress(host.admin.listen) : nil
+        let listen = host.admin.enabled ? pass.listen : nil
         if host.admin.enabled && listen == nil { return nil }
         return HostSettings(
             id: host.id,
@@ -251,6 +253,8 @@ private struct Pass {
     var resolver: SecretResolver
     let baseDirectory: String
     var issues: [JSONIssue] = []
+    /// The admin API's address, once parsed.
+    var listen: ListenAddress?
     /// The adapters' own verdicts, already placed at their full path.
     var adapterIssues: [ConfigurationError.Issue] = []
 
