@@ -100,7 +100,7 @@ public final class HostRuntime: Sendable {
                 logger: logger,
                 onListening: onAdminListening
             )
-            services.append(.init(service: admin.makeApplication()))
+            services.append(.init(service: AdminService(application: admin.makeApplication(), address: listen)))
         }
         services += supervisors.map {
             .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)

@@ -32,7 +32,13 @@ struct RunCommand: AsyncParsableCommand {
         logger[metadataKey: "host.id"] = "\(loaded.configuration.host.id)"
         var adjusted = loaded
         adjusted.configuration.host.logLevel = level
-        try await HostRuntime(loaded: adjusted, logger: logger).run()
+        do {
+            try await HostRuntime(loaded: adjusted, logger: logger).run()
+        } catch let error as AdminListenError {
+            logger.critical("host stopped: \(error)")
+            printError("energy-host: \(error)")
+            throw ExitCode(1)
+        }
     }
 }
 

@@ -112,7 +112,18 @@ final class AdapterSupervisor: Service, Sendable {
 
     func run() async {
         // The handler must stay registered until this service's own turn in the group's
-        // reverse-order shutdown, hence the whole lifecycle inside it.
+        // reverse-order shutdown, hence the whole lifecycle inside it. A cancellation (the group
+        // cancelled because another service failed, e.g. an admin address that cannot be bound)
+        // shuts down the same way instead of waiting for a graceful shutdown that never comes.
+        await withTaskCancellationHandler {
+            await supervisedLifecycle()
+        } onCancel: {
+            self.ownShutdownTurn.complete(())
+            self.coordinator.begin()
+        }
+    }
+
+    private func supervisedLifecycle() async {
         await withGracefulShutdownHandler {
             await supervise()
             await waitForShutdown()
