@@ -20,7 +20,7 @@ fi
 scripts/dependencies.sh
 swift build --build-system native
 if [ "$resume" = false ]; then
-    rm -rf data/demo data/rte-poc.sqlite data/rte-poc.sqlite-wal data/rte-poc.sqlite-shm
+    rm -rf data/demo data/_host data/rte-poc.sqlite data/rte-poc.sqlite-wal data/rte-poc.sqlite-shm
 fi
 mkdir -p data
 .build/debug/energy-sim rte-poc serve --listen 127.0.0.1:8443 --certificate demo/certs/server.pem \
