@@ -84,6 +84,40 @@ import Testing
         }
     }
 
+    /// `host.plugin_dirs` are searched in order, before the executable's directory: a library in a
+    /// configured directory is the one used, and the host's own are still found.
+    @Test func pluginDirectoriesAreSearchedInOrderBeforeTheExecutables() throws {
+        let vendor = try TestSupport.temporaryDirectory()
+        let vendorLibrary = try TestSupport.buildCAdapter(flags: [], in: vendor)
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try TestSupport.write(#"""
+            {"host": {"id": "gw", "plugin_dirs": ["\#(vendor.path)"]},
+             "sites": [{"id": "s", "adapters": [
+                {"id": "echo", "plugin": "CEcho"}, {"id": "p", "plugin": "Probe", "config": {"mode": "echo"}}]}]}
+            """#, to: "adapters.json", in: directory)
+        let loaded = try ConfigurationLoader(environment: [:]).load(file: path)
+        #expect(loaded.pluginLoader.directories == [vendor.path, PluginLoader.executableDirectory])
+        #expect(loaded.configuration.host.pluginDirectories == loaded.pluginLoader.directories)
+        #expect(loaded.plugins["CEcho"]?.path == vendorLibrary)
+        #expect(loaded.plugins["Probe"]?.path == PluginLoader.executableDirectory + "/libProbe.so")
+        // A mistake elsewhere in the host settings does not hide the configured directories.
+        let broken = try TestSupport.write(#"""
+            {"host": {"id": "gw", "log_level": "loud", "plugin_dirs": ["\#(vendor.path)"]},
+             "sites": [{"id": "s", "adapters": [{"id": "echo", "plugin": "CEcho"}]}]}
+            """#, to: "broken.json", in: directory)
+        #expect {
+            try ConfigurationLoader(environment: [:]).load(file: broken)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("host.log_level") && !text.contains("not found")
+        }
+    }
+
+    @Test func pluginDirAndPluginDirsTogetherAreRefused() throws {
+        let found = try issues(#"{"host": {"id": "gw", "plugin_dir": "a", "plugin_dirs": ["b"]}, "sites": [{"id": "s", "adapters": []}]}"#)
+        #expect(found == ["host.plugin_dir: give plugin_dir or plugin_dirs, not both"])
+    }
+
     @Test func aMaximumBackoffBelowTheInitialOneIsRefused() throws {
         let found = try issues(#"""
             {"host": {"id": "gw"}, "sites": [{"id": "s", "adapters": [

@@ -1,8 +1,6 @@
 import AdapterKit
+import AdapterKitTesting
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
 
 /// The real `energy-host` binary on the repository's demo configuration, and `validate` on a bad one.
@@ -93,26 +91,18 @@ import Testing
     /// (before, the host hung, SIGTERM ignored).
     @Test(.timeLimit(.minutes(1))) func anAdminAddressThatCannotBeBoundEndsTheHostSayingWhy() throws {
         let directory = try TestSupport.temporaryDirectory()
-        let busy = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(busy) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(busy, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(busy, $0, &length) } }
-        #expect(listen(busy, 1) == 0)
-        let port = Int(UInt16(bigEndian: address.sin_port))
-        for listenAddress in ["127.0.0.1:\(port)", "no-such-host.invalid:9480"] {
-            let path = try TestSupport.write(#"""
-                {"host": {"id": "gw", "data_dir": "data", "admin": {"listen": "\#(listenAddress)"}},
-                 "sites": [{"id": "s", "adapters": [{"id": "p", "plugin": "Probe", "config": {"mode": "emit", "rate": 10}}]}]}
-                """#, to: "adapters.json", in: directory)
-            let started = ContinuousClock.now
-            let result = try TestSupport.run(TestSupport.hostExecutable, ["run", "--config", path])
-            #expect(result.status == 1, "\(result.output)")
-            #expect(result.output.contains("energy-host: the admin API cannot listen on \(listenAddress) (host.admin.listen): "), "\(result.output)")
-            #expect(ContinuousClock.now - started < .seconds(20))
+        try LoopbackPort.occupied { port in
+            for listenAddress in ["127.0.0.1:\(port)", "no-such-host.invalid:9480"] {
+                let path = try TestSupport.write(#"""
+                    {"host": {"id": "gw", "data_dir": "data", "admin": {"listen": "\#(listenAddress)"}},
+                     "sites": [{"id": "s", "adapters": [{"id": "p", "plugin": "Probe", "config": {"mode": "emit", "rate": 10}}]}]}
+                    """#, to: "adapters.json", in: directory)
+                let started = ContinuousClock.now
+                let result = try TestSupport.run(TestSupport.hostExecutable, ["run", "--config", path])
+                #expect(result.status == 1, "\(result.output)")
+                #expect(result.output.contains("energy-host: the admin API cannot listen on \(listenAddress) (host.admin.listen): "), "\(result.output)")
+                #expect(ContinuousClock.now - started < .seconds(20))
+            }
         }
     }
 

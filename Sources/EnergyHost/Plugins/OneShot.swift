@@ -29,6 +29,14 @@ final class OneShot<Value: Sendable>: Sendable {
         continuation?.resume(returning: value)
     }
 
+    /// Whether the value was delivered.
+    var isComplete: Bool {
+        state.withLock { state in
+            if case .done = state { return true }
+            return false
+        }
+    }
+
     /// Waits for the value, whatever happens to the waiting task.
     func waitIgnoringCancellation() async -> Value {
         await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in

@@ -161,9 +161,15 @@ package final class PluginInstance: @unchecked Sendable {
         return .delivered
     }
 
-    /// Releases the instance. Call once, after its run ended.
+    /// Releases the instance, once its run ended. An instance still running (its waiter was
+    /// cancelled: the host is giving up on it) is left alive, never released under its own feet:
+    /// it may still call the host's services; the process is about to exit.
     package func destroy() {
         guard !destroyed else { return }
+        guard !hasStarted || runDone.isComplete else {
+            source.logger.warning("adapter still running at shutdown: left alive, not destroyed")
+            return
+        }
         destroyed = true
         plugin.descriptor.pointee.destroy(handle)
         PluginInstance.release(services)
