@@ -42,7 +42,7 @@ func tripLatencies(count: Int) async throws -> [Double] {
                     {"name": "c", "topic": "sites/bench/analyser-c/measurements"}],
          "shed": [{"target": "load"}]}
         """#
-    let instance = try harness.makeInstance(id: "interruptibility", site: "bench", configuration: configuration)
+    let instance = try await harness.makeInstance(id: "interruptibility", site: "bench", configuration: configuration)
     let sheds = harness.observe("sites/bench/load/commands")
     let acks = harness.observe("sites/bench/interruptibility/acks")
     var latencies: [Double] = []

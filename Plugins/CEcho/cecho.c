@@ -16,6 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* The faulty builds' endless wait: only the end of the process ends it. */
+static void block_forever(void) {
+    for (;;) sleep(3600);
+}
 
 #ifndef CECHO_FAULT
 #define CECHO_FAULT 0
@@ -26,6 +32,14 @@
 #define CECHO_FAULT_BAD_MANIFEST 4
 #define CECHO_FAULT_NO_ENTRY 5
 #define CECHO_FAULT_FAIL_RUN 6
+#define CECHO_FAULT_BLOCK_DELIVER 7 /* deliver never returns: a faulty adapter stuck in a call */
+#define CECHO_FAULT_BLOCK_START 8   /* start never returns */
+
+/* -DCECHO_TYPE_NAME='"Other"' builds the same adapter under another type name (lib<Other>.so),
+ * so that a faulty build can run beside the normal one. */
+#ifndef CECHO_TYPE_NAME
+#define CECHO_TYPE_NAME "CEcho"
+#endif
 
 typedef struct cecho_instance {
     ak_host_services host;
@@ -108,6 +122,9 @@ static int32_t cecho_start(void *opaque, ak_run_done_fn run_done, void *done_con
     instance->run_done = run_done;
     instance->run_done_context = done_context;
     atomic_store(&instance->running, 1);
+#if CECHO_FAULT == CECHO_FAULT_BLOCK_START
+    block_forever();
+#endif
 #if CECHO_FAULT == CECHO_FAULT_FAIL_RUN
     atomic_store(&instance->running, 0);
     atomic_flag_test_and_set(&instance->run_done_called);
@@ -122,6 +139,9 @@ static int32_t cecho_start(void *opaque, ak_run_done_fn run_done, void *done_con
 static int32_t cecho_deliver(void *opaque, const ak_event *events, size_t count, ak_delivery_done_fn done,
                              void *done_context) {
     cecho_instance *instance = opaque;
+#if CECHO_FAULT == CECHO_FAULT_BLOCK_DELIVER
+    block_forever();
+#endif
     for (size_t index = 0; index < count && atomic_load(&instance->running); index++) {
         ak_event echo = events[index];
         echo.struct_size = sizeof echo;
@@ -176,7 +196,7 @@ static const ak_plugin_descriptor cecho_descriptor = {
     .struct_size = CECHO_DESCRIPTOR_SIZE,
     .abi_major = ADAPTERKIT_ABI_MAJOR,
     .abi_minor = ADAPTERKIT_ABI_MINOR,
-    .type_name = "CEcho",
+    .type_name = CECHO_TYPE_NAME,
     .version = "1.0.0",
 #if CECHO_FAULT == CECHO_FAULT_TOOLCHAIN
     .toolchain = "swift-5.9 x86_64-linux",

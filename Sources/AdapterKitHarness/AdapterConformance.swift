@@ -59,7 +59,7 @@ public struct AdapterConformance: Sendable {
         let harness = try PluginHarness(typeName: typeName, directory: directory)
         var problems: [String] = []
         do {
-            let refused = try harness.makeInstance(configuration: invalidConfiguration)
+            let refused = try await harness.makeInstance(configuration: invalidConfiguration)
             refused.destroy()
             problems.append("accepted the invalid configuration \(invalidConfiguration)")
         } catch let error as PluginLoadError {
@@ -70,7 +70,7 @@ public struct AdapterConformance: Sendable {
                 problems.append("refused the invalid configuration without a message (\(error))")
             }
         }
-        let instance = try harness.makeInstance(configuration: validConfiguration)
+        let instance = try await harness.makeInstance(configuration: validConfiguration)
         var stopRequested = ContinuousClock.now
         let outcome = try await instance.run { instance in
             try await Task.sleep(for: .milliseconds(200))

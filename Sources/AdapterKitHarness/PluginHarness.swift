@@ -42,7 +42,7 @@ public struct PluginHarness: Sendable {
     }
 
     /// Creates an instance; throws ``PluginLoadError`` with the adapter's message when it refuses.
-    public func makeInstance(id: String = "under-test", site: String = "test-site", configuration: String) throws
+    public func makeInstance(id: String = "under-test", site: String = "test-site", configuration: String) async throws
         -> HarnessInstance
     {
         let source = InstanceSource(
@@ -54,13 +54,14 @@ public struct PluginHarness: Sendable {
         )
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("harness-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let instance = try PluginInstance(
+        let instance = try await PluginInstance.create(
             plugin: plugin,
             configJSON: configuration,
             source: source,
             dataDirectory: directory,
             configurationDirectory: FileManager.default.currentDirectoryPath,
-            minimumLevel: .info
+            minimumLevel: .info,
+            clock: ContinuousClock()
         )
         return HarnessInstance(instance: instance, source: source, dataDirectory: directory)
     }
@@ -97,7 +98,7 @@ public final class HarnessInstance: Sendable {
     /// Starts the instance, runs `body`, asks the instance to stop and waits until it has.
     @discardableResult
     public func run(during body: (HarnessInstance) async throws -> Void) async throws -> Outcome {
-        _ = instance.start()
+        _ = await instance.start()
         return try await withThrowingTaskGroup(of: Outcome?.self) { group in
             group.addTask {
                 let outcome = await self.instance.waitUntilStopped()

@@ -40,6 +40,7 @@ public final class HostRuntime: Sendable {
         self.now = now
         self.audit = try OperatorAudit(path: OperatorAudit.path(dataDirectory: loaded.configuration.host.dataDirectory))
         let coordinator = ShutdownCoordinator(parties: loaded.configuration.instances.count)
+        let hostAlarms = HostAlarms(bus: bus, now: now, logger: logger)
         var supervisors: [AdapterSupervisor] = []
         for instance in loaded.configuration.instances {
             let directory = Self.instanceDataDirectory(root: loaded.configuration.host.dataDirectory, site: instance.siteID, instance: instance.id)
@@ -58,6 +59,7 @@ public final class HostRuntime: Sendable {
                     configurationDirectory: loaded.configuration.host.configurationDirectory,
                     logLevel: loaded.configuration.host.logLevel,
                     clock: clock,
+                    hostAlarms: hostAlarms,
                     logger: instanceLogger
                 )
             )

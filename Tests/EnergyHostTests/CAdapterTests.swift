@@ -10,7 +10,7 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func theCAdapterReceivesEventsAndPublishes() async throws {
         let harness = try PluginHarness(typeName: "CEcho")
         let echoes = harness.observe("sites/test-site/under-test/echo")
-        let instance = try harness.makeInstance(configuration: #"{"stream": "echo"}"#)
+        let instance = try await harness.makeInstance(configuration: #"{"stream": "echo"}"#)
         var measurement = EnergyMeasurement()
         measurement.deviceID = "meter-1"
         measurement.values = [EnergyValue(.activePowerImport, 1234)]

@@ -85,9 +85,9 @@ import Testing
         }
     }
 
-    @Test func aRefusedConfigurationCarriesTheAdaptersOwnMessageAndCode() throws {
+    @Test func aRefusedConfigurationCarriesTheAdaptersOwnMessageAndCode() async throws {
         let harness = try PluginHarness(typeName: "CEcho")
-        #expect { try harness.makeInstance(configuration: #"{"stream": "a/b"}"#) } throws: { error in
+        await #expect { try await harness.makeInstance(configuration: #"{"stream": "a/b"}"#) } throws: { error in
             guard let error = error as? PluginLoadError else { return false }
             return error.code == .invalidConfiguration && error.message == "config.stream must be one topic level without wildcards"
         }

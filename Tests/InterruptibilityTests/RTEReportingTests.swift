@@ -84,7 +84,7 @@ enum RTETestBed {
         }
         let harness = try PluginHarness(typeName: "Interruptibility")
         for _ in 0..<3 {
-            let instance = try harness.makeInstance(configuration: configuration)
+            let instance = try await harness.makeInstance(configuration: configuration)
             instance.destroy()
         }
         // Still alive, and a reporting key that cannot be read is refused by validation.

@@ -70,7 +70,7 @@ import Testing
         let terminal = try PseudoTerminal()
         let harness = try PluginHarness(typeName: "TIC")
         let measurements = harness.observe("sites/test-site/tic/measurements")
-        let instance = try harness.makeInstance(id: "tic", configuration: #"{"source": "\#(terminal.path)", "mode": "\#(mode)"}"#)
+        let instance = try await harness.makeInstance(id: "tic", configuration: #"{"source": "\#(terminal.path)", "mode": "\#(mode)"}"#)
         let bytes = mode == "linky-historic" ? frame() : try TICFixtures.bytes("linky-standard-enedis-tic2websocket.tic")
         try await instance.run { _ in
             try await terminal.waitForSpeed(speed)
@@ -98,7 +98,7 @@ import Testing
         let harness = try PluginHarness(typeName: "TIC")
         let measurements = harness.observe("sites/test-site/tic/measurements")
         // `software`: the port is 8N1 and the wire's parity bit arrives as bit 7, as a 7E1 line read 8N1.
-        let instance = try harness.makeInstance(
+        let instance = try await harness.makeInstance(
             id: "tic", configuration: #"{"source": "\#(terminal.path)", "mode": "linky-historic", "parity": "software", "baud": 1200}"#)
         let plain = frame()
         var wire = plain.map { $0 | ($0.nonzeroBitCount % 2 == 1 ? 0x80 : 0) }

@@ -21,6 +21,9 @@ public struct Event: Sendable, Hashable {
     /// The `source` of the commands an authenticated operator sends through the host's admin API
     /// (`energy-host ctl`); no adapter instance may have this id.
     public static let operatorSource = "admin"
+    /// The `source` of the alarms the host itself raises about an adapter (a blocked call, for
+    /// example), published on that adapter's `alarms` stream; no adapter instance may have this id.
+    public static let hostSource = "host"
     /// The encoded payload.
     public var payload: [UInt8]
 

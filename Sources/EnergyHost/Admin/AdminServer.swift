@@ -6,8 +6,8 @@ import NIOCore
 
 /// The admin HTTP API (loopback by default): health, Prometheus metrics and adapter states.
 ///
-/// - `GET /health`: `{"status": "ok"}` with 200 while no adapter has failed for good, else 503
-///   with `"degraded"` and the failed adapters.
+/// - `GET /health`: `{"status": "ok"}` with 200 while no adapter has failed for good or is blocked,
+///   else 503 with `"degraded"` and the failed and blocked adapters.
 /// - `GET /metrics`: Prometheus text exposition.
 /// - `GET /adapters`: every instance's state, counters and last error.
 /// - `GET /adapters/{site}/{id}`: one instance.
@@ -64,11 +64,14 @@ struct HealthReport: Encodable, Sendable {
     var status: String
     var host: String
     var failed: [String]
+    /// Adapters with a call outstanding past their watchdog deadline.
+    var blocked: [String]
 
     init(host: String, adapters: [AdapterStatus]) {
         self.host = host
         self.failed = adapters.filter { $0.state == .failed }.map { "\($0.site)/\($0.id)" }
-        self.status = failed.isEmpty ? "ok" : "degraded"
+        self.blocked = adapters.filter { $0.state == .blocked }.map { "\($0.site)/\($0.id)" }
+        self.status = failed.isEmpty && blocked.isEmpty ? "ok" : "degraded"
     }
 }
 

@@ -22,6 +22,7 @@ public struct HostMetrics: Sendable {
             delivered: counter("events_delivered", "Events handed to the adapter and handled."),
             dropped: counter("events_dropped", "drop_oldest events dropped from the adapter's full queue."),
             restarts: counter("adapter_restarts", "Times the adapter was restarted after it stopped or failed."),
+            watchdogTrips: counter("adapter_watchdog_trips", "Times a call into the adapter (start, delivery) outlasted its watchdog deadline."),
             custom: AdapterMetricRecorder(registry: registry, catalog: catalog, site: site, adapter: id),
             queueDepth: registry.makeGauge(
                 descriptor: descriptor("adapter_queue_depth", unit: "", "Events waiting in the adapter's delivery queue."),
@@ -55,6 +56,7 @@ package struct AdapterMetrics: Sendable {
     let delivered: Counter
     package let dropped: Counter
     let restarts: Counter
+    let watchdogTrips: Counter
     /// The metrics the adapter itself records (ABI 1.1 `metric`).
     package let custom: AdapterMetricRecorder
     let queueDepth: Gauge

@@ -95,6 +95,9 @@ public struct ConfigurationLoader: Sendable {
                 if instance.id == Event.operatorSource {
                     pass.issues.append(JSONIssue(path: path.appending("id"), message: "\"\(instance.id)\" is reserved for operators' commands"))
                 }
+                if instance.id == Event.hostSource {
+                    pass.issues.append(JSONIssue(path: path.appending("id"), message: "\"\(instance.id)\" is reserved for the host's own alarms"))
+                }
                 var plugin = plugins[instance.plugin]
                 if plugin == nil {
                     do {
@@ -237,6 +240,7 @@ public struct ConfigurationLoader: Sendable {
             config: config,
             subscriptions: subscriptions,
             queueCapacity: instance.queueCapacity,
+            watchdog: instance.watchdogS.duration,
             restart: RestartPolicy(
                 mode: restart.policy,
                 maxRestarts: restart.maxRestarts,

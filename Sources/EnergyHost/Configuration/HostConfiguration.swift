@@ -126,6 +126,8 @@ public struct AdapterInstanceConfiguration: Sendable {
     public var subscriptions: [SubscriptionConfiguration]?
     /// Capacity of the instance's delivery queue.
     public var queueCapacity: Int
+    /// How long a call into it (its start, a delivery) may take before it is reported blocked.
+    public var watchdog: Duration
     /// When and how fast it is restarted after its run ends.
     public var restart: RestartPolicy
     /// `sites[i].adapters[j]`, for messages.

@@ -66,6 +66,12 @@ enum HostConfigurationSchema {
             "config": .object([:], additionalProperties: true, filledWhenMissing: true),
             "subscribe": .array(of: subscriptionSchema),
             "queue_capacity": .integer(minimum: 1, maximum: 1_000_000, default: 1024),
+            "watchdog_s": .number(
+                description: "How long a call into the adapter (its start, a delivery) may take before it is reported blocked.",
+                minimum: 0.1,
+                maximum: 3600,
+                default: 10
+            ),
             "isolation": .string(
                 default: ConfigurationDocument.Isolation.inProcess.rawValue,
                 oneOf: ConfigurationDocument.Isolation.allCases.map(\.rawValue)

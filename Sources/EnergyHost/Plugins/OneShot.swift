@@ -37,16 +37,39 @@ final class OneShot<Value: Sendable>: Sendable {
         }
     }
 
-    /// Waits for the value, whatever happens to the waiting task.
-    func waitIgnoringCancellation() async -> Value {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
-            let immediate = state.withLock { state -> Value? in
-                if case .done(let value) = state { return value }
-                state = .waiting(continuation)
+    /// Gives up on the value: the waiter (present or future) receives nil, unless the value came
+    /// first. A value completed later is kept but wakes nobody.
+    func abandon() {
+        let continuation = state.withLock { state -> CheckedContinuation<Value?, Never>? in
+            switch state {
+            case .pending:
+                state = .abandoned
+                return nil
+            case .waiting(let continuation):
+                state = .abandoned
+                return continuation
+            case .done, .abandoned:
                 return nil
             }
+        }
+        continuation?.resume(returning: nil)
+    }
+
+    /// Waits for the value whatever happens to the waiting task; nil only once ``abandon()`` was
+    /// called.
+    func waitIgnoringCancellation() async -> Value? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
+            let immediate = state.withLock { state -> Value?? in
+                switch state {
+                case .done(let value): return .some(value)
+                case .abandoned: return .some(nil)
+                case .pending, .waiting:
+                    state = .waiting(continuation)
+                    return nil
+                }
+            }
             if let immediate { continuation.resume(returning: immediate) }
-        }!
+        }
     }
 
     /// Waits for the value; nil when the waiting task is cancelled first.

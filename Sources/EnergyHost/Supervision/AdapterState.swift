@@ -4,6 +4,9 @@ public enum AdapterState: String, Sendable, Hashable, CaseIterable, Codable {
     case starting
     /// Started: its run is in progress.
     case running
+    /// A call into it (its start, or a delivery) has not completed within its watchdog deadline;
+    /// it goes back to its previous state when the call completes.
+    case blocked
     /// Waiting for its backoff before a restart.
     case restarting
     /// Gave up after too many consecutive failures, or failed with restarts disabled.

@@ -22,6 +22,8 @@ final class AdapterSupervisor: Service, Sendable {
     private let logLevel: Logger.Level
     private let clock: any Clock<Duration>
     private let logger: Logger
+    private let hostAlarms: HostAlarms
+    private let watchdog: CallWatchdog
     private let state = Mutex(SupervisorState())
     /// Signalled when the service group asks this service to shut down (its turn comes in reverse
     /// order; the group treats a service ending before its turn as a failure).
@@ -29,6 +31,8 @@ final class AdapterSupervisor: Service, Sendable {
 
     private struct SupervisorState {
         var adapterState = AdapterState.starting
+        /// The call the watchdog found late, until it completes.
+        var blocked: CallWatchdog.Blocked?
         var restarts = 0
         var lastError: String?
         var current: PluginInstance?
@@ -38,6 +42,9 @@ final class AdapterSupervisor: Service, Sendable {
         var shutdownWaiter: CheckedContinuation<Void, Never>?
         /// The restart backoff under way, cancelled by a shutdown.
         var backoff: Task<Void, Never>?
+
+        /// What the admin API and metrics show: blocked while a call is late, else the state.
+        var effectiveState: AdapterState { blocked == nil ? adapterState : .blocked }
     }
 
     private static let batchSize = 256
@@ -52,9 +59,12 @@ final class AdapterSupervisor: Service, Sendable {
         configurationDirectory: String,
         logLevel: Logger.Level,
         clock: any Clock<Duration>,
+        hostAlarms: HostAlarms,
         logger: Logger
     ) {
         self.clock = clock
+        self.hostAlarms = hostAlarms
+        self.watchdog = CallWatchdog(deadline: configuration.watchdog, clock: clock)
         self.configuration = configuration
         self.plugin = plugin
         self.metrics = metrics
@@ -91,7 +101,7 @@ final class AdapterSupervisor: Service, Sendable {
 
     /// The instance's state for the admin API.
     var status: AdapterStatus {
-        let snapshot = state.withLock { ($0.adapterState, $0.restarts, $0.lastError) }
+        let snapshot = state.withLock { ($0.effectiveState, $0.restarts, $0.lastError) }
         let statistics = queue.statistics
         metrics.queueDepth.set(to: Double(statistics.depth))
         return AdapterStatus(
@@ -111,16 +121,37 @@ final class AdapterSupervisor: Service, Sendable {
     }
 
     func run() async {
-        // The handler must stay registered until this service's own turn in the group's
-        // reverse-order shutdown, hence the whole lifecycle inside it. A cancellation (the group
-        // cancelled because another service failed, e.g. an admin address that cannot be bound)
-        // shuts down the same way instead of waiting for a graceful shutdown that never comes.
-        await withTaskCancellationHandler {
-            await supervisedLifecycle()
-        } onCancel: {
-            self.ownShutdownTurn.complete(())
-            self.coordinator.begin()
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await self.watchdog.watch({ self.state.withLock { $0.current } }, report: self.reportBlocked)
+            }
+            // The handler must stay registered until this service's own turn in the group's
+            // reverse-order shutdown, hence the whole lifecycle inside it. A cancellation (the
+            // shutdown deadline passed, or the group cancelled because another service failed,
+            // e.g. an admin address that cannot be bound) shuts down the same way instead of
+            // waiting for a graceful shutdown that never comes, and abandons an instance still
+            // busy in a call: it is reported and left alive, never waited for.
+            await withTaskCancellationHandler {
+                await supervisedLifecycle()
+            } onCancel: {
+                self.ownShutdownTurn.complete(())
+                self.coordinator.begin()
+                self.abandonCurrent()
+            }
+            group.cancelAll()
         }
+    }
+
+    /// Stops waiting for the current instance, reporting what it was still doing.
+    private func abandonCurrent() {
+        guard let instance = state.withLock({ $0.current }) else { return }
+        if let call = instance.outstanding.oldest {
+            logger.error(
+                "adapter abandoned at shutdown",
+                metadata: ["call": "\(call.operation)", "outstanding_s": "\(Self.format(call.elapsed))"]
+            )
+        }
+        instance.abandon()
     }
 
     private func supervisedLifecycle() async {
@@ -147,18 +178,20 @@ final class AdapterSupervisor: Service, Sendable {
             set(.starting)
             let instance: PluginInstance
             do {
-                instance = try PluginInstance(
+                instance = try await PluginInstance.create(
                     plugin: plugin,
                     configJSON: configuration.configJSON,
                     source: source,
                     dataDirectory: dataDirectory,
                     configurationDirectory: configurationDirectory,
-                    minimumLevel: logLevel
+                    minimumLevel: logLevel,
+                    clock: clock
                 )
             } catch where error.code == .invalidConfiguration {
                 fail("invalid configuration: \(error.message)")
                 return
             } catch {
+                if isShuttingDown { return }
                 consecutiveFailures += 1
                 guard await backOff(after: error.message, failures: consecutiveFailures) else { return }
                 continue
@@ -173,10 +206,10 @@ final class AdapterSupervisor: Service, Sendable {
             }
             set(.running)
             logger.info("adapter started", metadata: ["adapter.version": "\(plugin.version)"])
-            let ranFor = Self.stopwatch(clock)
+            let ranFor = Stopwatch(clock)
             let outcome = await runWithPump(instance)
             if isShuttingDown { return }
-            if ranFor() > .seconds(60) { consecutiveFailures = 0 }
+            if ranFor.elapsed > .seconds(60) { consecutiveFailures = 0 }
             switch (outcome, configuration.restart.mode) {
             case (.invalidConfiguration(let message), _):
                 retire(instance)
@@ -203,7 +236,7 @@ final class AdapterSupervisor: Service, Sendable {
 
     /// Starts the instance, then pumps the queue into it until its run ends.
     private func runWithPump(_ instance: PluginInstance) async -> PluginInstance.RunOutcome {
-        guard instance.start() else { return await instance.waitUntilStopped() }
+        guard await instance.start() else { return await instance.waitUntilStopped() }
         return await withTaskGroup(of: PluginInstance.RunOutcome?.self) { group in
             group.addTask { await self.pump(into: instance); return nil }
             group.addTask { await instance.waitUntilStopped() }
@@ -354,17 +387,38 @@ final class AdapterSupervisor: Service, Sendable {
 
     private var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
 
-    /// The time elapsed on `clock` since this call, each time the result is called.
-    private static func stopwatch(_ clock: any Clock<Duration>) -> @Sendable () -> Duration {
-        func start<C: Clock<Duration>>(_ clock: C) -> @Sendable () -> Duration {
-            let started = clock.now
-            return { started.duration(to: clock.now) }
+    private func set(_ adapterState: AdapterState) {
+        let effective = state.withLock { state in
+            state.adapterState = adapterState
+            return state.effectiveState
         }
-        return start(clock)
+        metrics.record(state: effective)
     }
 
-    private func set(_ adapterState: AdapterState) {
-        state.withLock { $0.adapterState = adapterState }
-        metrics.record(state: adapterState)
+    /// The watchdog's finding: a call late past the deadline (the instance is blocked), or none
+    /// any more.
+    @Sendable private func reportBlocked(_ blocked: CallWatchdog.Blocked?) {
+        let effective = state.withLock { state in
+            state.blocked = blocked
+            return state.effectiveState
+        }
+        metrics.record(state: effective)
+        let (site, id) = (configuration.siteID, configuration.id)
+        if let blocked {
+            let message = "\(blocked.operation) has not completed after \(Self.format(blocked.elapsed)) s (watchdog \(Self.format(watchdog.deadline)) s)"
+            metrics.watchdogTrips.increment()
+            logger.error("adapter blocked", metadata: ["call": "\(blocked.operation)", "error": "\(message)"])
+            hostAlarms.raise(Self.blockedAlarm, site: site, adapter: id, severity: .critical, message)
+        } else {
+            logger.notice("adapter no longer blocked")
+            hostAlarms.clear(Self.blockedAlarm, site: site, adapter: id, "its calls complete again")
+        }
+    }
+
+    /// The code of the host's alarm about a blocked instance.
+    static let blockedAlarm = "adapter_blocked"
+
+    private static func format(_ duration: Duration) -> String {
+        String(format: "%.1f", duration.inSeconds)
     }
 }

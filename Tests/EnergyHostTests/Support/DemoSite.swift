@@ -1,0 +1,74 @@
+import AdapterKit
+import AdapterKitTesting
+import Foundation
+
+/// A copy of the repository's demo site in a temporary directory, run by the real `energy-host`:
+/// the admin API on a free port, RTE's simulator absent (an unreachable RTE), and extra adapters
+/// appended to the demo site for the test at hand.
+struct DemoSite {
+    let directory: URL
+    let adminPort: Int
+
+    /// Copies `demo/` and `adapters.json`, with `extraAdapters` (adapters.json objects) appended.
+    init(extraAdapters: [[String: Any]] = []) throws {
+        directory = try TestSupport.temporaryDirectory()
+        adminPort = LoopbackPort.free()
+        let root = TestSupport.repositoryRoot
+        try FileManager.default.copyItem(at: root.appendingPathComponent("demo"), to: directory.appendingPathComponent("demo"))
+        let data = try Data(contentsOf: root.appendingPathComponent("adapters.json"))
+        var document = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        var host = document["host"] as! [String: Any]
+        var admin = host["admin"] as! [String: Any]
+        admin["listen"] = "127.0.0.1:\(adminPort)"
+        host["admin"] = admin
+        document["host"] = host
+        var sites = document["sites"] as! [[String: Any]]
+        sites[0]["adapters"] = (sites[0]["adapters"] as! [[String: Any]]) + extraAdapters
+        document["sites"] = sites
+        let text = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+        try text.write(to: directory.appendingPathComponent("adapters.json"))
+    }
+
+    /// The demo's shutdown timeout.
+    static let shutdownTimeout = Duration.seconds(5)
+
+    /// Starts `energy-host run` on the copy; its output goes to `host.log` in the directory.
+    func start(pluginsDirectories: [String] = []) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestSupport.hostExecutable)
+        process.arguments = ["run", "--config", "adapters.json"] + pluginsDirectories.flatMap { ["--plugins-dir", $0] }
+        process.currentDirectoryURL = directory
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        return process
+    }
+
+    var logPath: String { directory.appendingPathComponent("host.log").path }
+
+    /// The events the demo's recorder wrote so far.
+    func recordedEvents() throws -> [Event] {
+        let file = directory.appendingPathComponent("data/demo/recorder/events.jsonl")
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").map { try Event(jsonLine: String($0)) }
+    }
+
+    /// The admin API's URL for `path`.
+    func admin(_ path: String) -> String { "http://127.0.0.1:\(adminPort)\(path)" }
+
+    /// Waits up to `seconds` for `condition`.
+    static func waitFor(_ seconds: Int, _ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw WaitError(what: what) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    struct WaitError: Error, CustomStringConvertible {
+        var what: String
+        var description: String { "timed out waiting for \(what)" }
+    }
+}
