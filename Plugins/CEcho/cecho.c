@@ -37,6 +37,13 @@ static void block_forever(void) {
 
 /* -DCECHO_TYPE_NAME='"Other"' builds the same adapter under another type name (lib<Other>.so),
  * so that a faulty build can run beside the normal one. */
+/* -DCECHO_FLOOD_TOPIC='"sites/s/a/commands"' (tests): once started, a thread publishes empty
+ * "command" events on that topic as fast as the host takes them until the instance stops, pausing
+ * 1 ms after each refusal, as a faulty or hostile adapter would. */
+#ifdef CECHO_FLOOD_TOPIC
+#include <pthread.h>
+#endif
+
 #ifndef CECHO_TYPE_NAME
 #define CECHO_TYPE_NAME "CEcho"
 #endif
@@ -117,6 +124,18 @@ static int32_t cecho_validate(const ak_plugin_descriptor *descriptor, const ak_v
     return AK_ERR_INVALID_CONFIG;
 }
 
+#ifdef CECHO_FLOOD_TOPIC
+static void *flood(void *opaque) {
+    cecho_instance *instance = opaque;
+    ak_event event = {.struct_size = sizeof event, .topic = CECHO_FLOOD_TOPIC, .kind = "command"};
+    for (int64_t index = 0; atomic_load(&instance->running); index++) {
+        event.time_ns = index;
+        if (instance->host.publish(instance->host.host_context, &event) < 0) usleep(1000);
+    }
+    return NULL;
+}
+#endif
+
 static int32_t cecho_start(void *opaque, ak_run_done_fn run_done, void *done_context) {
     cecho_instance *instance = opaque;
     instance->run_done = run_done;
@@ -130,6 +149,10 @@ static int32_t cecho_start(void *opaque, ak_run_done_fn run_done, void *done_con
     atomic_flag_test_and_set(&instance->run_done_called);
     run_done(done_context, AK_ERR_FAILED, "injected failure");
     return AK_OK;
+#endif
+#ifdef CECHO_FLOOD_TOPIC
+    pthread_t flooder;
+    if (pthread_create(&flooder, NULL, flood, instance) == 0) pthread_detach(flooder);
 #endif
     ak_log_field field = {"cecho.topic", instance->topic};
     instance->host.log(instance->host.host_context, AK_LOG_INFO, "echoing delivered events", &field, 1);

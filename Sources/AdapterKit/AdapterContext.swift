@@ -91,7 +91,10 @@ public struct AdapterContext: Sendable {
         case .overloaded:
             throw AdapterError(.overloaded, "a lossless subscriber of \(event.topic) is full; event refused")
         case .invalid:
-            throw AdapterError(.invalidEvent, "event refused by the host: invalid topic \"\(event.topic)\"")
+            throw AdapterError(
+                .invalidEvent,
+                "event refused by the host on \"\(event.topic)\": an invalid topic or kind, or another adapter's command stream that does not accept this adapter (accept_commands_from)"
+            )
         }
     }
 }

@@ -43,6 +43,7 @@ public final class HostRuntime: Sendable {
         let hostAlarms = HostAlarms(bus: bus, now: now, logger: logger)
         var supervisors: [AdapterSupervisor] = []
         for instance in loaded.configuration.instances {
+            bus.restrictCommands(to: "sites/\(instance.siteID)/\(instance.id)/commands", senders: Set(instance.acceptCommandsFrom))
             let directory = Self.instanceDataDirectory(root: loaded.configuration.host.dataDirectory, site: instance.siteID, instance: instance.id)
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var instanceLogger = logger

@@ -87,8 +87,48 @@ import Testing
         // The refused event reached nobody, not even the telemetry subscriber.
         #expect(recorder.statistics.enqueued == 4)
         #expect(await commands.next(maxCount: 10)?.map(\.time.nanosecondsSinceEpoch) == [0, 1, 2, 3])
-        #expect(commands.isBelowLowWatermark)
+        #expect(commands.isBelowLowWatermark())
         #expect(commands.statistics.dropped == 0)
+    }
+
+    /// A flood on one subscription fills only that subscription's lane: the adapter's other
+    /// subscriptions are neither dropped nor starved, and share every batch.
+    @Test func aFloodedCommandLaneStarvesNoOtherSubscription() async {
+        let bus = EventBus()
+        let queue = SubscriberQueue(name: "interruptibility", capacity: 4)
+        bus.subscribe(queue, filter: "sites/a/x/commands", policy: .lossless)
+        bus.subscribe(queue, filter: "sites/a/+/measurements", policy: .dropOldest)
+        var flooded = 0
+        while bus.publish(command("sites/a/x/commands", source: "flooder")).outcome != .overloaded { flooded += 1 }
+        #expect(flooded == 64)
+        for index in 0..<3 { #expect(bus.publish(event("sites/a/f/measurements", index)).outcome == .accepted) }
+        #expect(queue.statistics.dropped == 0)
+        let batch = await queue.next(maxCount: 6) ?? []
+        #expect(batch.filter { $0.kind == .measurement }.count == 3)
+        #expect(batch.filter { $0.kind == .command }.count == 3)
+    }
+
+    /// An adapter's command stream accepts operators and the sources named for it; others are
+    /// refused before anything is enqueued. Operators' commands have lanes of their own, so a
+    /// named source's flood never refuses them.
+    @Test func commandStreamsAcceptOnlyOperatorsAndNamedSources() async {
+        let bus = EventBus()
+        let queue = SubscriberQueue(name: "x", capacity: 2, hardLimit: 4)
+        bus.subscribe(queue, filter: "sites/a/x/commands", policy: .lossless)
+        bus.restrictCommands(to: "sites/a/x/commands", senders: ["ems"])
+        let refused = bus.publish(command("sites/a/x/commands", source: "meter"))
+        #expect(refused.outcome == .invalid && refused.forbiddenCommand)
+        #expect(queue.statistics.enqueued == 0)
+        while bus.publish(command("sites/a/x/commands", source: "ems")).outcome != .overloaded {}
+        #expect(bus.publish(command("sites/a/x/commands", source: Event.operatorSource)).outcome == .accepted)
+        // Another adapter's command stream is not restricted.
+        #expect(bus.mayPublish(on: "sites/a/y/commands", source: "meter"))
+        let batch = await queue.next(maxCount: 2) ?? []
+        #expect(batch.map(\.source).contains(Event.operatorSource))
+    }
+
+    private func command(_ topic: String, source: String) -> Event {
+        Event(topic: topic, kind: .command, source: source, time: EventTime(nanosecondsSinceEpoch: 0), payload: [])
     }
 
     @Test(.timeLimit(.minutes(1))) func losslessNeverDropsUnderConcurrentPublishers() async throws {

@@ -126,6 +126,19 @@ import Testing
         #expect(found == ["sites[0].adapters[0].restart.max_backoff_ms: 100 is below initial_backoff_ms (5000)"])
     }
 
+    @Test func commandSendersMustBeAdaptersOfTheSiteAndHostIsReserved() throws {
+        let found = try issues(#"""
+            {"host": {"id": "gw"}, "sites": [{"id": "s", "adapters": [
+                {"id": "p", "plugin": "Probe", "config": {"mode": "echo"}, "accept_commands_from": ["q", "ghost"]},
+                {"id": "q", "plugin": "Probe", "config": {"mode": "echo"}},
+                {"id": "host", "plugin": "Probe", "config": {"mode": "echo"}}]}]}
+            """#)
+        #expect(found == [
+            "sites[0].adapters[2].id: \"host\" is reserved for the host's own alarms",
+            "sites[0].adapters[0].accept_commands_from[1]: no adapter \"ghost\" in site s",
+        ])
+    }
+
     @Test func structuralErrorsAreAllReported() throws {
         let found = try issues(#"{"host": {"log_level": "loud", "admin": {"listen": "nowhere"}}, "sites": [], "extra": 1}"#)
         #expect(found.contains("host.id: is required"))

@@ -19,6 +19,7 @@ public struct HostMetrics: Sendable {
         }
         return AdapterMetrics(
             published: counter("events_published", "Events accepted from the adapter by the bus."),
+            refusedCommands: counter("commands_refused", "Commands from the adapter refused: the target's accept_commands_from does not name it."),
             delivered: counter("events_delivered", "Events handed to the adapter and handled."),
             dropped: counter("events_dropped", "drop_oldest events dropped from the adapter's full queue."),
             restarts: counter("adapter_restarts", "Times the adapter was restarted after it stopped or failed."),
@@ -53,6 +54,7 @@ public struct HostMetrics: Sendable {
 /// The metrics of one adapter instance.
 package struct AdapterMetrics: Sendable {
     package let published: Counter
+    package let refusedCommands: Counter
     let delivered: Counter
     package let dropped: Counter
     let restarts: Counter

@@ -48,8 +48,12 @@ final class OperatorCommands: Sendable {
         var event = try Event(topic: "sites/\(site)/\(adapter)/commands", payload: command, time: now())
         event.source = Event.operatorSource
 
-        // Listen for the answer before asking.
-        let acks = SubscriberQueue(name: "admin:\(command.id)", capacity: 64)
+        // Listen for the answer before asking; only this command's answer, so that the answers to
+        // other commands (a flood of them) cannot push it out.
+        let commandID = command.id
+        let acks = SubscriberQueue(name: "admin:\(command.id)", capacity: 64) { answer in
+            answer.kind == .commandAck && (try? answer.decode(EnergyCommandAck.self))?.id == commandID
+        }
         bus.subscribe(acks, filter: "sites/\(site)/\(adapter)/acks", policy: .dropOldest)
         defer { bus.unsubscribe(acks) }
         let published = sequence.withLock { last in

@@ -5,25 +5,34 @@ import Synchronization
 
 /// The bounded delivery queue of one subscriber (ARCHITECTURE.md §4).
 ///
-/// - `drop_oldest` events: when the queue holds `capacity` events, the oldest `drop_oldest` event
-///   is dropped and counted, so a slow subscriber loses only its own telemetry.
-/// - `lossless` events are never dropped: above `capacity` the queue reports pressure (the
-///   publisher slows down), and at `hardLimit` the bus refuses them before anything is enqueued.
+/// The queue has one **lane** per subscription (the bus gives each subscription its lane), each
+/// bounded by `capacity`, so that a flood on one subscription (a command stream) never starves
+/// another (the measurements the same adapter needs):
+/// - `drop_oldest` events: when a lane holds `capacity` events, its oldest `drop_oldest` event is
+///   dropped and counted, so a slow subscriber loses only its own telemetry.
+/// - `lossless` events are never dropped: above `capacity` the lane reports pressure (the publisher
+///   slows down), and at `hardLimit` the bus refuses them before anything is enqueued.
 ///
-/// One consumer takes batches with ``next(maxCount:)``; any number of publishers enqueue.
+/// One consumer takes batches with ``next(maxCount:)``: the lanes take turns, one event each, so
+/// every non-empty lane gets its share of each batch; within a batch, events keep the order they
+/// were enqueued in, and within a lane they are always in order.
+///
+/// Any number of publishers enqueue.
 public final class SubscriberQueue: Sendable {
     /// What happened to an enqueued event.
     public enum EnqueueResult: Sendable, Equatable {
-        /// Enqueued; the queue was under its capacity.
+        /// Enqueued; the lane was under its capacity.
         case enqueued
-        /// Enqueued; the queue is over its capacity (lossless events only).
+        /// Enqueued; the lane is over its capacity (lossless events only).
         case pressure
-        /// Enqueued after dropping the oldest drop_oldest event.
+        /// Enqueued after dropping the lane's oldest drop_oldest event.
         case droppedOldest
         /// Not enqueued: the incoming drop_oldest event was the oldest droppable one.
         case droppedIncoming
         /// Not enqueued: the queue is closed.
         case refused
+        /// Not enqueued: the queue's `admit` test turned it away (not counted anywhere).
+        case ignored
     }
 
     /// Counters since creation.
@@ -41,75 +50,109 @@ public final class SubscriberQueue: Sendable {
     private struct Entry {
         var event: Event
         var lossless: Bool
+        /// Enqueue order across lanes.
+        var ticket: UInt64
+    }
+
+    private struct Lane {
+        var entries = Deque<Entry>()
+        var droppable = 0
     }
 
     private struct State {
-        var entries = Deque<Entry>()
-        var droppable = 0
+        var lanes: [Int: Lane] = [:]
+        /// The lane that takes the first turn in the next batch.
+        var turn = 0
+        var depth = 0
+        var tickets: UInt64 = 0
         var closed = false
         var waiter: CheckedContinuation<Void, Never>?
         var statistics = Statistics()
+        var nextLane = 0
     }
 
     /// Identifies the subscriber in metrics and logs.
     public let name: String
-    /// Events held before `drop_oldest` events are dropped and lossless ones press back.
+    /// Events one lane holds before `drop_oldest` events are dropped and lossless ones press back.
     public let capacity: Int
-    /// Queue length at which the bus refuses lossless events (default: 16 times the capacity).
+    /// Lane length at which the bus refuses lossless events (default: 16 times the capacity).
     public let hardLimit: Int
     private let dropCounter: Counter?
+    private let admit: (@Sendable (Event) -> Bool)?
     private let state = Mutex(State())
 
-    /// A queue holding `capacity` events before dropping or pressing back, and refusing lossless
-    /// events at `hardLimit` (default: 16 times the capacity). Drops are added to `dropCounter`.
-    public init(name: String, capacity: Int, hardLimit: Int? = nil, dropCounter: Counter? = nil) {
+    /// A queue whose lanes hold `capacity` events before dropping or pressing back, and refuse
+    /// lossless events at `hardLimit` (default: 16 times the capacity). Drops are added to `dropCounter`.
+    /// When `admit` is given, only the events it accepts are enqueued (it runs in the publisher's
+    /// call: keep it quick).
+    public init(
+        name: String,
+        capacity: Int,
+        hardLimit: Int? = nil,
+        dropCounter: Counter? = nil,
+        admit: (@Sendable (Event) -> Bool)? = nil
+    ) {
         precondition(capacity > 0, "a queue needs room for one event")
         self.name = name
         self.capacity = capacity
-        self.hardLimit = hardLimit ?? capacity * 16
+        self.hardLimit = hardLimit ?? capacity.multipliedReportingOverflow(by: 16).partialValue
         self.dropCounter = dropCounter
+        self.admit = admit
     }
 
-    /// Whether a lossless event would be refused now.
-    public var isAtHardLimit: Bool {
-        state.withLock { $0.entries.count >= hardLimit }
+    /// A new lane, for one subscription.
+    public func makeLane() -> Int {
+        state.withLock { state in
+            defer { state.nextLane += 1 }
+            return state.nextLane
+        }
     }
 
-    /// Whether the queue is back under half its capacity (publishers may speed up again).
-    public var isBelowLowWatermark: Bool {
-        state.withLock { $0.entries.count <= capacity / 2 }
+    /// Whether a lossless event would be refused now on `lane`.
+    public func isAtHardLimit(lane: Int = 0) -> Bool {
+        state.withLock { ($0.lanes[lane]?.entries.count ?? 0) >= hardLimit }
     }
 
-    /// The counters since creation, with the current depth.
+    /// Whether `lane` is back under half the capacity (its publishers may speed up again).
+    public func isBelowLowWatermark(lane: Int = 0) -> Bool {
+        state.withLock { ($0.lanes[lane]?.entries.count ?? 0) <= capacity / 2 }
+    }
+
+    /// The counters since creation, with the current depth (all lanes).
     public var statistics: Statistics {
         state.withLock { state in
             var statistics = state.statistics
-            statistics.depth = state.entries.count
+            statistics.depth = state.depth
             return statistics
         }
     }
 
-    /// Enqueues `event` under `policy`.
-    public func enqueue(_ event: Event, policy: DeliveryPolicy) -> EnqueueResult {
+    /// Enqueues `event` on `lane` under `policy`.
+    public func enqueue(_ event: Event, policy: DeliveryPolicy, lane: Int = 0) -> EnqueueResult {
+        if let admit, !admit(event) { return .ignored }
         let lossless = policy == .lossless
         let (result, waiter) = state.withLock { state -> (EnqueueResult, CheckedContinuation<Void, Never>?) in
             guard !state.closed else { return (.refused, nil) }
+            var queue = state.lanes[lane] ?? Lane()
             var result = EnqueueResult.enqueued
             if lossless {
                 // The hard limit is enforced by the bus before routing (so a refusal reaches no
                 // subscriber at all); concurrent publishers may overshoot it by one event each.
-                if state.entries.count >= capacity { result = .pressure }
-            } else if state.entries.count >= capacity {
-                guard state.droppable > 0 else {
+                if queue.entries.count >= capacity { result = .pressure }
+            } else if queue.entries.count >= capacity {
+                guard queue.droppable > 0 else {
                     state.statistics.dropped += 1
                     dropCounter?.increment()
                     return (.droppedIncoming, nil)
                 }
-                removeOldestDroppable(&state)
+                removeOldestDroppable(&queue, &state)
                 result = .droppedOldest
             }
-            state.entries.append(Entry(event: event, lossless: lossless))
-            if !lossless { state.droppable += 1 }
+            state.tickets += 1
+            queue.entries.append(Entry(event: event, lossless: lossless, ticket: state.tickets))
+            if !lossless { queue.droppable += 1 }
+            state.lanes[lane] = queue
+            state.depth += 1
             state.statistics.enqueued += 1
             let waiter = state.waiter
             state.waiter = nil
@@ -119,7 +162,7 @@ public final class SubscriberQueue: Sendable {
         return result
     }
 
-    /// Takes up to `maxCount` events in order, waiting while the queue is empty.
+    /// Takes up to `maxCount` events, waiting while the queue is empty.
     /// Returns nil once the queue is closed and empty, or when the task is cancelled.
     public func next(maxCount: Int) async -> [Event]? {
         while true {
@@ -128,7 +171,7 @@ public final class SubscriberQueue: Sendable {
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let ready = state.withLock { state in
-                        if !state.entries.isEmpty || state.closed || Task.isCancelled { return true }
+                        if state.depth > 0 || state.closed || Task.isCancelled { return true }
                         state.waiter = continuation
                         return false
                     }
@@ -149,11 +192,11 @@ public final class SubscriberQueue: Sendable {
     public func close(dropping: Bool = false) {
         state.withLock { state in
             state.closed = true
-            if dropping, !state.entries.isEmpty {
-                state.statistics.dropped += state.entries.count
-                dropCounter?.increment(by: Int64(state.entries.count))
-                state.entries.removeAll()
-                state.droppable = 0
+            if dropping, state.depth > 0 {
+                state.statistics.dropped += state.depth
+                dropCounter?.increment(by: Int64(state.depth))
+                state.lanes = [:]
+                state.depth = 0
             }
             let waiter = state.waiter
             state.waiter = nil
@@ -166,28 +209,39 @@ public final class SubscriberQueue: Sendable {
         state.withLock { $0.statistics.delivered += count }
     }
 
+    /// The lanes take turns, one event each, starting after the lane that started the last batch.
     private func take(maxCount: Int) -> [Event]? {
         state.withLock { state in
-            guard !state.entries.isEmpty else { return nil }
-            let count = min(maxCount, state.entries.count)
-            var batch: [Event] = []
-            batch.reserveCapacity(count)
-            for _ in 0..<count {
-                let entry = state.entries.removeFirst()
-                if !entry.lossless { state.droppable -= 1 }
-                batch.append(entry.event)
+            guard state.depth > 0, maxCount > 0 else { return nil }
+            let order = state.lanes.keys.sorted()
+            let first = order.firstIndex { $0 >= state.turn } ?? 0
+            let rotation = Array(order[first...] + order[..<first])
+            state.turn = (rotation.first ?? 0) + 1
+            var taken: [Entry] = []
+            taken.reserveCapacity(min(maxCount, state.depth))
+            var exhausted = false
+            while taken.count < maxCount && !exhausted {
+                exhausted = true
+                for lane in rotation where taken.count < maxCount {
+                    guard let entry = state.lanes[lane]?.entries.popFirst() else { continue }
+                    if !entry.lossless { state.lanes[lane]?.droppable -= 1 }
+                    taken.append(entry)
+                    exhausted = false
+                }
             }
-            return batch
+            state.depth -= taken.count
+            return taken.sorted { $0.ticket < $1.ticket }.map(\.event)
         }
     }
 
-    private func removeOldestDroppable(_ state: inout State) {
-        if let first = state.entries.first, !first.lossless {
-            state.entries.removeFirst()
-        } else if let index = state.entries.firstIndex(where: { !$0.lossless }) {
-            state.entries.remove(at: index)
+    private func removeOldestDroppable(_ lane: inout Lane, _ state: inout State) {
+        if let first = lane.entries.first, !first.lossless {
+            lane.entries.removeFirst()
+        } else if let index = lane.entries.firstIndex(where: { !$0.lossless }) {
+            lane.entries.remove(at: index)
         }
-        state.droppable -= 1
+        lane.droppable -= 1
+        state.depth -= 1
         state.statistics.dropped += 1
         dropCounter?.increment()
     }

@@ -44,6 +44,7 @@ struct ConfigurationDocument: Decodable {
         var plugin: String
         var subscribe: [Subscription]?
         var queueCapacity: Int
+        var acceptCommandsFrom: [String]?
         var watchdogS: Seconds
         var isolation: Isolation
         var restart: Restart

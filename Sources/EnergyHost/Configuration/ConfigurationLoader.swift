@@ -112,6 +112,14 @@ public struct ConfigurationLoader: Sendable {
                     dataDirectory: dataDirectory, path: path, pass: &pass
                 ))
             }
+            for (index, adapter) in adapters.enumerated() {
+                for (position, sender) in adapter.acceptCommandsFrom.enumerated() where !adapterIDs.contains(sender) {
+                    pass.issues.append(JSONIssue(
+                        path: sitePath.appending("adapters").appending(index).appending("accept_commands_from").appending(position),
+                        message: "no adapter \"\(sender)\" in site \(siteID)"
+                    ))
+                }
+            }
             sites.append(SiteConfiguration(id: siteID, name: siteValue["name"]?.stringValue, adapters: adapters))
         }
         let reported = pass.report()
@@ -240,6 +248,7 @@ public struct ConfigurationLoader: Sendable {
             config: config,
             subscriptions: subscriptions,
             queueCapacity: instance.queueCapacity,
+            acceptCommandsFrom: instance.acceptCommandsFrom ?? [],
             watchdog: instance.watchdogS.duration,
             restart: RestartPolicy(
                 mode: restart.policy,

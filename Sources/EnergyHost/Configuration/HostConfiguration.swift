@@ -126,6 +126,8 @@ public struct AdapterInstanceConfiguration: Sendable {
     public var subscriptions: [SubscriptionConfiguration]?
     /// Capacity of the instance's delivery queue.
     public var queueCapacity: Int
+    /// The adapters of its site that may publish on its command stream, besides operators.
+    public var acceptCommandsFrom: [String]
     /// How long a call into it (its start, a delivery) may take before it is reported blocked.
     public var watchdog: Duration
     /// When and how fast it is restarted after its run ends.

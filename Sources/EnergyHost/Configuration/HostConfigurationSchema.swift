@@ -66,6 +66,10 @@ enum HostConfigurationSchema {
             "config": .object([:], additionalProperties: true, filledWhenMissing: true),
             "subscribe": .array(of: subscriptionSchema),
             "queue_capacity": .integer(minimum: 1, maximum: 1_000_000, default: 1024),
+            "accept_commands_from": .array(
+                of: .string(pattern: identifierPattern),
+                description: "The adapters of the site that may publish on this adapter's command stream, besides operators."
+            ),
             "watchdog_s": .number(
                 description: "How long a call into the adapter (its start, a delivery) may take before it is reported blocked.",
                 minimum: 0.1,

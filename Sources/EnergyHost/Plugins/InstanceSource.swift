@@ -17,7 +17,10 @@ package final class InstanceSource: Sendable {
     private let sequence = Mutex<UInt64>(0)
     private let publishedTotal = Atomic<Int>(0)
     private let running = Atomic<Bool>(false)
-    private let pressured = Mutex<[SubscriberQueue]>([])
+    private let pressured = Mutex<[EventBus.Route]>([])
+    private let refusedCommands: Counter
+    /// The command topics a refusal was already logged for.
+    private let refusalsLogged = Mutex<Set<String>>([])
 
     package init(instanceID: String, siteID: String, bus: EventBus, logger: Logger, metrics: AdapterMetrics) {
         self.instanceID = instanceID
@@ -25,6 +28,7 @@ package final class InstanceSource: Sendable {
         self.bus = bus
         self.logger = logger
         self.published = metrics.published
+        self.refusedCommands = metrics.refusedCommands
         self.custom = metrics.custom
     }
 
@@ -53,8 +57,12 @@ package final class InstanceSource: Sendable {
         let result = sequence.withLock { last in
             event.sequence = last &+ 1
             let result = bus.publish(event)
-            if result.outcome != .overloaded { last = event.sequence }
+            if result.outcome != .overloaded && !result.forbiddenCommand { last = event.sequence }
             return result
+        }
+        if result.forbiddenCommand {
+            refuseCommand(on: event.topic)
+            return result.outcome
         }
         if result.outcome != .overloaded {
             published.increment()
@@ -66,11 +74,21 @@ package final class InstanceSource: Sendable {
         return result.outcome
     }
 
-    /// True when every queue that pressed back is under its low watermark again.
+    /// True when every lane that pressed back is under its low watermark again.
     func isPublishReady() -> Bool {
-        pressured.withLock { queues in
-            queues.removeAll { $0.isBelowLowWatermark }
-            return queues.isEmpty
+        pressured.withLock { lanes in
+            lanes.removeAll { $0.isBelowLowWatermark }
+            return lanes.isEmpty
         }
+    }
+
+    /// Counts a command the bus refused from this instance, and logs the first for each topic.
+    private func refuseCommand(on topic: String) {
+        refusedCommands.increment()
+        guard refusalsLogged.withLock({ $0.insert(topic).inserted }) else { return }
+        logger.warning(
+            "command refused: this adapter may not publish on another adapter's command stream (its accept_commands_from does not name it)",
+            metadata: ["topic": "\(topic)"]
+        )
     }
 }

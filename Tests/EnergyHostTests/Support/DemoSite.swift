@@ -9,8 +9,9 @@ struct DemoSite {
     let directory: URL
     let adminPort: Int
 
-    /// Copies `demo/` and `adapters.json`, with `extraAdapters` (adapters.json objects) appended.
-    init(extraAdapters: [[String: Any]] = []) throws {
+    /// Copies `demo/` and `adapters.json`, with `extraAdapters` (adapters.json objects) appended
+    /// and each of the demo's adapters passed through `editing`.
+    init(extraAdapters: [[String: Any]] = [], editing: (inout [String: Any]) -> Void = { _ in }) throws {
         directory = try TestSupport.temporaryDirectory()
         adminPort = LoopbackPort.free()
         let root = TestSupport.repositoryRoot
@@ -23,7 +24,9 @@ struct DemoSite {
         host["admin"] = admin
         document["host"] = host
         var sites = document["sites"] as! [[String: Any]]
-        sites[0]["adapters"] = (sites[0]["adapters"] as! [[String: Any]]) + extraAdapters
+        var adapters = sites[0]["adapters"] as! [[String: Any]]
+        for index in adapters.indices { editing(&adapters[index]) }
+        sites[0]["adapters"] = adapters + extraAdapters
         document["sites"] = sites
         let text = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
         try text.write(to: directory.appendingPathComponent("adapters.json"))
