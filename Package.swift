@@ -78,6 +78,7 @@ let package = Package(
             dependencies: [
                 "AdapterKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -95,6 +96,7 @@ let package = Package(
                 "AdapterKit",
                 "AdapterKitABI",
                 "AdapterKitStorage",
+                "AdapterKitHTTPServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),

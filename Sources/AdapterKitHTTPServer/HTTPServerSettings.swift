@@ -30,13 +30,22 @@ public struct HTTPServerSettings: Sendable {
     /// The largest request body routes accept: read bodies with
     /// `JSONResponses.body(of:limit: settings.maximumBodySize)`, which answers 413 beyond it.
     public var maximumBodySize: Int
+    /// Idle timeout, connection and header limits.
+    public var limits: HTTPConnectionLimits
 
-    /// Settings; plain HTTP and 1 MiB bodies by default.
-    public init(host: String = "127.0.0.1", port: Int, tls: TLS? = nil, maximumBodySize: Int = 1024 * 1024) {
+    /// Settings; plain HTTP, 1 MiB bodies and the default ``HTTPConnectionLimits``.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int,
+        tls: TLS? = nil,
+        maximumBodySize: Int = 1024 * 1024,
+        limits: HTTPConnectionLimits = HTTPConnectionLimits()
+    ) {
         self.host = host
         self.port = port
         self.tls = tls
         self.maximumBodySize = maximumBodySize
+        self.limits = limits
     }
 
     /// The server's TLS configuration: its certificate, and a client certificate required from

@@ -89,6 +89,7 @@ public final class HostRuntime: Sendable {
             let supervisors = self.supervisors
             let admin = AdminServer(
                 listen: listen,
+                limits: configuration.host.adminLimits,
                 hostID: configuration.host.id,
                 metrics: metrics,
                 statuses: { supervisors.map(\.status) },

@@ -1,4 +1,5 @@
 import AdapterKit
+import AdapterKitHTTPServer
 import Foundation
 import Hummingbird
 import Logging
@@ -17,6 +18,7 @@ import NIOCore
 /// - `GET /audit/commands?limit=N`: the latest attempts (an operator's token required).
 struct AdminServer {
     let listen: ListenAddress
+    let limits: HTTPConnectionLimits
     let hostID: String
     let metrics: HostMetrics
     let statuses: @Sendable () -> [AdapterStatus]
@@ -26,7 +28,7 @@ struct AdminServer {
     let onListening: @Sendable (Int) async -> Void
 
     func makeApplication() -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(options: .autoGenerateHeadEndpoints)
         let hostID = self.hostID
         let statuses = self.statuses
         let metrics = self.metrics
@@ -52,7 +54,8 @@ struct AdminServer {
         let onListening = self.onListening
         return Application(
             router: router,
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "energy-host"),
+            server: limits.http1(),
+            configuration: limits.applicationConfiguration(host: listen.host, port: listen.port, serverName: "energy-host", logger: logger),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger
         )

@@ -25,6 +25,8 @@ struct ConfigurationDocument: Decodable {
         var listen: String
         var enabled: Bool
         var commandTimeoutS: Seconds
+        var idleTimeoutS: Seconds
+        var maxConnections: Int
         var operators: [Operator]?
     }
 

@@ -1,4 +1,5 @@
 import AdapterKit
+import AdapterKitHTTPServer
 import Foundation
 import Logging
 
@@ -188,6 +189,7 @@ public struct ConfigurationLoader: Sendable {
             adminListen: listen,
             operators: (host.admin.operators ?? []).map { AdminOperator(name: $0.name, token: $0.token) },
             commandTimeout: host.admin.commandTimeoutS.duration,
+            adminLimits: HTTPConnectionLimits(idleTimeout: host.admin.idleTimeoutS.duration, maximumConnections: host.admin.maxConnections),
             logLevel: host.logLevel,
             shutdownTimeout: host.shutdownTimeoutS.duration,
             configurationDirectory: pass.baseDirectory

@@ -1,4 +1,5 @@
 public import AdapterKit
+public import AdapterKitHTTPServer
 public import Logging
 
 /// A validated adapters.json: host settings, then sites with their adapter instances.
@@ -26,6 +27,8 @@ public struct HostSettings: Sendable {
     public var operators: [AdminOperator] = []
     /// How long a command sent through the admin API waits for its acknowledgement.
     public var commandTimeout: Duration = .seconds(10)
+    /// The admin API's idle timeout and connection limit.
+    public var adminLimits = HTTPConnectionLimits()
     /// The least severe level logged.
     public var logLevel: Logger.Level
     /// How long a graceful shutdown may take before adapters are abandoned.

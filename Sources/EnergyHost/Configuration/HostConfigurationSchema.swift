@@ -24,6 +24,18 @@ enum HostConfigurationSchema {
                             "command_timeout_s": .number(
                                 description: "How long a command waits for the adapter's acknowledgement.", minimum: 0.1, maximum: 300, default: 10
                             ),
+                            "idle_timeout_s": .number(
+                                description: "How long an admin connection may stay idle (also the time to send a request's header).",
+                                minimum: 0.1,
+                                maximum: 3600,
+                                default: 30
+                            ),
+                            "max_connections": .integer(
+                                description: "Admin connections served at once; more wait until one closes.",
+                                minimum: 1,
+                                maximum: 10_000,
+                                default: 64
+                            ),
                             "operators": .array(
                                 of: .object(
                                     [

@@ -11,7 +11,11 @@ struct DemoSite {
 
     /// Copies `demo/` and `adapters.json`, with `extraAdapters` (adapters.json objects) appended
     /// and each of the demo's adapters passed through `editing`.
-    init(extraAdapters: [[String: Any]] = [], editing: (inout [String: Any]) -> Void = { _ in }) throws {
+    init(
+        extraAdapters: [[String: Any]] = [],
+        admin adminSettings: [String: Any] = [:],
+        editing: (inout [String: Any]) -> Void = { _ in }
+    ) throws {
         directory = try TestSupport.temporaryDirectory()
         adminPort = LoopbackPort.free()
         let root = TestSupport.repositoryRoot
@@ -21,6 +25,7 @@ struct DemoSite {
         var host = document["host"] as! [String: Any]
         var admin = host["admin"] as! [String: Any]
         admin["listen"] = "127.0.0.1:\(adminPort)"
+        admin.merge(adminSettings) { $1 }
         host["admin"] = admin
         document["host"] = host
         var sites = document["sites"] as! [[String: Any]]
@@ -35,11 +40,18 @@ struct DemoSite {
     /// The demo's shutdown timeout.
     static let shutdownTimeout = Duration.seconds(5)
 
-    /// Starts `energy-host run` on the copy; its output goes to `host.log` in the directory.
-    func start(pluginsDirectories: [String] = []) throws -> Process {
+    /// Starts `energy-host run` on the copy; its output goes to `host.log` in the directory. With
+    /// `fileLimit`, the host may open at most that many file descriptors (`ulimit -n`).
+    func start(pluginsDirectories: [String] = [], fileLimit: Int? = nil) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestSupport.hostExecutable)
-        process.arguments = ["run", "--config", "adapters.json"] + pluginsDirectories.flatMap { ["--plugins-dir", $0] }
+        let arguments = ["run", "--config", "adapters.json"] + pluginsDirectories.flatMap { ["--plugins-dir", $0] }
+        if let fileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", TestSupport.hostExecutable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: TestSupport.hostExecutable)
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
