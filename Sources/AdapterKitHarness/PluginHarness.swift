@@ -50,7 +50,7 @@ public struct PluginHarness: Sendable {
             siteID: site,
             bus: bus,
             logger: Logger(label: "\(site).\(id)"),
-            metrics: metrics.adapter(site: site, id: id)
+            metrics: metrics.adapter(site: site, id: id, plugin: plugin.typeName)
         )
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("harness-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -54,7 +54,7 @@ public final class HostRuntime: Sendable {
                     configuration: instance,
                     plugin: loaded.plugins[instance.plugin]!,
                     bus: bus,
-                    metrics: metrics.adapter(site: instance.siteID, id: instance.id),
+                    metrics: metrics.adapter(site: instance.siteID, id: instance.id, plugin: instance.plugin),
                     coordinator: coordinator,
                     dataDirectory: directory,
                     configurationDirectory: loaded.configuration.host.configurationDirectory,

@@ -12,7 +12,7 @@ public struct HostMetrics: Sendable {
     }
 
     /// The metrics of one adapter instance.
-    package func adapter(site: String, id: String) -> AdapterMetrics {
+    package func adapter(site: String, id: String, plugin: String) -> AdapterMetrics {
         let labels = [("site", site), ("adapter", id)]
         func counter(_ name: String, _ help: String) -> Counter {
             registry.makeCounter(descriptor: descriptor(name, unit: "total", help), labels: labels)
@@ -24,7 +24,7 @@ public struct HostMetrics: Sendable {
             dropped: counter("events_dropped", "drop_oldest events dropped from the adapter's full queue."),
             restarts: counter("adapter_restarts", "Times the adapter was restarted after it stopped or failed."),
             watchdogTrips: counter("adapter_watchdog_trips", "Times a call into the adapter (start, delivery) outlasted its watchdog deadline."),
-            custom: AdapterMetricRecorder(registry: registry, catalog: catalog, site: site, adapter: id),
+            custom: AdapterMetricRecorder(registry: registry, catalog: catalog, site: site, adapter: id, plugin: plugin),
             queueDepth: registry.makeGauge(
                 descriptor: descriptor("adapter_queue_depth", unit: "", "Events waiting in the adapter's delivery queue."),
                 labels: labels
