@@ -12,6 +12,10 @@ package struct MetricSample: Sendable, Hashable {
     package var labels: [String: String]
     package var value: Double
 
+    /// The one metric name outside the adapter's namespace: 1 while the instance reports itself
+    /// degraded (``AdapterContext/report(degraded:)``), 0 otherwise; the host's health reads it.
+    public static let degradedGauge = "health_degraded"
+
     package init(kind: Kind, name: String, labels: [String: String], value: Double) {
         self.kind = kind
         self.name = name
@@ -32,5 +36,13 @@ extension AdapterContext {
     /// Sets the gauge `name` to `value`, e.g. `tic_link_up` to 1 or 0; see ``increment(counter:by:labels:)``.
     public func record(gauge name: String, _ value: Double, labels: [String: String] = [:]) {
         link.record(MetricSample(kind: .gauge, name: name, labels: labels, value: value))
+    }
+
+    /// Tells the host whether the instance cannot do its job although it runs (a recorder that
+    /// cannot write, a link that is down): while `degraded`, the host's `/health` answers 503 and
+    /// lists the instance under `degraded`. Say why in an alarm or a log line. Sets the gauge
+    /// ``MetricSample/degradedGauge`` (`energy_adapter_health_degraded`).
+    public func report(degraded: Bool) {
+        record(gauge: MetricSample.degradedGauge, degraded ? 1 : 0)
     }
 }

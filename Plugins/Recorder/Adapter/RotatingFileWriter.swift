@@ -34,7 +34,8 @@ final class RotatingFileWriter: Sendable {
     }
 
     /// Appends `bytes` with one write, rotating first when needed. After a failed rotation the
-    /// file is reopened by the next write.
+    /// file is reopened by the next write. A write cut short (a full disk) is undone: the file is
+    /// truncated back to its size before, so that it only ever holds whole batches.
     func write(_ bytes: [UInt8]) throws {
         try file.withLock { file in
             if file.descriptor < 0 {
@@ -48,7 +49,10 @@ final class RotatingFileWriter: Sendable {
                 let written = bytes[offset...].withUnsafeBytes { Foundation.write(file.descriptor, $0.baseAddress, $0.count) }
                 guard written >= 0 else {
                     if errno == EINTR { continue }
-                    throw AdapterError(.failed, "writing \(path) failed: \(String(cString: strerror(errno)))")
+                    let reason = String(cString: strerror(errno))
+                    // Shrinking a file needs no free space.
+                    if offset > 0 { _ = ftruncate(file.descriptor, off_t(file.size)) }
+                    throw AdapterError(.failed, "writing \(path) failed: \(reason)")
                 }
                 offset += written
             }

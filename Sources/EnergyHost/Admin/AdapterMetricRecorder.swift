@@ -69,7 +69,9 @@ package final class AdapterMetricRecorder: Sendable {
         let keys = sample.labels.keys.sorted()
         let problem: String? =
             if !Self.isIdentifier(sample.name) { "metric name \"\(sample.name)\" does not match [a-z_][a-z0-9_]*" }
-            else if !sample.name.hasPrefix(prefix) || sample.name.count == prefix.count {
+            else if sample.name == MetricSample.degradedGauge {
+                sample.kind == .gauge && keys.isEmpty && sample.value.isFinite ? nil : "\(sample.name) is a gauge without labels"
+            } else if !sample.name.hasPrefix(prefix) || sample.name.count == prefix.count {
                 "metric name \"\(sample.name)\" does not begin with \"\(prefix)\" (the names of \(plugin) adapters do)"
             } else if Self.reserved.contains(sample.name) { "metric name \"\(sample.name)\" is the host's own (energy_adapter_\(sample.name))" }
             else if let key = keys.first(where: { !Self.isIdentifier($0) || $0 == "site" || $0 == "adapter" || $0.hasPrefix("__") }) {

@@ -69,12 +69,15 @@ struct HealthReport: Encodable, Sendable {
     var failed: [String]
     /// Adapters with a call outstanding past their watchdog deadline.
     var blocked: [String]
+    /// Adapters that report they cannot do their job (a recorder that cannot write).
+    var degraded: [String]
 
     init(host: String, adapters: [AdapterStatus]) {
         self.host = host
         self.failed = adapters.filter { $0.state == .failed }.map { "\($0.site)/\($0.id)" }
         self.blocked = adapters.filter { $0.state == .blocked }.map { "\($0.site)/\($0.id)" }
-        self.status = failed.isEmpty && blocked.isEmpty ? "ok" : "degraded"
+        self.degraded = adapters.filter(\.degraded).map { "\($0.site)/\($0.id)" }
+        self.status = failed.isEmpty && blocked.isEmpty && degraded.isEmpty ? "ok" : "degraded"
     }
 }
 

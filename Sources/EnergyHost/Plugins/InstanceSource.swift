@@ -17,6 +17,7 @@ package final class InstanceSource: Sendable {
     private let sequence = Mutex<UInt64>(0)
     private let publishedTotal = Atomic<Int>(0)
     private let running = Atomic<Bool>(false)
+    private let degraded = Atomic<Bool>(false)
     private let pressured = Mutex<[EventBus.Route]>([])
     private let refusedCommands: Counter
     /// The command topics a refusal was already logged for.
@@ -32,10 +33,14 @@ package final class InstanceSource: Sendable {
         self.custom = metrics.custom
     }
 
-    /// Records a metric sample of the instance.
+    /// Records a metric sample of the instance; the degraded gauge also sets ``isDegraded``.
     func record(_ sample: MetricSample) {
-        custom.record(sample, logger: logger)
+        guard custom.record(sample, logger: logger) == nil, sample.name == MetricSample.degradedGauge else { return }
+        degraded.store(sample.value != 0, ordering: .relaxed)
     }
+
+    /// Whether the instance reported itself degraded (``AdapterContext/report(degraded:)``).
+    package var isDegraded: Bool { degraded.load(ordering: .relaxed) }
 
     /// Whether publishes are accepted: between start and run-done.
     package var isRunning: Bool {

@@ -33,6 +33,8 @@ public struct AdapterStatus: Sendable, Codable, Equatable {
     public var restarts: Int
     /// The message of the last failure, if any.
     public var lastError: String?
+    /// Whether the instance reports it cannot do its job although it runs.
+    public var degraded: Bool
     /// Events the bus accepted from it since the host started.
     public var published: Int
     /// Events it handled since the host started.

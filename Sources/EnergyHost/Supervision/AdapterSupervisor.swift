@@ -112,6 +112,7 @@ final class AdapterSupervisor: Service, Sendable {
             state: snapshot.0,
             restarts: snapshot.1,
             lastError: snapshot.2,
+            degraded: source.isDegraded,
             published: Int(source.publishedCount),
             delivered: statistics.delivered,
             dropped: statistics.dropped,
