@@ -245,7 +245,12 @@ let package = Package(
         .testTarget(name: "ThresholdTests", dependencies: ["EnergyThreshold", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness"]),
         .testTarget(
             name: "ConfigurationContractTests",
-            dependencies: ["AdapterKit", "AdapterKitTesting", "EnergyHost", "EnergyRecorder", "EnergyReplay", "EnergyProbe", "EnergyThreshold", "EnergyTIC", "EnergyInterruptibility"]
+            dependencies: [
+                "AdapterKit", "AdapterKitTesting", "EnergyHost", "EnergyRecorder", "EnergyReplay", "EnergyProbe", "EnergyThreshold",
+                "EnergyTIC", "EnergyInterruptibility",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
     ]
 )

@@ -36,7 +36,7 @@ public struct ProbeAdapter: Adapter {
         configurationSchema: .object(
             [
                 "mode": .string(oneOf: Mode.allCases.map(\.rawValue)),
-                "rate": .number(description: "Events per second when emitting; 0 for as fast as possible.", minimum: 0, default: 0),
+                "rate": .number(description: "Events per second when emitting; 0 for as fast as possible.", minimum: 0, maximum: 10_000_000, default: 0),
                 "count": .integer(description: "Events to emit; 0 for no limit.", minimum: 0, default: 0),
                 "stream": .string(default: "probe", pattern: "^[^/+#]+$"),
             ],
@@ -90,7 +90,8 @@ public struct ProbeAdapter: Adapter {
             var due = configuration.count == 0 ? sent + 1024 : min(configuration.count, sent + 1024)
             if configuration.rate > 0 {
                 let elapsed = start.duration(to: clock.now) / .seconds(1)
-                due = min(due, Int(elapsed * configuration.rate) + 1)
+                // Bounded by `due` first, so that no product of the rate overflows an Int.
+                due = min(due, Int(min(elapsed * configuration.rate, Double(due))) + 1)
                 if due <= sent {
                     try await clock.sleep(for: .microseconds(500))
                     continue

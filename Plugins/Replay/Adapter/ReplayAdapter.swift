@@ -128,14 +128,17 @@ public struct ReplayAdapter: Adapter {
             while let record = try source.next() {
                 try Task.checkCancellation()
                 first = first ?? record.time
-                if let last { gap = max(.zero, .nanoseconds(record.time.nanosecondsSinceEpoch - last.nanosecondsSinceEpoch)) }
+                if let last { gap = max(.zero, Self.span(from: last, to: record.time)) }
                 last = record.time
                 if configuration.pace == .recorded {
-                    let recorded = Duration.nanoseconds(record.time.nanosecondsSinceEpoch - first!.nanosecondsSinceEpoch)
-                    try await clock.sleep(until: start.advanced(by: (offset + recorded) / configuration.speed), tolerance: nil)
+                    let recorded = Self.span(from: first!, to: record.time)
+                    let wait = min((offset + recorded) / configuration.speed, Self.longestWait)
+                    try await clock.sleep(until: start.advanced(by: wait), tolerance: nil)
                 }
                 try await context.publish(record.measurement, stream: configuration.stream)
                 published += 1
+                // As fast as possible must not mean holding a thread of the shared pool for good.
+                if published % 256 == 0 { await Task.yield() }
             }
             if pass == 0, let first = source.firstSkipped {
                 context.logger.warning(
@@ -148,8 +151,19 @@ public struct ReplayAdapter: Adapter {
                 context.logger.warning("nothing to replay", metadata: ["replay.file": "\(path)"])
                 return
             }
-            offset += .nanoseconds(last.nanosecondsSinceEpoch - first.nanosecondsSinceEpoch) + gap
+            offset = min(offset + Self.span(from: first, to: last) + gap, Self.longestWait)
+            await Task.yield()
         } while configuration.loop
         context.logger.info("replay finished", metadata: ["replay.events": "\(published)"])
     }
+
+    /// The time from `start` to `end`, exact whatever the two times (Duration is 128-bit, where a
+    /// difference of nanoseconds since the epoch overflows 64 bits for times 292 years apart).
+    private static func span(from start: EventTime, to end: EventTime) -> Duration {
+        .nanoseconds(end.nanosecondsSinceEpoch) - .nanoseconds(start.nanosecondsSinceEpoch)
+    }
+
+    /// The farthest a paced replay waits from its start: a file whose times span centuries (a
+    /// typo in a year) stalls the replay rather than overflowing the clock.
+    private static let longestWait = Duration.seconds(100 * 365 * 86_400)
 }

@@ -74,7 +74,9 @@ public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Creates the instant of `date`, rounded to the nearest nanosecond.
     public init(_ date: Date) {
-        self.nanosecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1e9).rounded())
+        let nanoseconds = (date.timeIntervalSince1970 * 1e9).rounded()
+        // Saturates at the range EventTime covers (years 1677 to 2262) instead of trapping.
+        self.nanosecondsSinceEpoch = nanoseconds.isNaN ? 0 : Int64(max(min(nanoseconds, 9.2e18), -9.2e18))
     }
 
     /// Creates the instant `sinceEpoch` after 1970-01-01T00:00:00Z (state machines that run on an
