@@ -87,8 +87,8 @@ public final class BearerAuthentication: Sendable {
     }
 
     private func check(_ header: String?) async -> Result<Principal, Refusal> {
-        guard let header, header.hasPrefix("Bearer "), header.count > "Bearer ".count else { return .failure(.missing) }
-        let presented = Array(header.dropFirst("Bearer ".count).utf8)
+        guard let token = BearerCredentials.token(in: header) else { return .failure(.missing) }
+        let presented = Array(token.utf8)
         if let match = tokens.first(where: { Self.constantTimeEquals($0.token, presented) }) {
             return .success(Principal(name: match.name))
         }

@@ -121,6 +121,12 @@ public final class HostRuntime: Sendable {
             "host starting",
             metadata: ["host.id": "\(configuration.host.id)", "adapters": "\(supervisors.count)"]
         )
+        if let listen = configuration.host.adminListen, !listen.isLoopback {
+            logger.warning(
+                "the admin API listens beyond this machine without TLS: anyone who reaches it reads the host's state, and operators' tokens cross the network in clear; keep it on loopback or put a TLS proxy in front",
+                metadata: ["address": "\(listen)"]
+            )
+        }
         try await makeServiceGroup { [logger, configuration] port in
             logger.info("admin API listening", metadata: ["address": "\(configuration.host.adminListen?.host ?? ""):\(port)"])
         }.run()

@@ -24,7 +24,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let level = logLevel ?? loaded.configuration.host.logLevel
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = EscapingLogHandler(StreamLogHandler.standardError(label: label))
             handler.logLevel = level
             return handler
         }

@@ -93,6 +93,14 @@ import Testing
         #expect(counted.withLock { $0.count } == 5)
     }
 
+    @Test(arguments: [
+        ("Bearer abc", "abc"), ("bearer abc", "abc"), ("BEARER   abc", "abc"), ("Basic abc", nil), ("Bearer", nil), ("Bearer   ", nil),
+        ("Bearerabc", nil),
+    ] as [(String, String?)])
+    func theBearerSchemeIsCaseInsensitive(header: String, token: String?) {
+        #expect(BearerCredentials.token(in: header) == token)
+    }
+
     @Test func aShortHS256SecretIsRefused() async {
         await #expect(throws: BearerAuthentication.WeakSecret.self) {
             _ = try await BearerAuthentication(credentials: [.hs256(secret: "short")])

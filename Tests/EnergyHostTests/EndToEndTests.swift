@@ -106,6 +106,25 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1))) func anAdminAPIBeyondLoopbackWithoutTLSIsWarnedAbout() async throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try TestSupport.write(#"""
+            {"host": {"id": "gw", "data_dir": "data", "admin": {"listen": "0.0.0.0:0"}}, "sites": [{"id": "s", "adapters": []}]}
+            """#, to: "adapters.json", in: directory)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestSupport.hostExecutable)
+        process.arguments = ["run", "--config", path]
+        let output = Pipe()
+        process.standardError = output
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .seconds(1))
+        process.terminate()
+        process.waitUntilExit()
+        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("warning") && log.contains("without TLS") && log.contains("address=0.0.0.0:0"), "\(log)")
+    }
+
     @Test func validateAcceptsTheDemoConfiguration() throws {
         let result = try TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", TestSupport.repositoryRoot.appendingPathComponent("adapters.json").path])
         #expect(result.status == 0, "\(result.output)")

@@ -139,4 +139,39 @@ import Testing
                 && text.contains("host.admin.operators[1].name") && text.contains("named twice")
         }
     }
+
+    @Test func twoOperatorsSharingATokenAreRefusedWithoutShowingIt() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try TestSupport.write(#"""
+            {"host": {"id": "gw", "admin": {"operators": [{"name": "alice", "token": "${SHARED_TOKEN}"},
+                                                          {"name": "bob", "token": "${SHARED_TOKEN}"}]}},
+             "sites": [{"id": "s", "adapters": []}]}
+            """#, to: "adapters.json", in: directory)
+        #expect {
+            try ConfigurationLoader(pluginDirectory: TestSupport.products, environment: ["SHARED_TOKEN": "shared-secret-0123456789"]).load(file: path)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("host.admin.operators[1].token: the same token as operators[0]") && !text.contains("shared-secret-0123456789")
+        }
+    }
+
+    /// Texts that end up in logs and records are checked: a newline after the action, or a NUL or
+    /// newline inside the reference, could forge a line.
+    @Test(arguments: [
+        (OperatorCommandRequest(action: "restore\n", reference: "RTE-1"), "bad_request"),
+        (OperatorCommandRequest(action: "restore", reference: "RTE-1\nfake line"), "bad_request"),
+        (OperatorCommandRequest(action: "restore", reference: "RTE-\u{0}1"), "bad_request"),
+        (OperatorCommandRequest(action: "restore", reference: String(repeating: "r", count: 201)), "bad_request"),
+        (OperatorCommandRequest(action: "restore", reference: "RTE-1", reason: "a\rb"), "bad_request"),
+        (OperatorCommandRequest(action: "restore", reference: " \n "), "missing_reference"),
+    ])
+    func malformedRequestsAreRefused(request: OperatorCommandRequest, outcome: String) {
+        #expect(request.problem?.outcome == outcome, "\(request)")
+        #expect(OperatorCommandRequest(action: "restore", reference: "RTE-2026-0042 (appel 14:02)", reason: "fin d'alerte").problem == nil)
+    }
+
+    @Test func loggedTextCannotForgeALine() {
+        #expect(EscapingLogHandler<StreamLogHandler>.escape("ok") == "ok")
+        #expect(EscapingLogHandler<StreamLogHandler>.escape("a\nb\r\u{0}c\u{1B}[31m") == #"a\nb\r\u{0}c\u{1b}[31m"#)
+    }
 }

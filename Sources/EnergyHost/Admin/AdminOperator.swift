@@ -1,3 +1,5 @@
+import AdapterKitHTTPServer
+
 /// An operator allowed to send commands through the admin API (`host.admin.operators`): a name,
 /// recorded with every command, and a bearer token.
 public struct AdminOperator: Sendable, Hashable {
@@ -14,8 +16,8 @@ public struct AdminOperator: Sendable, Hashable {
     /// The operator whose token an `Authorization: Bearer …` header carries, if any. Tokens are
     /// compared in constant time.
     static func authenticated(by header: String?, among operators: [AdminOperator]) -> AdminOperator? {
-        guard let header, header.hasPrefix("Bearer ") else { return nil }
-        let presented = Array(header.dropFirst("Bearer ".count).utf8)
+        guard let token = BearerCredentials.token(in: header) else { return nil }
+        let presented = Array(token.utf8)
         return operators.first { Self.constantTimeEquals(Array($0.token.utf8), presented) }
     }
 

@@ -32,11 +32,13 @@ public struct OperatorCommandRequest: Codable, Sendable, Hashable {
     public enum Problem: Sendable, Hashable, CustomStringConvertible {
         case malformedAction(String)
         case missingReference
+        /// A text field (`reference`, `reason`, `unit`) with control characters or too long.
+        case malformedText(field: String, limit: Int)
 
         /// The audit's outcome for this refusal.
         public var outcome: String {
             switch self {
-            case .malformedAction: "bad_request"
+            case .malformedAction, .malformedText: "bad_request"
             case .missingReference: "missing_reference"
             }
         }
@@ -45,6 +47,7 @@ public struct OperatorCommandRequest: Codable, Sendable, Hashable {
             switch self {
             case .malformedAction(let action): "action \"\(action)\" must match [a-z][a-z0-9_]*"
             case .missingReference: "a reference is required: who or what authorised the command"
+            case .malformedText(let field, let limit): "\(field) must be at most \(limit) characters, without control characters (newline, NUL...)"
             }
         }
     }
@@ -54,10 +57,17 @@ public struct OperatorCommandRequest: Codable, Sendable, Hashable {
         reference.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// Why the request cannot be sent, if it cannot: the action first, then the reference.
+    /// Why the request cannot be sent, if it cannot: the action first, then the reference, then
+    /// the other texts. Texts end up in logs, the audit and the adapter's own records: a newline
+    /// or a NUL in one could forge a line there.
     public var problem: Problem? {
-        if action.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil { return .malformedAction(action) }
-        if givenReference == nil { return .missingReference }
+        // A whole match: a trailing newline ("restore\n") is refused too.
+        if action.wholeMatch(of: /[a-z][a-z0-9_]*/) == nil { return .malformedAction(action) }
+        guard let reference = givenReference else { return .missingReference }
+        for (field, text, limit) in [("reference", reference, 200), ("reason", reason ?? "", 1000), ("unit", unit ?? "", 32)]
+        where text.count > limit || text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return .malformedText(field: field, limit: limit)
+        }
         return nil
     }
 }

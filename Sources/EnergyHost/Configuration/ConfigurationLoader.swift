@@ -168,10 +168,22 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         var names: Set<String> = []
+        var tokens: [String: Int] = [:]
         for (index, entry) in (admin?["operators"]?.arrayValue ?? []).enumerated() {
+            let path = hostPath.appending("admin").appending("operators").appending(index)
+            // The token is what identifies the operator in the audit: one per operator.
+            if let token = entry["token"]?.stringValue {
+                if let first = tokens[token] {
+                    pass.adapterIssues.append(ConfigurationError.Issue(
+                        path: path.appending("token").description,
+                        message: "the same token as operators[\(first)]: each operator needs a token of their own (commands record who sent them)"
+                    ))
+                } else {
+                    tokens[token] = index
+                }
+            }
             guard let name = entry["name"]?.stringValue, !names.insert(name).inserted else { continue }
-            let path = hostPath.appending("admin").appending("operators").appending(index).appending("name")
-            pass.issues.append(JSONIssue(path: path, message: "operator \"\(name)\" is named twice"))
+            pass.issues.append(JSONIssue(path: path.appending("name"), message: "operator \"\(name)\" is named twice"))
         }
         if host?["plugin_dir"] != nil, host?["plugin_dirs"] != nil {
             pass.issues.append(JSONIssue(path: hostPath.appending("plugin_dir"), message: "give plugin_dir or plugin_dirs, not both"))
@@ -270,7 +282,8 @@ private struct Pass {
     var issues: [JSONIssue] = []
     /// The admin API's address, once parsed.
     var listen: ListenAddress?
-    /// The adapters' own verdicts, already placed at their full path.
+    /// Verdicts that never show a value, reported as they are: the adapters' own, and the host's
+    /// checks on secrets; already placed at their full path.
     var adapterIssues: [ConfigurationError.Issue] = []
 
     /// `value` decoded as `type`, unless the schema found a problem inside it (already reported).

@@ -46,6 +46,11 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
+    /// Whether only this machine can reach it: `localhost`, `127.0.0.0/8` or `::1`.
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
     /// Parses `127.0.0.1:9480`, `localhost:9480` or `[::1]:9480`; nil when malformed.
     public init?(_ text: String) {
         guard case .success(let address) = Self.parse(text) else { return nil }
