@@ -69,11 +69,14 @@ import Testing
         bytes[base + 7] ^= 0x80  // one parity error in BASE's data
         session.consume(bytes, at: .zero, into: &publications)
         session.consume(wire([0x02] + TICCompose.group("PAPP", "10350", mode: .historic) + [0x04]), at: .zero, into: &publications)
+        session.consume(wire([0x02, 0x03, 0x02, 0x03]), at: .zero, into: &publications)  // empty frames: line noise
         let deltas = Dictionary(uniqueKeysWithValues: session.takeCounterDeltas().map { ("\($0.name)\($0.labels.sorted { $0.key < $1.key })", $0.amount) })
         #expect(deltas["tic_parity_errors_total[]"] == 1)
         #expect(deltas["tic_groups_rejected_total[(key: \"reason\", value: \"parity\")]"] == 1)
         #expect(deltas["tic_frames_total[(key: \"result\", value: \"degraded\")]"] == 1)
         #expect(deltas["tic_frames_total[(key: \"result\", value: \"interrupted\")]"] == 1)
+        #expect(deltas["tic_frames_total[(key: \"result\", value: \"empty\")]"] == 2)
+        #expect(deltas["tic_frames_total[(key: \"result\", value: \"ok\")]"] == nil)
         #expect(session.takeCounterDeltas().isEmpty)
         guard case .measurement(let measurement) = publications.first(where: { if case .measurement = $0 { true } else { false } }) else {
             Issue.record("no measurement")

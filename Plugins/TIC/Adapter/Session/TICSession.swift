@@ -111,6 +111,9 @@ public struct TICSession: Sendable {
                 count("tic_groups_rejected_total", labels: ["reason": rejected.reason.rawValue])
             case .interrupted:
                 count("tic_frames_total", labels: ["result": "interrupted"])
+            case .frame(let frame) where frame.groupCount == 0 && !frame.isDegraded:
+                // STX ETX with nothing between (line noise, a meter starting up): not a reading.
+                count("tic_frames_total", labels: ["result": "empty"])
             case .frame(let frame):
                 frameCount += 1
                 count("tic_frames_total", labels: ["result": frame.isDegraded ? "degraded" : "ok"])
