@@ -14,6 +14,7 @@ public final class HostRuntime: Sendable {
     /// The metrics the admin API serves.
     public let metrics: HostMetrics
     private let supervisors: [AdapterSupervisor]
+    private let memory: MemoryMonitor
     private let logger: Logger
     private let clock: any Clock<Duration>
     private let now: @Sendable () -> EventTime
@@ -66,6 +67,14 @@ public final class HostRuntime: Sendable {
             )
         }
         self.supervisors = supervisors
+        self.memory = MemoryMonitor(
+            gauge: metrics.residentMemory,
+            limitBytes: loaded.configuration.host.memoryLimit,
+            sites: loaded.configuration.sites.map(\.id),
+            alarms: hostAlarms,
+            clock: clock,
+            logger: logger
+        )
     }
 
     /// An instance's data directory: `{data_dir}/{site}/{adapter}`.
@@ -93,6 +102,7 @@ public final class HostRuntime: Sendable {
                 hostID: configuration.host.id,
                 metrics: metrics,
                 statuses: { supervisors.map(\.status) },
+                memoryOverLimit: { [memory] in memory.isOverLimit },
                 commandRoute: OperatorCommandRoute(
                     operators: configuration.host.operators,
                     commands: OperatorCommands(bus: bus, timeout: configuration.host.commandTimeout, clock: clock, now: now),
@@ -106,6 +116,7 @@ public final class HostRuntime: Sendable {
             )
             services.append(.init(service: AdminService(application: admin.makeApplication(), address: listen)))
         }
+        services.append(.init(service: memory))
         services += supervisors.map {
             .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)
         }

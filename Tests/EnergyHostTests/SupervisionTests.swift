@@ -26,7 +26,7 @@ import Testing
         let group = runtime.makeServiceGroup(signals: [])
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            try await clock.waitForSleepers(2)  // the watchdog and the backoff
+            try await clock.waitForSleepers(3)  // the memory monitor, the watchdog and the backoff
             #expect(runtime.statuses[0].state == .restarting)
             // A minute of backoff: nothing happens in real time...
             try await Task.sleep(for: .milliseconds(300))
@@ -39,7 +39,7 @@ import Testing
             #expect(runtime.statuses[0].restarts == 1)
             #expect(clock.now.offset >= .seconds(60))
             // A shutdown during a backoff does not wait for it.
-            try await clock.waitForSleepers(2)
+            try await clock.waitForSleepers(3)
             let shutdown = ContinuousClock.now
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()

@@ -22,6 +22,7 @@ struct AdminServer {
     let hostID: String
     let metrics: HostMetrics
     let statuses: @Sendable () -> [AdapterStatus]
+    let memoryOverLimit: @Sendable () -> Bool
     let commandRoute: OperatorCommandRoute
     let logger: Logger
     /// Called with the bound port once listening (useful with port 0).
@@ -32,8 +33,9 @@ struct AdminServer {
         let hostID = self.hostID
         let statuses = self.statuses
         let metrics = self.metrics
+        let memoryOverLimit = self.memoryOverLimit
         router.get("/health") { _, _ -> Response in
-            let report = HealthReport(host: hostID, adapters: statuses())
+            let report = HealthReport(host: hostID, adapters: statuses(), memoryOverLimit: memoryOverLimit())
             return try JSONBody(report).response(status: report.status == "ok" ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ -> Response in
@@ -71,13 +73,16 @@ struct HealthReport: Encodable, Sendable {
     var blocked: [String]
     /// Adapters that report they cannot do their job (a recorder that cannot write).
     var degraded: [String]
+    /// Whether the host's resident memory is above `host.memory_limit_mb`.
+    var memoryOverLimit: Bool
 
-    init(host: String, adapters: [AdapterStatus]) {
+    init(host: String, adapters: [AdapterStatus], memoryOverLimit: Bool) {
+        self.memoryOverLimit = memoryOverLimit
         self.host = host
         self.failed = adapters.filter { $0.state == .failed }.map { "\($0.site)/\($0.id)" }
         self.blocked = adapters.filter { $0.state == .blocked }.map { "\($0.site)/\($0.id)" }
         self.degraded = adapters.filter(\.degraded).map { "\($0.site)/\($0.id)" }
-        self.status = failed.isEmpty && blocked.isEmpty && degraded.isEmpty ? "ok" : "degraded"
+        self.status = failed.isEmpty && blocked.isEmpty && degraded.isEmpty && !memoryOverLimit ? "ok" : "degraded"
     }
 }
 

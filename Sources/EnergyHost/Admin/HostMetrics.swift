@@ -11,6 +11,14 @@ public struct HostMetrics: Sendable {
         self.registry = registry
     }
 
+    /// The host process's resident memory in bytes.
+    var residentMemory: Gauge {
+        registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "energy", subsystem: "process", metricName: "resident_memory", unitName: "bytes",
+            helpText: "Resident memory of the host process."
+        ))
+    }
+
     /// The metrics of one adapter instance.
     package func adapter(site: String, id: String, plugin: String) -> AdapterMetrics {
         let labels = [("site", site), ("adapter", id)]

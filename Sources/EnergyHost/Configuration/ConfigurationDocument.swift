@@ -19,6 +19,7 @@ struct ConfigurationDocument: Decodable {
         var admin: Admin
         var logLevel: Logger.Level
         var shutdownTimeoutS: Seconds
+        var memoryLimitMb: Int?
     }
 
     struct Admin: Decodable {

@@ -203,6 +203,7 @@ public struct ConfigurationLoader: Sendable {
             commandTimeout: host.admin.commandTimeoutS.duration,
             adminLimits: HTTPConnectionLimits(idleTimeout: host.admin.idleTimeoutS.duration, maximumConnections: host.admin.maxConnections),
             logLevel: host.logLevel,
+            memoryLimit: host.memoryLimitMb.map { $0 * 1_048_576 },
             shutdownTimeout: host.shutdownTimeoutS.duration,
             configurationDirectory: pass.baseDirectory
         )

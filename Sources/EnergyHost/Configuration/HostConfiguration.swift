@@ -31,6 +31,8 @@ public struct HostSettings: Sendable {
     public var adminLimits = HTTPConnectionLimits()
     /// The least severe level logged.
     public var logLevel: Logger.Level
+    /// The resident memory above which the host raises `memory_high` and reports degraded health.
+    public var memoryLimit: Int?
     /// How long a graceful shutdown may take before adapters are abandoned.
     public var shutdownTimeout: Duration
     /// The directory of the configuration file; relative paths resolve against it.

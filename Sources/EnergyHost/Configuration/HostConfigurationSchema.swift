@@ -53,6 +53,11 @@ enum HostConfigurationSchema {
                         oneOf: Logger.Level.allCases.map(\.rawValue)
                     ),
                     "shutdown_timeout_s": .number(minimum: 0.1, maximum: 600, default: 10),
+                    "memory_limit_mb": .integer(
+                        description: "Resident memory of the host process above which it raises memory_high and reports degraded health.",
+                        minimum: 1,
+                        maximum: 1_048_576
+                    ),
                 ],
                 required: ["id"]
             ),
