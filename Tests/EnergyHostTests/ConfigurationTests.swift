@@ -147,6 +147,15 @@ import Testing
         #expect(found.contains { $0.hasPrefix("extra: unknown key") })
     }
 
+    /// A reviewed file is exactly what runs: a key given twice (Foundation keeps one, jq and Python
+    /// the other) or a trailing comma is an error with its position.
+    @Test func duplicateKeysAndTrailingCommasAreRefusedWithTheirPosition() throws {
+        let duplicate = try issues("{\"host\": {\"id\": \"gw\",\n  \"log_level\": \"info\",\n  \"log_level\": \"debug\"}, \"sites\": []}")
+        #expect(duplicate == ["(file): invalid JSON: line 3, column 3: duplicate key \"log_level\" (first at line 2, column 3)"])
+        let trailing = try issues("{\"host\": {\"id\": \"gw\",}, \"sites\": []}")
+        #expect(trailing == ["(file): invalid JSON: line 1, column 22: trailing comma before }"])
+    }
+
     @Test func invalidJSONSaysWhere() throws {
         let found = try issues("{\"host\": {\"id\": \"gw\" \"x\": 1}\n}")
         #expect(found.count == 1)

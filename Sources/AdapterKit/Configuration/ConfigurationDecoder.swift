@@ -24,7 +24,7 @@ package enum ConfigurationDecoder {
         do {
             return try decoder.decode(type, from: Data(value.jsonText.utf8))
         } catch let error as DecodingError {
-            throw AdapterError(.invalidConfiguration, describe(error))
+            throw AdapterError(.invalidConfiguration, describe(error, under: JSONPath([.key("config")])))
         }
     }
 
@@ -46,27 +46,47 @@ package enum ConfigurationDecoder {
         return .object(members)
     }
 
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
-            var components = JSONPath([.key("config")])
+    /// A decoding error as an operator reads it: the path of the value under `root`, in the
+    /// document's own snake_case names, and what was expected in JSON terms (never Swift types).
+    package static func describe(_ error: DecodingError, under root: JSONPath) -> String {
+        let (path, message) = issue(of: error, under: root)
+        return "\(path): \(message)"
+    }
+
+    /// The path and message of ``describe(_:under:)``, apart.
+    package static func issue(of error: DecodingError, under root: JSONPath) -> (path: JSONPath, message: String) {
+        func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> JSONPath {
+            var components = root
             for key in codingPath + (last.map { [$0] } ?? []) {
                 if let index = key.intValue { components = components.appending(index) }
                 else { components = components.appending(snakeCase(key.stringValue)) }
             }
-            return components.description
+            return components
         }
         switch error {
         case .keyNotFound(let key, let context):
-            return "\(path(context.codingPath, key)): is required"
+            return (path(context.codingPath, key), "is required")
         case .typeMismatch(let type, let context):
-            return "\(path(context.codingPath)): expected \(type)"
+            return (path(context.codingPath), "expected \(jsonName(of: type))")
         case .valueNotFound(let type, let context):
-            return "\(path(context.codingPath)): expected \(type), found null"
+            return (path(context.codingPath), "expected \(jsonName(of: type)), found null")
         case .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
+            return (path(context.codingPath), context.debugDescription)
         @unknown default:
-            return "\(error)"
+            return (root, "cannot be read")
         }
+    }
+
+    /// What a Swift type is called in JSON terms.
+    private static func jsonName(of type: Any.Type) -> String {
+        let name = String(describing: type)
+        if name.hasPrefix("Dictionary") { return "an object" }
+        if name.hasPrefix("Array") { return "an array" }
+        if name == "String" { return "a string" }
+        if name == "Bool" { return "true or false" }
+        if ["Int", "Int64", "Int32", "UInt64", "UInt32", "UInt16", "UInt8", "Int16", "Int8", "UInt"].contains(name) { return "an integer" }
+        if ["Double", "Float"].contains(name) { return "a number" }
+        return "another kind of value"
     }
 
     /// `maxBytes` -> `max_bytes`, `deviceID` -> `device_id` (a run of capitals is one word).

@@ -9,16 +9,11 @@ package enum JSONValue: Sendable, Hashable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses JSON text; the error message says what and where (line and column when known).
+    /// Parses JSON text strictly (``StrictJSONParser``: duplicate keys and trailing commas are
+    /// errors); the error message says what and where (line and column).
     package static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw JSONParseError(message: underlying ?? context.debugDescription)
-        } catch {
-            throw JSONParseError(message: "\(error)")
-        }
+        var parser = StrictJSONParser(Array(data))
+        return try parser.parseDocument()
     }
 
     /// Parses JSON text from a string.

@@ -2,10 +2,14 @@ import AdapterKit
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// `POST /adapters/{site}/{id}/commands` and `GET /audit/commands`: operators' commands, each
 /// attempt (accepted or refused) recorded in the ``OperatorAudit`` before it is answered.
 struct OperatorCommandRoute: Sendable {
+    /// The largest command body read.
+    static let maximumBody = 64 * 1024
+
     let operators: [AdminOperator]
     let commands: OperatorCommands
     let audit: OperatorAudit
@@ -66,9 +70,18 @@ struct OperatorCommandRoute: Sendable {
         entry.operatorName = issuer.name
         let body: OperatorCommandRequest
         do {
-            body = try await request.decode(as: OperatorCommandRequest.self, context: context)
-        } catch {
+            let bytes = try await request.body.collect(upTo: Self.maximumBody)
+            let document = try JSONValue.parse(Data(bytes.readableBytesView))
+            body = try JSONDecoder().decode(OperatorCommandRequest.self, from: Data(document.jsonText.utf8))
+        } catch is NIOTooManyBytesError {
+            return refuse("bad_request", .badRequest, "the body is larger than \(Self.maximumBody) bytes")
+        } catch let error as JSONParseError {
             return refuse("bad_request", .badRequest, "the body must be \(OperatorCommandRequest.shape): \(error)")
+        } catch let error as DecodingError {
+            let reason = ConfigurationDecoder.describe(error, under: JSONPath([.key("body")]))
+            return refuse("bad_request", .badRequest, "the body must be \(OperatorCommandRequest.shape): \(reason)")
+        } catch {
+            return refuse("bad_request", .badRequest, "the body could not be read")
         }
         entry.action = body.action
         entry.reference = body.givenReference ?? ""

@@ -294,8 +294,12 @@ private struct Pass {
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
             return try decoder.decode(type, from: Data(value.jsonText.utf8))
+        } catch let error as DecodingError {
+            let issue = ConfigurationDecoder.issue(of: error, under: path)
+            issues.append(JSONIssue(path: issue.path, message: issue.message))
+            return nil
         } catch {
-            issues.append(JSONIssue(path: path, message: "cannot be read: \(error)"))
+            issues.append(JSONIssue(path: path, message: "cannot be read"))
             return nil
         }
     }
