@@ -20,10 +20,13 @@ final class AdapterCallThread: Sendable {
 
     /// Starts the thread; `name` shows in debuggers and `top -H`.
     init(name: String) {
-        // The thread holds the object until it ends, after ``finish()``.
-        let thread = Thread { [self] in runJobs() }
-        // Linux truncates thread names to 15 bytes.
-        thread.name = String(name.prefix(15))
+        // The thread holds the object until it ends, after ``finish()``. Linux truncates thread
+        // names to 15 bytes; set from the thread itself, the name shows in `top -H` and debuggers.
+        let threadName = String(name.prefix(15))
+        let thread = Thread { [self] in
+            Thread.current.name = threadName
+            runJobs()
+        }
         thread.stackSize = 8 << 20
         thread.start()
     }
