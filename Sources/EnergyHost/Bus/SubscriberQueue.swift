@@ -133,25 +133,27 @@ public final class SubscriberQueue: Sendable {
         let lossless = policy == .lossless
         let (result, waiter) = state.withLock { state -> (EnqueueResult, CheckedContinuation<Void, Never>?) in
             guard !state.closed else { return (.refused, nil) }
-            var queue = state.lanes[lane] ?? Lane()
+            // The lane is changed in place (a copy taken out of the dictionary would copy its
+            // whole buffer on the first append).
+            if state.lanes[lane] == nil { state.lanes[lane] = Lane() }
+            let count = state.lanes[lane]!.entries.count
             var result = EnqueueResult.enqueued
             if lossless {
                 // The hard limit is enforced by the bus before routing (so a refusal reaches no
                 // subscriber at all); concurrent publishers may overshoot it by one event each.
-                if queue.entries.count >= capacity { result = .pressure }
-            } else if queue.entries.count >= capacity {
-                guard queue.droppable > 0 else {
+                if count >= capacity { result = .pressure }
+            } else if count >= capacity {
+                guard state.lanes[lane]!.droppable > 0 else {
                     state.statistics.dropped += 1
                     dropCounter?.increment()
                     return (.droppedIncoming, nil)
                 }
-                removeOldestDroppable(&queue, &state)
+                removeOldestDroppable(lane: lane, &state)
                 result = .droppedOldest
             }
             state.tickets += 1
-            queue.entries.append(Entry(event: event, lossless: lossless, ticket: state.tickets))
-            if !lossless { queue.droppable += 1 }
-            state.lanes[lane] = queue
+            state.lanes[lane]!.entries.append(Entry(event: event, lossless: lossless, ticket: state.tickets))
+            if !lossless { state.lanes[lane]!.droppable += 1 }
             state.depth += 1
             state.statistics.enqueued += 1
             let waiter = state.waiter
@@ -234,13 +236,13 @@ public final class SubscriberQueue: Sendable {
         }
     }
 
-    private func removeOldestDroppable(_ lane: inout Lane, _ state: inout State) {
-        if let first = lane.entries.first, !first.lossless {
-            lane.entries.removeFirst()
-        } else if let index = lane.entries.firstIndex(where: { !$0.lossless }) {
-            lane.entries.remove(at: index)
+    private func removeOldestDroppable(lane: Int, _ state: inout State) {
+        if let first = state.lanes[lane]!.entries.first, !first.lossless {
+            state.lanes[lane]!.entries.removeFirst()
+        } else if let index = state.lanes[lane]!.entries.firstIndex(where: { !$0.lossless }) {
+            state.lanes[lane]!.entries.remove(at: index)
         }
-        lane.droppable -= 1
+        state.lanes[lane]!.droppable -= 1
         state.depth -= 1
         state.statistics.dropped += 1
         dropCounter?.increment()
