@@ -45,7 +45,8 @@ public final class EventBus: Sendable {
 
     private struct State {
         var subscriptions: [Subscription] = []
-        var routes: [String: [Route]] = [:]
+        /// By topic: the queues it reaches, and the sources it accepts besides operators (nil: any).
+        var routes: [String: (routes: [Route], senders: Set<String>?)] = [:]
         /// Command topics and the sources they accept besides operators.
         var commandSenders: [String: Set<String>] = [:]
     }
@@ -76,6 +77,11 @@ public final class EventBus: Sendable {
 
     /// The queues `topic` reaches.
     public func routes(for topic: String) -> [Route] {
+        entry(for: topic).routes
+    }
+
+    /// The routes of `topic` and the sources it accepts, computed once per topic.
+    private func entry(for topic: String) -> (routes: [Route], senders: Set<String>?) {
         state.withLock { state in
             if let cached = state.routes[topic] { return cached }
             var routes: [Route] = []
@@ -90,36 +96,41 @@ public final class EventBus: Sendable {
                 }
             }
             if state.routes.count >= EventBus.maximumCachedTopics { state.routes.removeAll(keepingCapacity: true) }
-            state.routes[topic] = routes
-            return routes
+            let entry = (routes: routes, senders: state.commandSenders[topic])
+            state.routes[topic] = entry
+            return entry
         }
     }
 
     /// Accepts commands on `topic` (an adapter's command stream) only from operators and from
     /// the sources in `senders`.
     public func restrictCommands(to topic: String, senders: Set<String>) {
-        state.withLock { $0.commandSenders[topic] = senders }
+        state.withLock { state in
+            state.commandSenders[topic] = senders
+            state.routes.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Whether `source` may publish on `topic`.
     public func mayPublish(on topic: String, source: String) -> Bool {
-        guard source != Event.operatorSource else { return true }
-        return state.withLock { $0.commandSenders[topic].map { $0.contains(source) } ?? true }
+        source == Event.operatorSource || (entry(for: topic).senders.map { $0.contains(source) } ?? true)
     }
 
     /// Routes `event` to every matching queue. Refused as a whole (nothing enqueued) when a
     /// lossless subscriber's lane is at its hard limit, or when the topic is a command stream
     /// that does not accept the event's source.
     public func publish(_ event: Event) -> PublishResult {
-        guard mayPublish(on: event.topic, source: event.source) else {
+        let entry = entry(for: event.topic)
+        if let senders = entry.senders, event.source != Event.operatorSource, !senders.contains(event.source) {
             return PublishResult(outcome: .invalid, pressured: [], forbiddenCommand: true)
         }
-        var routes = routes(for: event.topic)
+        var routes = entry.routes
         if event.source == Event.operatorSource {
-            // Operators' commands have lanes of their own: no adapter's flood delays or refuses them.
+            // Operators' commands have lanes of their own (each subscription's odd lane): no
+            // adapter's flood delays or refuses them.
             routes = routes.map { route in
                 var route = route
-                route.lane = -1 - route.lane
+                route.lane += 1
                 return route
             }
         }

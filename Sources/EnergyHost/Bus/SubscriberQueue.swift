@@ -60,7 +60,8 @@ public final class SubscriberQueue: Sendable {
     }
 
     private struct State {
-        var lanes: [Int: Lane] = [:]
+        /// By lane index (see ``SubscriberQueue/makeLane()``), grown on demand.
+        var lanes: [Lane] = []
         /// The lane that takes the first turn in the next batch.
         var turn = 0
         var depth = 0
@@ -100,22 +101,23 @@ public final class SubscriberQueue: Sendable {
         self.admit = admit
     }
 
-    /// A new lane, for one subscription.
+    /// A new pair of lanes, for one subscription: its index (even), and the index + 1 for the
+    /// operators' events of that subscription.
     public func makeLane() -> Int {
         state.withLock { state in
-            defer { state.nextLane += 1 }
+            defer { state.nextLane += 2 }
             return state.nextLane
         }
     }
 
     /// Whether a lossless event would be refused now on `lane`.
     public func isAtHardLimit(lane: Int = 0) -> Bool {
-        state.withLock { ($0.lanes[lane]?.entries.count ?? 0) >= hardLimit }
+        state.withLock { $0.lanes.indices.contains(lane) && $0.lanes[lane].entries.count >= hardLimit }
     }
 
     /// Whether `lane` is back under half the capacity (its publishers may speed up again).
     public func isBelowLowWatermark(lane: Int = 0) -> Bool {
-        state.withLock { ($0.lanes[lane]?.entries.count ?? 0) <= capacity / 2 }
+        state.withLock { !$0.lanes.indices.contains(lane) || $0.lanes[lane].entries.count <= capacity / 2 }
     }
 
     /// The counters since creation, with the current depth (all lanes).
@@ -135,15 +137,15 @@ public final class SubscriberQueue: Sendable {
             guard !state.closed else { return (.refused, nil) }
             // The lane is changed in place (a copy taken out of the dictionary would copy its
             // whole buffer on the first append).
-            if state.lanes[lane] == nil { state.lanes[lane] = Lane() }
-            let count = state.lanes[lane]!.entries.count
+            while state.lanes.count <= lane { state.lanes.append(Lane()) }
+            let count = state.lanes[lane].entries.count
             var result = EnqueueResult.enqueued
             if lossless {
                 // The hard limit is enforced by the bus before routing (so a refusal reaches no
                 // subscriber at all); concurrent publishers may overshoot it by one event each.
                 if count >= capacity { result = .pressure }
             } else if count >= capacity {
-                guard state.lanes[lane]!.droppable > 0 else {
+                guard state.lanes[lane].droppable > 0 else {
                     state.statistics.dropped += 1
                     dropCounter?.increment()
                     return (.droppedIncoming, nil)
@@ -152,8 +154,8 @@ public final class SubscriberQueue: Sendable {
                 result = .droppedOldest
             }
             state.tickets += 1
-            state.lanes[lane]!.entries.append(Entry(event: event, lossless: lossless, ticket: state.tickets))
-            if !lossless { state.lanes[lane]!.droppable += 1 }
+            state.lanes[lane].entries.append(Entry(event: event, lossless: lossless, ticket: state.tickets))
+            if !lossless { state.lanes[lane].droppable += 1 }
             state.depth += 1
             state.statistics.enqueued += 1
             let waiter = state.waiter
@@ -197,7 +199,7 @@ public final class SubscriberQueue: Sendable {
             if dropping, state.depth > 0 {
                 state.statistics.dropped += state.depth
                 dropCounter?.increment(by: Int64(state.depth))
-                state.lanes = [:]
+                state.lanes = []
                 state.depth = 0
             }
             let waiter = state.waiter
@@ -215,21 +217,28 @@ public final class SubscriberQueue: Sendable {
     private func take(maxCount: Int) -> [Event]? {
         state.withLock { state in
             guard state.depth > 0, maxCount > 0 else { return nil }
-            let order = state.lanes.keys.sorted()
-            let first = order.firstIndex { $0 >= state.turn } ?? 0
-            let rotation = Array(order[first...] + order[..<first])
-            state.turn = (rotation.first ?? 0) + 1
+            let count = state.lanes.count
+            let first = state.turn % count
+            state.turn = first + 1
+            let rotation = (0..<count).map { (first + $0) % count }.filter { !state.lanes[$0].entries.isEmpty }
             var taken: [Entry] = []
             taken.reserveCapacity(min(maxCount, state.depth))
+            func pop(_ lane: Int) -> Bool {
+                guard let entry = state.lanes[lane].entries.popFirst() else { return false }
+                if !entry.lossless { state.lanes[lane].droppable -= 1 }
+                taken.append(entry)
+                return true
+            }
+            if rotation.count == 1 {
+                // One busy lane (the common case): its order is the queue's.
+                while taken.count < maxCount, pop(rotation[0]) {}
+                state.depth -= taken.count
+                return taken.map(\.event)
+            }
             var exhausted = false
             while taken.count < maxCount && !exhausted {
                 exhausted = true
-                for lane in rotation where taken.count < maxCount {
-                    guard let entry = state.lanes[lane]?.entries.popFirst() else { continue }
-                    if !entry.lossless { state.lanes[lane]?.droppable -= 1 }
-                    taken.append(entry)
-                    exhausted = false
-                }
+                for lane in rotation where taken.count < maxCount && pop(lane) { exhausted = false }
             }
             state.depth -= taken.count
             return taken.sorted { $0.ticket < $1.ticket }.map(\.event)
@@ -237,12 +246,12 @@ public final class SubscriberQueue: Sendable {
     }
 
     private func removeOldestDroppable(lane: Int, _ state: inout State) {
-        if let first = state.lanes[lane]!.entries.first, !first.lossless {
-            state.lanes[lane]!.entries.removeFirst()
-        } else if let index = state.lanes[lane]!.entries.firstIndex(where: { !$0.lossless }) {
-            state.lanes[lane]!.entries.remove(at: index)
+        if let first = state.lanes[lane].entries.first, !first.lossless {
+            state.lanes[lane].entries.removeFirst()
+        } else if let index = state.lanes[lane].entries.firstIndex(where: { !$0.lossless }) {
+            state.lanes[lane].entries.remove(at: index)
         }
-        state.lanes[lane]!.droppable -= 1
+        state.lanes[lane].droppable -= 1
         state.depth -= 1
         state.statistics.dropped += 1
         dropCounter?.increment()
