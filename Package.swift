@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "AdapterKitHarness", targets: ["AdapterKitHarness"]),
         .library(name: "AdapterKitStorage", targets: ["AdapterKitStorage"]),
         .library(name: "AdapterKitHTTPClient", targets: ["AdapterKitHTTPClient"]),
+        .library(name: "AdapterKitHTTPCore", targets: ["AdapterKitHTTPCore"]),
         .library(name: "AdapterKitHTTPServer", targets: ["AdapterKitHTTPServer"]),
         .library(name: "AdapterKitSchedules", targets: ["AdapterKitSchedules"]),
         // One dynamic library per adapter: the host finds `lib<Name>.so` next to itself.
@@ -71,12 +72,24 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // What every HTTP server of the host and its adapters shares, without TLS or JWT: connection
+        // limits and timeouts, bearer credentials.
+        .target(
+            name: "AdapterKitHTTPCore",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // HTTP server: Hummingbird with TLS or mutual TLS, bearer tokens and HS256/RS256 JWTs
         // (jwt-kit) with refusals counted, JSON errors, bounded bodies.
         .target(
             name: "AdapterKitHTTPServer",
             dependencies: [
                 "AdapterKit",
+                "AdapterKitHTTPCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -96,7 +109,7 @@ let package = Package(
                 "AdapterKit",
                 "AdapterKitABI",
                 "AdapterKitStorage",
-                "AdapterKitHTTPServer",
+                "AdapterKitHTTPCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -210,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "AdapterKitHTTPTests",
             dependencies: [
-                "AdapterKit", "AdapterKitHTTPClient", "AdapterKitHTTPServer", "AdapterKitTesting",
+                "AdapterKit", "AdapterKitHTTPClient", "AdapterKitHTTPCore", "AdapterKitHTTPServer", "AdapterKitTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import AdapterKitHTTPCore
 import Foundation
 public import Hummingbird
 import JWTKit

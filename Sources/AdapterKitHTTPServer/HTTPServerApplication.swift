@@ -1,3 +1,4 @@
+import AdapterKitHTTPCore
 public import Hummingbird
 import HummingbirdTLS
 public import Logging

@@ -1,3 +1,4 @@
+public import AdapterKitHTTPCore
 import Foundation
 public import NIOSSL
 

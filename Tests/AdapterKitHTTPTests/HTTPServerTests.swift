@@ -1,5 +1,6 @@
 import AdapterKit
 import AdapterKitHTTPClient
+import AdapterKitHTTPCore
 import AdapterKitHTTPServer
 import AdapterKitTesting
 import Foundation

@@ -1,4 +1,4 @@
-import AdapterKitHTTPServer
+import AdapterKitHTTPCore
 
 /// An operator allowed to send commands through the admin API (`host.admin.operators`): a name,
 /// recorded with every command, and a bearer token.

@@ -1,5 +1,5 @@
 import AdapterKit
-import AdapterKitHTTPServer
+import AdapterKitHTTPCore
 import Foundation
 import Hummingbird
 import Logging

@@ -1,5 +1,5 @@
 public import AdapterKit
-public import AdapterKitHTTPServer
+public import AdapterKitHTTPCore
 public import Logging
 
 /// A validated adapters.json: host settings, then sites with their adapter instances.
