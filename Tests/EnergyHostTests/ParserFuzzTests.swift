@@ -1,4 +1,5 @@
 import AdapterKit
+import AdapterKitTesting
 import EnergyHost
 import Foundation
 import Testing
@@ -7,18 +8,6 @@ import Testing
 /// and event lines must give an error that says what is wrong, never a crash or a silent success
 /// with nonsense. Seeded, so a failure reproduces.
 @Suite struct ParserFuzzTests {
-    /// SplitMix64: small, fast, reproducible.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Flips, inserts, deletes or duplicates a few bytes.
     static func mutate(_ bytes: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
         var out = bytes
@@ -43,7 +32,7 @@ import Testing
                                          to: directory.appendingPathComponent("demo/site-meter.csv"))
         let path = directory.appendingPathComponent("adapters.json")
         let loader = ConfigurationLoader(pluginDirectory: TestSupport.products, environment: [:])
-        var generator = SeededGenerator(state: 2026)
+        var generator = SeededGenerator(seed: 2026)
         var rejected = 0
         for _ in 0..<400 {
             try Data(Self.mutate(Array(original), using: &generator)).write(to: path)
@@ -72,7 +61,7 @@ import Testing
             try Event(topic: "sites/s/a/alarms", payload: alarm, time: .now()).jsonLine(),
             Event(topic: "sites/s/a/x", kind: "vendor.blob", time: .now(), payload: [1, 2, 3]).jsonLine(),
         ]
-        var generator = SeededGenerator(state: 42)
+        var generator = SeededGenerator(seed: 42)
         var parsed = 0
         for iteration in 0..<3000 {
             let line = String(decoding: Self.mutate(Array(lines[iteration % lines.count].utf8), using: &generator), as: UTF8.self)

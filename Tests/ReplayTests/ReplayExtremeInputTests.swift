@@ -32,7 +32,7 @@ import Testing
     /// Seeded random CSV and JSON Lines files: every line is published or skipped (and counted).
     @Test(.timeLimit(.minutes(1)), arguments: 0..<8)
     func randomLinesArePublishedOrSkipped(seed: UInt64) async throws {
-        var generator = SplitMix(state: seed)
+        var generator = SeededGenerator(seed: seed)
         let fields = ["2026-01-15T08:00:00Z", "9999-12-31T23:59:59.999999999+14:00", "0000-01-01T00:00:00Z", "-9.3e18",
                       "9.3e18", "1e308", "-1e308", "nan", "inf", "", "\"", "1,5", "2026-02-30T00:00:00Z", "1768464000.5"]
         var csv = "time_utc,active_power_import_kw,voltage_v@1\n"
@@ -60,17 +60,6 @@ import Testing
             }
             let skipped = host.logs.contains { $0.message == "lines skipped" }
             #expect(host.published.count == 200 || skipped, "\(name): \(host.published.count) published, none skipped")
-        }
-    }
-
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }
