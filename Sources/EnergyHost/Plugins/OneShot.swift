@@ -58,50 +58,34 @@ final class OneShot<Value: Sendable>: Sendable {
     /// Waits for the value whatever happens to the waiting task; nil only once ``abandon()`` was
     /// called.
     func waitIgnoringCancellation() async -> Value? {
+        await suspend(unlessCancelled: false)
+    }
+
+    /// Waits for the value; nil when the waiting task is cancelled first (the wait is abandoned).
+    func wait() async -> Value? {
+        await withTaskCancellationHandler {
+            await suspend(unlessCancelled: true)
+        } onCancel: {
+            abandon()
+        }
+    }
+
+    private func suspend(unlessCancelled: Bool) async -> Value? {
         await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
             let immediate = state.withLock { state -> Value?? in
                 switch state {
                 case .done(let value): return .some(value)
                 case .abandoned: return .some(nil)
                 case .pending, .waiting:
+                    if unlessCancelled && Task.isCancelled {
+                        state = .abandoned
+                        return .some(nil)
+                    }
                     state = .waiting(continuation)
                     return nil
                 }
             }
             if let immediate { continuation.resume(returning: immediate) }
-        }
-    }
-
-    /// Waits for the value; nil when the waiting task is cancelled first.
-    func wait() async -> Value? {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
-                let immediate = state.withLock { state -> Value?? in
-                    switch state {
-                    case .done(let value): return .some(value)
-                    case .abandoned: return .some(nil)
-                    case .pending, .waiting:
-                        if Task.isCancelled { return .some(nil) }
-                        state = .waiting(continuation)
-                        return nil
-                    }
-                }
-                if let immediate { continuation.resume(returning: immediate) }
-            }
-        } onCancel: {
-            let continuation = state.withLock { state -> CheckedContinuation<Value?, Never>? in
-                switch state {
-                case .waiting(let continuation):
-                    state = .abandoned
-                    return continuation
-                case .pending:
-                    state = .abandoned
-                    return nil
-                case .done, .abandoned:
-                    return nil
-                }
-            }
-            continuation?.resume(returning: nil)
         }
     }
 }
