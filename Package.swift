@@ -253,6 +253,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "ThresholdTests", dependencies: ["EnergyThreshold", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness"]),

@@ -40,13 +40,16 @@ public final class InMemoryHost: Sendable {
 
     /// Creates a host and its data directory; `clock` and `now` let tests control time. Give
     /// `dataDirectory` to run an instance again on the state an earlier one left (a restart).
+    /// `onPublish` sees each accepted event at the moment it is published, on the adapter's
+    /// thread, before the publish returns: to check what must already be true when an event leaves.
     public init(
         siteID: String = "test-site",
         instanceID: String = "under-test",
         configurationDirectory: String? = nil,
         dataDirectory: String? = nil,
         clock: any Clock<Duration> = ContinuousClock(),
-        now: @escaping @Sendable () -> EventTime = { EventTime.now() }
+        now: @escaping @Sendable () -> EventTime = { EventTime.now() },
+        onPublish: (@Sendable (Event) -> Void)? = nil
     ) throws {
         self.siteID = siteID
         self.instanceID = instanceID
@@ -56,7 +59,7 @@ public final class InMemoryHost: Sendable {
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("adapterkit-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: self.dataDirectory, withIntermediateDirectories: true)
-        self.link = RecordingLink(instanceID: instanceID)
+        self.link = RecordingLink(instanceID: instanceID, onPublish: onPublish)
     }
 
     /// The context an adapter created by this host receives.
@@ -162,9 +165,11 @@ private final class RecordingLink: HostLink {
 
     private let instanceID: String
     private let state = Mutex(State())
+    private let onPublish: (@Sendable (Event) -> Void)?
 
-    init(instanceID: String) {
+    init(instanceID: String, onPublish: (@Sendable (Event) -> Void)?) {
         self.instanceID = instanceID
+        self.onPublish = onPublish
     }
 
     var published: [Event] { state.withLock { $0.published } }
@@ -178,14 +183,17 @@ private final class RecordingLink: HostLink {
         guard Topic.problem(in: event.topic, isFilter: false) == nil, !event.kind.rawValue.isEmpty else {
             return .invalid
         }
-        return state.withLock { state in
-            guard state.running else { return .stopped }
+        let accepted = state.withLock { state -> Event? in
+            guard state.running else { return nil }
             var event = event
             event.source = instanceID
             event.sequence = UInt64(state.published.count + 1)
             state.published.append(event)
-            return .accepted
+            return event
         }
+        guard let accepted else { return .stopped }
+        onPublish?(accepted)
+        return .accepted
     }
 
     func isPublishReady() -> Bool { true }

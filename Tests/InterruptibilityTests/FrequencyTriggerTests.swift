@@ -203,3 +203,73 @@ import Testing
         #expect(!VotePolicy.majority.trips(confirmed: 1, of: 2) && VotePolicy.majority.trips(confirmed: 1, of: 1))
     }
 }
+
+/// The 3-second rule on jittered arrival times, and analysers whose clocks are off the host's.
+@Suite struct FrequencyTriggerTimingTests {
+    /// Feeds `count` samples below the threshold, nominally 200 ms apart from 0, each stamped and
+    /// arriving at its nominal time plus `jitter(index)`; returns the outputs.
+    static func dip(count: Int, jitter: (Int) -> Duration, offset: Duration = .zero) throws -> [FrequencyTrigger.Output] {
+        var trigger = try FrequencyTriggerTests.trigger()
+        var outputs: [FrequencyTrigger.Output] = []
+        for index in 0..<count {
+            let time = FrequencyTriggerTests.step * index + jitter(index)
+            trigger.observe(FrequencySample(point: "a", time: time - offset, frequency: Millihertz(49_700)), now: time, into: &outputs)
+        }
+        return outputs
+    }
+
+    @Test func anExactlyThreeSecondDipTripsOnItsLastSampleWhateverTheJitter() throws {
+        // 16 samples span 3.0 s nominally: the last one early and the first one late by up to 10 ms each.
+        for (first, last) in [(0, 0), (10, -10), (0, -1), (1, 0), (10, 0), (0, -10), (-5, 5)] {
+            let outputs = try Self.dip(count: 16) { index in
+                index == 0 ? .milliseconds(first) : index == 15 ? .milliseconds(last) : .microseconds((index * 7919) % 9000 - 4500)
+            }
+            #expect(FrequencyTriggerTests.trips(outputs).count == 1, "first \(first) ms, last \(last) ms")
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let jitters = (0..<16).map { _ in Duration.microseconds(Int.random(in: -9_000...9_000, using: &generator)) }
+            #expect(FrequencyTriggerTests.trips(try Self.dip(count: 16) { jitters[$0] }).count == 1, "\(jitters)")
+        }
+    }
+
+    @Test func aDipNominallyTwoPointEightSecondsLongNeverTrips() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            // 15 samples: 2.8 s; the first early and the last late by up to 10 ms still make 2.82 s.
+            let jitters = (0..<15).map { _ in Duration.microseconds(Int.random(in: -10_000...10_000, using: &generator)) }
+            #expect(FrequencyTriggerTests.trips(try Self.dip(count: 15) { jitters[$0] }).isEmpty, "\(jitters)")
+        }
+    }
+
+    @Test func anAnalyserClockFarOffTheHostsStillTripsOnTimeAndIsAlarmed() throws {
+        for offset in [Duration.seconds(5), .seconds(-30), .seconds(3600), .milliseconds(-1500)] {
+            // Stamped `offset` behind the host's clock (negative: ahead), 5 ms of transport jitter.
+            let outputs = try Self.dip(count: 20, jitter: { .milliseconds(($0 * 37) % 5) }, offset: offset)
+            let trips = FrequencyTriggerTests.trips(outputs)
+            #expect(trips.count == 1, "offset \(offset)")
+            // The first samples are judged on the host's clock until the offset is known (3 samples).
+            #expect(trips.first?.time == .milliseconds(3400) + .milliseconds((17 * 37) % 5) - offset, "offset \(offset)")
+            #expect(outputs.filter { if case .clockOffset = $0 { true } else { false } }.count == 1, "offset \(offset)")
+            #expect(!outputs.contains { if case .refusing = $0 { true } else { false } }, "offset \(offset)")
+        }
+        let close = try Self.dip(count: 20, jitter: { _ in .zero }, offset: .milliseconds(300))
+        #expect(FrequencyTriggerTests.trips(close).first?.time == .seconds(3) - .milliseconds(300))
+        #expect(!close.contains { if case .clockOffset = $0 { true } else { false } })
+    }
+
+    @Test func samplesRefusedForMoreThanASecondAreReportedOnceAndTheirEnd() throws {
+        var trigger = try FrequencyTriggerTests.trigger()
+        var outputs: [FrequencyTrigger.Output] = []
+        for index in 0..<20 {
+            let time = FrequencyTriggerTests.step * index
+            // Flagged invalid from 0.4 s to 2.0 s (9 samples), valid again after.
+            let valid = index < 2 || index > 10
+            trigger.observe(FrequencySample(point: "a", time: time, frequency: Millihertz(50_000), isFlaggedValid: valid), now: time, into: &outputs)
+        }
+        let refusing = outputs.compactMap { if case .refusing(let point, let since, let count, let reason) = $0 { (point, since, count, reason) } else { nil } }
+        #expect(refusing.count == 1)
+        #expect(refusing.first?.0 == "a" && refusing.first?.1 == .milliseconds(400) && refusing.first?.2 == 7 && refusing.first?.3 == .invalid)
+        #expect(outputs.contains(.refusingEnded(point: "a", count: 9)))
+    }
+}

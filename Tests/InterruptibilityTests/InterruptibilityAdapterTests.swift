@@ -81,8 +81,8 @@ final class VirtualNow: Sendable {
     }
 
     /// Waits until `condition` holds (audit writes run after the trip path).
-    static func eventually(_ condition: () throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
+    static func eventually(timeout: Duration = .seconds(5), _ condition: () throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
         while try !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
     }
 
@@ -94,6 +94,7 @@ final class VirtualNow: Sendable {
         try await host.run(adapter) { host in
             // a and b dip to 49.700 Hz for 4 s; c (faulty) stays at 50 Hz: majority trips at 3.0 s.
             try await Self.feed(host, adapter, clock: clock, seconds: 4) { point, _ in point == "c" ? 50.0 : 49.7 }
+            try await Self.eventually { try Self.commands(host, action: "shed").count == 2 }
             let sheds = try Self.commands(host, action: "shed")
             #expect(sheds.map(\.topic).sorted() == ["sites/test-site/load-1/commands", "sites/test-site/plc/commands"])
             #expect(sheds.allSatisfy { $0.command.reason.contains("49.820 Hz") })
@@ -115,6 +116,7 @@ final class VirtualNow: Sendable {
             try await host.deliver([try Self.restore(by: "", reference: "RTE-1", id: "anonymous")], to: adapter)
             try await host.deliver([try Self.restore(by: "alice", reference: "", id: "no-reference")], to: adapter)
             try await host.deliver([try Self.restore(by: "alice", reference: "RTE-2026-0042", id: "granted")], to: adapter)
+            try await Self.eventually { try Self.acks(host).count == 4 }
             try await host.deliver([try Self.restore(by: "alice", reference: "RTE-2026-0042", id: "again")], to: adapter)
             let acks = try Self.acks(host)
             #expect(acks.map(\.id) == ["from-an-adapter", "anonymous", "no-reference", "granted", "again"])
@@ -151,6 +153,7 @@ final class VirtualNow: Sendable {
             // Still low: no second trip while held. Then the authorised restore.
             try await Self.feed(host, adapter: restarted, clock: clock, seconds: 4)
             try await host.deliver([try Self.restore(by: "bob", reference: "RTE-7")], to: restarted)
+            try await Self.eventually { try !Self.acks(host).isEmpty }
             #expect(try Self.acks(host).map(\.outcome) == ["executed"])
         }
         #expect(try Self.commands(second, action: "shed").count == 2)

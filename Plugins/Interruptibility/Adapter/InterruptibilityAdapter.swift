@@ -76,6 +76,7 @@ public struct InterruptibilityAdapter: Adapter {
                 site.start()
                 try await cancelWhenGracefulShutdown { [site, context, reporter] in
                     try await withThrowingTaskGroup(of: Void.self) { loops in
+                        loops.addTask { await site.runTimers() }
                         if let reporter { loops.addTask { await reporter.run() } }
                         while true {
                             try await context.clock.sleep(for: .milliseconds(100))
@@ -92,6 +93,6 @@ public struct InterruptibilityAdapter: Adapter {
 
     /// Takes frequency and power measurements, availability, and commands (restore).
     public func handle(_ event: Event) async throws {
-        try await site.handle(event)
+        try site.handle(event)
     }
 }

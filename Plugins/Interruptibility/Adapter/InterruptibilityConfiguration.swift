@@ -82,10 +82,14 @@ public struct InterruptibilityConfiguration: Decodable, Sendable {
     public var thresholdChanges: [ThresholdChange]?
     /// Time below the threshold before a trip (3 s).
     public var confirmationS: Seconds
+    /// How much shorter than `confirmation_s` a run may span and still trip (20 ms).
+    public var confirmationToleranceMs: Milliseconds
     /// Time without a valid sample of a point before its pickup resets and a gap is raised (1 s).
     public var gapLimitS: Seconds
     /// The oldest a sample may be when it arrives (1 s).
     public var staleAfterS: Seconds
+    /// The largest clock offset of a point from the host's before a critical alarm (1 s).
+    public var maxClockOffsetS: Seconds
     /// Drop-out hysteresis in Hz (0).
     public var hysteresisHz: Double
     /// `measured` (the measurement's `meter_time`, else its event time) or `received` (the event time).
@@ -128,6 +132,14 @@ public struct InterruptibilityConfiguration: Decodable, Sendable {
                 )
             ),
             "confirmation_s": .number(description: "Seconds below the threshold before a trip.", minimum: 0.2, maximum: 60, default: 3),
+            "confirmation_tolerance_ms": .integer(
+                description: "How much shorter than confirmation_s a run may span and still trip, ms (the seed's clock uncertainty).",
+                minimum: 0, maximum: 200, default: 20
+            ),
+            "max_clock_offset_s": .number(
+                description: "A point's clock further than this from the host's raises a critical alarm, s.",
+                minimum: 0.01, maximum: 86_400, default: 1
+            ),
             "gap_limit_s": .number(description: "Seconds without a valid sample before a pickup resets.", minimum: 0.1, maximum: 60, default: 1),
             "stale_after_s": .number(description: "The oldest a sample may be when it arrives, seconds.", minimum: 0.05, maximum: 3600, default: 1),
             "hysteresis_hz": .number(description: "Drop-out hysteresis, Hz.", minimum: 0, maximum: 1, default: 0),
@@ -207,6 +219,8 @@ public struct InterruptibilityConfiguration: Decodable, Sendable {
     func triggerSettings() throws -> FrequencyTrigger.Settings {
         var settings = FrequencyTrigger.Settings(schedule: try schedule(), vote: vote)
         settings.confirmation = confirmationS.duration
+        settings.tolerance = confirmationToleranceMs.duration
+        settings.maximumClockOffset = maxClockOffsetS.duration
         settings.gapLimit = gapLimitS.duration
         settings.staleAfter = staleAfterS.duration
         settings.hysteresis = Self.millihertz(hysteresisHz)

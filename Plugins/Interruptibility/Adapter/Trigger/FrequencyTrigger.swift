@@ -1,6 +1,6 @@
 /// The site's under-frequency trigger (seed §1.1): it trips when valid samples stay below the
-/// threshold (49.820 Hz by default) for at least 3.000 s, at enough measurement points by the vote
-/// policy, and stays tripped until an authorised restore.
+/// threshold (49.820 Hz by default) for at least 3.000 s (less the 20 ms tolerance), at enough
+/// measurement points by the vote policy, and stays tripped until an authorised restore.
 ///
 /// A struct state machine with no I/O and an injected clock: every call takes `now`, so tests run
 /// in virtual time. Times are durations since the Unix epoch (UTC).
@@ -11,6 +11,12 @@ public struct FrequencyTrigger: Sendable {
         public var schedule: ThresholdSchedule
         /// How long samples must stay below the threshold (3 s).
         public var confirmation: Duration = .seconds(3)
+        /// How much shorter than ``confirmation`` a run of samples may span and still confirm
+        /// (20 ms, the seed's clock uncertainty): the verdict must not hang on microseconds of
+        /// scheduling when the samples are stamped on arrival.
+        public var tolerance: Duration = .milliseconds(20)
+        /// The largest offset of a point's clock from the host's that is not reported (1 s).
+        public var maximumClockOffset: Duration = .seconds(1)
         /// The longest wait between valid samples of a point before its pickup is reset (1 s).
         public var gapLimit: Duration = .seconds(1)
         /// The oldest a sample may be when it arrives (1 s).
@@ -30,9 +36,11 @@ public struct FrequencyTrigger: Sendable {
     public enum IgnoredReason: String, Sendable, Hashable {
         /// Flagged invalid by its device, or outside 42.5 – 57.5 Hz.
         case invalid
-        /// Older than ``Settings/staleAfter`` when it arrived.
+        /// Arrived later than ``Settings/staleAfter`` after the point's usual delay (its estimated
+        /// clock offset).
         case stale
-        /// Stamped later than ``Settings/staleAfter`` ahead of the host's clock.
+        /// Stamped more than ``Settings/staleAfter`` ahead of the point's usual delay: would block
+        /// the samples after it.
         case future
         /// Not later than the point's previous sample.
         case outOfOrder = "out_of_order"
@@ -66,6 +74,16 @@ public struct FrequencyTrigger: Sendable {
         case gapStarted(point: String, since: Duration, wasPickedUp: Bool)
         /// A point sends valid samples again after a gap.
         case gapEnded(point: String, length: Duration)
+        /// Every sample of a point has been refused for longer than a second (host's clock), the
+        /// last one for `reason`.
+        case refusing(point: String, since: Duration, count: Int, reason: IgnoredReason)
+        /// A point's sample counts again after `count` refused.
+        case refusingEnded(point: String, count: Int)
+        /// A point's clock is off the host's by more than ``Settings/maximumClockOffset``: its
+        /// samples are still judged, on its own timeline, against its usual delay.
+        case clockOffset(point: String, offset: Duration)
+        /// A point's clock offset is back within the limit.
+        case clockOffsetCleared(point: String, offset: Duration)
         /// The site tripped: shed now.
         case tripped(Trip)
     }
