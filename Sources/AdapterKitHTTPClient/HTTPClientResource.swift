@@ -3,10 +3,17 @@ import AsyncHTTPClient
 public import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// An HTTP client built from ``HTTPClientSettings``, alive for the duration of
 /// ``run(_:resolvePath:body:)``: create it in the adapter's `run()`, never in `init`, so that an
 /// instance created and destroyed without running opens and leaks nothing.
+///
+/// After a transport failure (refused, reset, timed out) the next request starts on a fresh
+/// connection pool: it connects at once, instead of waiting out async-http-client's connection
+/// back-off, which grows towards a minute over a long outage and keeps failing requests with the
+/// outage's error after the peer is back. Requests in flight on the retired pool at that moment
+/// fail too (the peer was unreachable for them as well).
 ///
 /// ```swift
 /// try await HTTPClientResource.run(settings, resolvePath: context.resolvePath) { client in
@@ -18,7 +25,9 @@ public final class HTTPClientResource: Sendable {
     public let settings: HTTPClientSettings
     /// When the client certificate expires, when there is one.
     public let certificateExpiry: Date?
-    private let client: HTTPClient
+    /// The client of the current connection pool.
+    private let client: Mutex<HTTPClient>
+    private let configuration: HTTPClient.Configuration
     private let now: @Sendable () -> Date
 
     /// The largest answer body read; a longer body is dropped (the answer keeps its status and
@@ -33,7 +42,8 @@ public final class HTTPClientResource: Sendable {
         configuration.tlsConfiguration = material.configuration
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: settings.maximumConnections)
         configuration.timeout = .init(connect: Self.amount(settings.connectTimeout), read: Self.amount(settings.requestTimeout))
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.configuration = configuration
+        client = Mutex(HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration))
     }
 
     /// Builds the client, runs `body` with it, then shuts it down (also when `body` throws or is
@@ -54,10 +64,10 @@ public final class HTTPClientResource: Sendable {
         let resource = HTTPClientResource(settings: settings, material: material, now: now)
         do {
             let result = try await body(resource)
-            try? await resource.client.shutdown()
+            try? await resource.client.withLock { $0 }.shutdown()
             return result
         } catch {
-            try? await resource.client.shutdown()
+            try? await resource.client.withLock { $0 }.shutdown()
             throw error
         }
     }
@@ -70,10 +80,12 @@ public final class HTTPClientResource: Sendable {
         if let token = settings.bearerToken { outgoing.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)") }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         let response: HTTPClientResponse
+        let current = client.withLock { $0 }
         do {
-            response = try await client.execute(outgoing, timeout: Self.amount(settings.requestTimeout))
+            response = try await current.execute(outgoing, timeout: Self.amount(settings.requestTimeout))
         } catch {
             if error is CancellationError || Task.isCancelled { throw .cancelled }
+            await retire(current)
             throw .transport("\(error)")
         }
         var headers: [String: String] = [:]
@@ -104,6 +116,17 @@ public final class HTTPClientResource: Sendable {
                 attempt += 1
             }
         }
+    }
+
+    /// Replaces `failed` by a client with a fresh connection pool (unless another failure did
+    /// already), and shuts it down.
+    private func retire(_ failed: HTTPClient) async {
+        let replaced = client.withLock { current -> Bool in
+            guard current === failed else { return false }
+            current = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            return true
+        }
+        if replaced { try? await failed.shutdown() }
     }
 
     private static func amount(_ duration: Duration) -> TimeAmount {

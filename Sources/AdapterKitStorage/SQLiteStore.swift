@@ -68,4 +68,11 @@ public final class SQLiteStore: Sendable {
     public func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.read(body)
     }
+
+    /// Runs `body` in a write transaction, blocking the caller until it is committed (or rolled
+    /// back when it throws): for a thread or dispatch queue of its own, where a write must not
+    /// depend on the cooperative thread pool being free (a safety path), never on the pool itself.
+    public func writeNow<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.write(body)
+    }
 }

@@ -37,7 +37,12 @@ import Testing
 
     @Test(.timeLimit(.minutes(1))) func aStalledAuditTrailDelaysNeitherTheShedNorARestoresAnswer() async throws {
         let clock = VirtualNow()
-        let host = try InMemoryHost(now: { clock.now })
+        // When each shed and answer is published, on the real clock (not when the test notices).
+        let published = Mutex<[(kind: EventKind, at: ContinuousClock.Instant)]>([])
+        let host = try InMemoryHost(now: { clock.now }) { event in
+            guard event.kind == .command || event.kind == .commandAck else { return }
+            published.withLock { $0.append((event.kind, ContinuousClock.now)) }
+        }
         let adapter = try host.makeAdapter(InterruptibilityAdapter.self, configuration: Support.configuration)
         try await host.run(adapter) { host in
             // Another connection holds the database's write lock: every write waits (then fails).
@@ -48,7 +53,7 @@ import Testing
             let completing = ContinuousClock.now
             try await host.deliver(try ["a", "b", "c"].map { try Support.sample($0, 49.5, at: clock.now) }, to: adapter)
             try await Support.eventually { try Support.commands(host, action: "shed").count == 2 }
-            let shedDelay = ContinuousClock.now - completing
+            let shedDelay = try #require(published.withLock { $0.last { $0.kind == .command }?.at }) - completing
             #expect(try Support.commands(host, action: "shed").count == 2)
             #expect(shedDelay < .milliseconds(100), "the shed left \(shedDelay) after the completing sample")
             #expect(try Support.statuses(host).last == "tripped")
@@ -59,7 +64,7 @@ import Testing
             try await host.deliver(try ["a", "b", "c"].map { try Support.sample($0, 50.0, at: clock.now) }, to: adapter)
             #expect(ContinuousClock.now - asked < .milliseconds(100))
             try await Support.eventually { try !Support.acks(host).isEmpty }
-            let answered = ContinuousClock.now - asked
+            let answered = try #require(published.withLock { $0.first { $0.kind == .commandAck }?.at }) - asked
             let ack = try #require(try Support.acks(host).first)
             #expect(ack.outcome == "failed")
             #expect(answered < .seconds(4), "answered after \(answered)")

@@ -50,7 +50,9 @@ enum RTETestBed {
     }
 
     /// The adapter's configuration, reporting to `port` with the client certificate `client` (`client` or `rogue-client`).
-    static func configuration(_ certificates: URL, port: Int, reportID: String, client: String = "client") throws -> String {
+    static func configuration(
+        _ certificates: URL, port: Int, reportID: String, client: String = "client", interval: Double = 2, timeout: Double = 1.5
+    ) throws -> String {
         let key = try String(contentsOf: certificates.appendingPathComponent("\(client).key"), encoding: .utf8)
         let reporting: JSONValue = .object([
             "url": .string("https://127.0.0.1:\(port)/api/data"),
@@ -58,6 +60,8 @@ enum RTETestBed {
             "client_key": .string(key),
             "ca_certificate": .string(certificates.appendingPathComponent("ca.pem").path),
             "failures_before_alarm": .number(2),
+            "interval_s": .number(interval),
+            "timeout_s": .number(timeout),
         ])
         let configuration: JSONValue = .object([
             "report_id": .string(reportID),
@@ -149,16 +153,15 @@ enum RTETestBed {
 
         // Steady operation: a report every 2 s, measured where the server receives them, over 30 s at
         // least (from the second report: the first one also opens the TLS connection). No drift and
-        // no missed slot (the mean gap is 2 s within 20 ms, none above 3 s), and at least 90 % of
-        // the gaps within ± 0.2 s: the rest is the scheduling jitter of a loaded 2-core test machine
-        // running the whole suite at once (the benchmark measures the cadence alone).
+        // no missed slot (the mean gap is 2 s within 20 ms, none above 3 s). The precision of each
+        // gap is the scheduling jitter of a loaded 2-core machine running the whole suite at once:
+        // the benchmark measures it alone (docs/benchmarks.md).
         let times = entries.map(\.received.nanosecondsSinceEpoch)
         let steady = times.filter { $0 < steadyEnd.load(ordering: .relaxed) }.dropFirst()
         let gaps = zip(steady.dropFirst(), steady).map { Double($0 - $1) / 1e9 }
         #expect(Double((steady.last ?? 0) - (steady.first ?? 0)) / 1e9 >= 30, "\(steady.count) steady reports")
         #expect(abs(gaps.reduce(0, +) / Double(max(gaps.count, 1)) - 2) <= 0.02, "\(gaps)")
         #expect(gaps.allSatisfy { $0 < 3 }, "\(gaps)")
-        #expect(Double(gaps.filter { abs($0 - 2) <= 0.2 }.count) >= 0.9 * Double(gaps.count), "\(gaps)")
 
         // Faults: 2 answered 500 and 1 refused (not sent again), then at least one slot while the
         // server was away; the reports go on after it comes back.
@@ -167,14 +170,49 @@ enum RTETestBed {
         #expect(host.metric("interruptibility_reports_total", labels: ["result": "rejected"]) == 1)
         #expect(host.metric("interruptibility_reports_total", labels: ["result": "failed"]) ?? 0 >= 3)
         #expect(times.filter { $0 > restartedAt.load(ordering: .relaxed) }.count >= 3)
-        // Never two requests at once, never a burst to catch up: no two reports closer than the timeout apart.
-        #expect(zip(times.dropFirst(), times).allSatisfy { Double($0 - $1) / 1e9 > 0.5 })
+        // Never two requests at once, never a burst to catch up: no two reports less than 1 s apart.
+        #expect(zip(times.dropFirst(), times).allSatisfy { Double($0 - $1) / 1e9 >= 1 }, "\(zip(times.dropFirst(), times).map { Double($0 - $1) / 1e9 })")
 
         let alarms = try host.published.filter { $0.kind == .alarm }.map { try $0.decode(EnergyAlarm.self) }
         #expect(alarms.contains { $0.code == "certificate_expiry" && $0.severity == "warning" && $0.message.contains("in 20 days") })
         #expect(alarms.contains { $0.code == "report_rejected" && $0.message.contains(RTEPOCServer.injectedRefusal) })
         #expect(alarms.contains { $0.code == "reporting_failed" && $0.active })  // 3 consecutive failures while the server was away
         #expect(alarms.contains { $0.code == "reporting_failed" && !$0.active })  // and cleared by the next success
+    }
+
+    /// After a long outage the first slot once the server is back goes through, and nothing is
+    /// logged meanwhile with a stale reason (async-http-client's connection back-off, left alone,
+    /// delays the first success by many seconds and keeps reporting the outage's error).
+    @Test(.timeLimit(.minutes(2))) func theFirstSlotAfterAnOutageGoesThrough() async throws {
+        let pki = try RTETestBed.certificates()
+        let database = pki.appendingPathComponent("rte-poc.sqlite").path
+        let server = try RTEPOCServer(settings: RTETestBed.settings(pki, database: database))
+        let host = try InMemoryHost()
+        let restartedAt = Atomic<Int64>(0), logsAtRestart = Atomic<Int>(0)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            var (port, group) = try await RTETestBed.start(server, in: &tasks)
+            let configuration = try RTETestBed.configuration(pki, port: port, reportID: "client42_site7", interval: 1, timeout: 0.8)
+            let adapter = try host.makeAdapter(InterruptibilityAdapter.self, configuration: configuration)
+            try await host.run(adapter) { host in
+                try await Task.sleep(for: .seconds(3))
+                await group.triggerGracefulShutdown()
+                try await Task.sleep(for: .seconds(30))
+                let restarted = try RTEPOCServer(settings: RTETestBed.settings(pki, port: port, database: database))
+                (port, group) = try await RTETestBed.start(restarted, in: &tasks)
+                restartedAt.store(EventTime.now().nanosecondsSinceEpoch, ordering: .relaxed)
+                logsAtRestart.store(host.logs.count, ordering: .relaxed)
+                try await Task.sleep(for: .seconds(4))
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let after = try server.store.entries().map(\.received.nanosecondsSinceEpoch).filter { $0 > restartedAt.load(ordering: .relaxed) }
+        let first = Double((after.first ?? .max) - restartedAt.load(ordering: .relaxed)) / 1e9
+        #expect(first <= 1.5, "first report \(first) s after the server came back; \(host.logs.suffix(12).map(\.metadata))")
+        #expect(after.count >= 3)
+        // At most one failure logged after the restart: a request already under way when it came back.
+        let failures = host.logs.dropFirst(logsAtRestart.load(ordering: .relaxed)).filter { $0.message == "report to RTE failed" }
+        #expect(failures.count <= 1, "\(failures.map(\.metadata))")
     }
 
     @Test(.timeLimit(.minutes(1))) func aCertificateInItsLastWeekRaisesTheCriticalExpiryAlarm() async throws {

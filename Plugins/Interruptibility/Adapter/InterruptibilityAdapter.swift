@@ -76,7 +76,6 @@ public struct InterruptibilityAdapter: Adapter {
                 site.start()
                 try await cancelWhenGracefulShutdown { [site, context, reporter] in
                     try await withThrowingTaskGroup(of: Void.self) { loops in
-                        loops.addTask { await site.runTimers() }
                         if let reporter { loops.addTask { await reporter.run() } }
                         while true {
                             try await context.clock.sleep(for: .milliseconds(100))
@@ -87,6 +86,7 @@ public struct InterruptibilityAdapter: Adapter {
             } catch {
                 context.logger.debug("interruptibility stopped", metadata: ["reason": "\(error)"])
             }
+            site.stop()
             writer.finish()
         }
     }

@@ -38,9 +38,9 @@ public final class AuditTrail: Sendable {
                     trip_id INTEGER REFERENCES trips(id), detail TEXT NOT NULL);
                 """)
 
-    /// Records `trip` and its samples; returns its id.
-    public func record(_ trip: FrequencyTrigger.Trip) async throws -> Int64 {
-        try await database.write { db in
+    /// Records `trip` and its samples; returns its id. Blocks the caller (see ``SQLiteStore/writeNow(_:)``).
+    public func recordNow(_ trip: FrequencyTrigger.Trip) throws -> Int64 {
+        try database.writeNow { db in
             let time = EventTime(sinceEpoch: trip.time)
             try db.execute(
                 sql: "INSERT INTO trips (time_ns, time, threshold_mhz, points) VALUES (?, ?, ?, ?)",
@@ -59,9 +59,9 @@ public final class AuditTrail: Sendable {
         }
     }
 
-    /// Records the authorised restore of trip `tripID`.
-    public func recordRestore(of tripID: Int64, by operatorName: String, reference: String, reason: String, commandID: String, at time: EventTime) async throws {
-        try await database.write { db in
+    /// Records the authorised restore of trip `tripID`. Blocks the caller (see ``SQLiteStore/writeNow(_:)``).
+    public func recordRestoreNow(of tripID: Int64, by operatorName: String, reference: String, reason: String, commandID: String, at time: EventTime) throws {
+        try database.writeNow { db in
             try db.execute(
                 sql: "INSERT INTO restores (trip_id, time_ns, time, operator, reference, reason, command_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [tripID, time.nanosecondsSinceEpoch, time.description, operatorName, reference, reason, commandID]

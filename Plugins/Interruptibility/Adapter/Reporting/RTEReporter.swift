@@ -7,7 +7,10 @@ import Foundation
 /// client certificate, to a server whose certificate chains to the pinned CA.
 ///
 /// One keep-alive connection; requests never overlap (each times out before the next slot); a
-/// missed slot is skipped, never sent late (no backfill). A 400 is logged, alarmed and not sent
+/// missed slot is skipped, never sent late (no backfill). A report's `timestamp` is its slot's
+/// time. Two reports never reach RTE less than half the interval (1 s) apart: a slow answer delays
+/// the next request. After a transport failure the next slot connects afresh (the HTTP client's
+/// fresh pool), so the first slot after an outage goes through. A 400 is logged, alarmed and not sent
 /// again; consecutive failures raise an alarm, cleared by the next success. The client
 /// certificate's expiry is alarmed 30 and 7 days ahead.
 final class RTEReporter: Sendable {
@@ -63,11 +66,17 @@ final class RTEReporter: Sendable {
     private func report<C: Clock<Duration>>(with client: HTTPClientResource, clock: C) async {
         let interval = settings.intervalS.duration
         let cadence = FixedCadence(interval: interval, startingAt: clock.now.advanced(by: interval * Self.phase(of: reportID)))
+        let spacing = interval / 2
         var failures = 0
         var alarms = AlarmSet()
-        try? await cadence.run(on: clock) { _ in
+        var lastEnd: C.Instant?
+        try? await cadence.run(on: clock) { slot in
+            // The previous request reached RTE before it ended: keep the next one `spacing` after.
+            if let lastEnd, clock.now < lastEnd.advanced(by: spacing) { try await clock.sleep(until: lastEnd.advanced(by: spacing), tolerance: nil) }
+            let slotTime = EventTime(sinceEpoch: context.now().sinceEpoch - slot.duration(to: clock.now))
             checkExpiry(client.certificateExpiry, alarms: &alarms)
-            await send(with: client, failures: &failures, alarms: &alarms)
+            await send(with: client, at: slotTime, failures: &failures, alarms: &alarms)
+            lastEnd = clock.now
         }
     }
 
@@ -77,8 +86,8 @@ final class RTEReporter: Sendable {
         return Double(hash % 1000) / 1000
     }
 
-    private func send(with client: HTTPClientResource, failures: inout Int, alarms: inout AlarmSet) async {
-        let body = RTEReportBody(id: reportID, time: context.now(), snapshot: snapshot())
+    private func send(with client: HTTPClientResource, at slotTime: EventTime, failures: inout Int, alarms: inout AlarmSet) async {
+        let body = RTEReportBody(id: reportID, time: slotTime, snapshot: snapshot())
         let outcome: String
         do {
             _ = try await client.send(.json("POST", body: Array(try body.encoded())))

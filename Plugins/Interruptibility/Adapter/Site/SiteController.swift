@@ -7,8 +7,12 @@ import Synchronization
 /// the ``SiteMachine``, and its actions out to the bus, the audit trail and the timers.
 ///
 /// Actions are carried out under the machine's lock, in order, and none of them waits: commands
-/// and alarms are published without waiting, audit writes are queued on the writer, and timers are
-/// armed on ``runTimers()``. What a write or a timer brings back is a new input.
+/// and alarms are published without waiting, log lines are queued on the audit writer, and what a
+/// write or a timer brings back is a new input.
+///
+/// The trip's and the restores' records and the machine's timers run on dispatch queues of their
+/// own, not on the cooperative thread pool: a pool kept busy by other adapters, a flood or the
+/// tests beside them cannot delay the shed's 50 ms wait or a restore's deadline.
 final class SiteController: Sendable {
     /// What the reports say at a moment (seed §2.6.2).
     struct Snapshot: Sendable, Equatable {
@@ -35,8 +39,12 @@ final class SiteController: Sendable {
     private let commands: CommandSender
     /// Each shed target and the topic of its commands.
     private let targets: [(target: String, topic: String)]
-    /// The timers armed, for ``runTimers()``.
-    private let timers: (stream: AsyncStream<(SiteMachine.Timer, Duration)>, continuation: AsyncStream<(SiteMachine.Timer, Duration)>.Continuation)
+    /// Where the trip's and the restores' records are written, in order, blocking its own thread.
+    private let records = DispatchQueue(label: "interruptibility.records")
+    /// Where the machine's timers fire.
+    private let timers = DispatchQueue(label: "interruptibility.timers")
+    /// Once stopped, timers and records bring nothing back.
+    private let stopped = Atomic<Bool>(false)
     /// Restores answered `failed` whose write must not start any more.
     private let abandonedRestores = Mutex<Set<String>>([])
 
@@ -51,7 +59,6 @@ final class SiteController: Sendable {
         readings = Mutex(Readings(available: configuration.available))
         commands = CommandSender(context: context)
         targets = configuration.shed.map { ($0.target, $0.topic ?? "sites/\(context.siteID)/\($0.target)/commands") }
-        timers = AsyncStream.makeStream()
     }
 
     // MARK: Inputs
@@ -109,21 +116,14 @@ final class SiteController: Sendable {
         context.record(gauge: "interruptibility_tripped", 0)
     }
 
-    /// Fires the timers the machine arms, until cancelled.
-    func runTimers() async {
-        await withTaskGroup(of: Void.self) { group in
-            for await (timer, delay) in timers.stream {
-                group.addTask { [self] in
-                    guard (try? await context.clock.sleep(for: delay)) != nil else { return }
-                    input { $0.fired(timer) }
-                }
-            }
-            group.cancelAll()
-        }
+    /// Ends the timers and the records' answers (the adapter is stopping).
+    func stop() {
+        stopped.store(true, ordering: .sequentiallyConsistent)
     }
 
     /// Runs `transition` on the machine and carries out its actions, under the lock.
     private func input(_ transition: (inout SiteMachine) -> [SiteMachine.Action]) {
+        guard !stopped.load(ordering: .sequentiallyConsistent) else { return }
         machine.withLock { machine in
             for action in transition(&machine) { carryOut(action) }
         }
@@ -136,9 +136,9 @@ final class SiteController: Sendable {
         case .noticed(let output):
             notice(output)
         case .recordTrip(let trip):
-            write("trip") { [self] in
+            records.async { [self] in
                 do {
-                    let id = try await audit.record(trip)
+                    let id = try audit.recordNow(trip)
                     input { $0.tripRecorded(id: id) }
                 } catch {
                     input { $0.tripRecordFailed("\(error)") }
@@ -166,7 +166,10 @@ final class SiteController: Sendable {
         case .answer(let commandID, let outcome, let detail):
             answer(EnergyCommandAck(id: commandID, outcome: outcome, detail: detail))
         case .arm(let timer, let delay):
-            timers.continuation.yield((timer, delay))
+            let (seconds, attoseconds) = delay.components
+            timers.asyncAfter(deadline: .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))) { [self] in
+                input { $0.fired(timer) }
+            }
         }
     }
 
@@ -189,13 +192,14 @@ final class SiteController: Sendable {
 
     /// Writes the restore, unless its answer was given (`failed`) before the write could start.
     private func recordRestore(of tripID: Int64, _ request: SiteMachine.RestoreRequest) {
-        write("restore") { [self] in
+        let time = context.now()
+        records.async { [self] in
             do {
                 guard abandonedRestores.withLock({ $0.remove(request.commandID) == nil }) else {
                     throw AdapterError(.failed, "abandoned: its deadline passed before the audit trail could take it")
                 }
-                try await audit.recordRestore(
-                    of: tripID, by: request.issuedBy, reference: request.reference, reason: request.reason, commandID: request.commandID, at: context.now()
+                try audit.recordRestoreNow(
+                    of: tripID, by: request.issuedBy, reference: request.reference, reason: request.reason, commandID: request.commandID, at: time
                 )
                 input { $0.restoreRecorded(commandID: request.commandID) }
             } catch {
@@ -270,9 +274,11 @@ final class SiteController: Sendable {
         }
     }
 
-    /// Appends a line to the audit trail's log, after the writes already queued.
+    /// Appends a line to the audit trail's log, after the writes already queued, at the time of
+    /// the call (when the adapter decided, not when the disk took it).
     func record(_ kind: String, tripID: Int64? = nil, detail: String) {
-        write(kind) { [audit, context] in try await audit.log(kind, tripID: tripID, detail: detail, at: context.now()) }
+        let time = context.now()
+        write(kind) { [audit] in try await audit.log(kind, tripID: tripID, detail: detail, at: time) }
     }
 
     // MARK: Helpers
