@@ -128,6 +128,7 @@ let package = Package(
                 "AdapterKit",
                 "AdapterKitStorage",
                 "AdapterKitHTTPServer",
+                "AdapterKitHTTPCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

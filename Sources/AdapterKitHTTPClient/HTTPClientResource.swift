@@ -9,11 +9,12 @@ import Synchronization
 /// ``run(_:resolvePath:body:)``: create it in the adapter's `run()`, never in `init`, so that an
 /// instance created and destroyed without running opens and leaks nothing.
 ///
-/// After a transport failure (refused, reset, timed out) the next request starts on a fresh
-/// connection pool: it connects at once, instead of waiting out async-http-client's connection
-/// back-off, which grows towards a minute over a long outage and keeps failing requests with the
-/// outage's error after the peer is back. Requests in flight on the retired pool at that moment
-/// fail too (the peer was unreachable for them as well).
+/// After a transport failure other than a timeout (refused, reset, TLS) the next request starts on
+/// a fresh connection pool: it connects at once, instead of waiting out async-http-client's
+/// connection back-off, which grows towards a minute over a long outage and keeps failing requests
+/// with the outage's error after the peer is back. Requests in flight on the retired pool at that
+/// moment fail too (the peer was unreachable for them as well). After a timeout the pool is kept:
+/// a connection still being made (a slow TLS handshake) is ready for the next request.
 ///
 /// ```swift
 /// try await HTTPClientResource.run(settings, resolvePath: context.resolvePath) { client in
@@ -85,7 +86,7 @@ public final class HTTPClientResource: Sendable {
             response = try await current.execute(outgoing, timeout: Self.amount(settings.requestTimeout))
         } catch {
             if error is CancellationError || Task.isCancelled { throw .cancelled }
-            await retire(current)
+            if !Self.isTimeout(error) { await retire(current) }
             throw .transport("\(error)")
         }
         var headers: [String: String] = [:]
@@ -127,6 +128,13 @@ public final class HTTPClientResource: Sendable {
             return true
         }
         if replaced { try? await failed.shutdown() }
+    }
+
+    /// Whether `error` is a timeout (connecting, reading, or the request's deadline).
+    private static func isTimeout(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError { return error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout }
+        if case ChannelError.connectTimeout = error { return true }
+        return false
     }
 
     private static func amount(_ duration: Duration) -> TimeAmount {

@@ -163,6 +163,41 @@ final class VirtualNow: Sendable {
 }
 
 extension InterruptibilityAdapterTests {
+    /// `sample_time: measured` with analysers whose clocks are 30 s behind the host's: the trip
+    /// comes on the analysers' timeline, and the offset is alarmed, not a blind trigger.
+    @Test(.timeLimit(.minutes(1))) func analysersThirtySecondsBehindStillTripAndAreAlarmed() async throws {
+        let clock = VirtualNow()
+        let host = try InMemoryHost(now: { clock.now })
+        let configuration = Self.configuration.replacingOccurrences(of: #""sample_time": "received""#, with: #""sample_time": "measured""#)
+        let adapter = try host.makeAdapter(InterruptibilityAdapter.self, configuration: configuration)
+        try await host.run(adapter) { host in
+            let start = clock.now
+            var offset = Duration.zero
+            while offset <= .seconds(4) {
+                clock.set(EventTime(sinceEpoch: start.sinceEpoch + offset))
+                let measured = EventTime(sinceEpoch: clock.now.sinceEpoch - .seconds(30))
+                let events = try ["a", "b", "c"].map { point in
+                    var event = try Self.sample(point, 49.6, at: clock.now)
+                    var measurement = try event.decode(EnergyMeasurement.self)
+                    measurement.meterTime = measured.timestamp
+                    event = try Event(topic: event.topic, payload: measurement, time: clock.now)
+                    return event
+                }
+                try await host.deliver(events, to: adapter)
+                offset += .milliseconds(200)
+            }
+            try await Self.eventually { try Self.commands(host, action: "shed").count == 2 }
+            let sheds = try Self.commands(host, action: "shed")
+            #expect(sheds.count == 2)
+            // The first two samples, before the offset is known, are refused: the trip comes 3 s after the third.
+            #expect(sheds.first?.command.validFrom == EventTime(sinceEpoch: start.sinceEpoch + .milliseconds(3400) - .seconds(30)).timestamp)
+            let alarms = try host.published.filter { $0.kind == .alarm }.map { try $0.decode(EnergyAlarm.self) }
+            let offsets = alarms.filter { $0.code == "clock_offset" }
+            #expect(offsets.count == 3 && offsets.allSatisfy { $0.severity == "critical" && $0.message.contains("30.000 s behind") }, "\(offsets)")
+            #expect(!alarms.contains { $0.code == "samples_refused" })
+        }
+    }
+
     /// Feeds 49.5 Hz at every point (a dip).
     static func feed(_ host: InMemoryHost, adapter: InterruptibilityAdapter, clock: VirtualNow, seconds: Double) async throws {
         try await feed(host, adapter, clock: clock, seconds: seconds) { _, _ in 49.5 }

@@ -1,4 +1,5 @@
 import AdapterKit
+import AdapterKitHTTPCore
 public import AdapterKitHTTPServer
 import Foundation
 public import Hummingbird
@@ -25,6 +26,9 @@ public struct RTEPOCServer: Sendable {
         public var clientCA: String
         /// The SQLite file of received reports.
         public var database: String
+        /// The most connections open at once: every site keeps one (RTE's platform serves
+        /// hundreds), so the server block's default of 64 would lock sites out.
+        public var maximumConnections = 1024
 
         public init(certificate: String, privateKey: String, clientCA: String, database: String) {
             self.certificate = certificate
@@ -75,7 +79,8 @@ public struct RTEPOCServer: Sendable {
         HTTPServerSettings(
             host: settings.host, port: settings.port,
             tls: .init(certificateFile: settings.certificate, privateKeyFile: settings.privateKey, clientCAFile: settings.clientCA),
-            maximumBodySize: 64 * 1024
+            maximumBodySize: 64 * 1024,
+            limits: HTTPConnectionLimits(maximumConnections: settings.maximumConnections)
         )
     }
 
