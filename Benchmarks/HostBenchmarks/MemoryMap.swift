@@ -24,7 +24,7 @@ struct MemoryMap {
 
     /// Reads `/proc/<pid>/smaps`; `executable` is the file name of the process's executable.
     init?(pid: Int32, executable: String) {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/smaps", encoding: .utf8) else { return nil }
+        guard let text = ProcessMemory.procFile("/proc/\(pid)/smaps") else { return nil }
         var mappings: [Mapping] = []
         for line in text.split(separator: "\n") {
             if let mapping = Self.header(line) {

@@ -38,10 +38,16 @@ struct ProcessMemory: Equatable {
 
     /// The whole process, from `/proc/<pid>/smaps_rollup`; nil when it cannot be read.
     static func rollup(pid: Int32) -> ProcessMemory? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) else { return nil }
+        guard let text = procFile("/proc/\(pid)/smaps_rollup") else { return nil }
         var memory = ProcessMemory()
         for line in text.split(separator: "\n") { memory.add(line: line) }
         return memory
+    }
+
+    /// The whole text of a `/proc` file (they report a size of 0, so it is read to its end).
+    static func procFile(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// `KiB` as megabytes (2^20 bytes) with one decimal.

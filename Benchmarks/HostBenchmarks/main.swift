@@ -7,6 +7,7 @@ func format(_ value: Double) -> String { String(format: "%.0f", value) }
 func microseconds(_ duration: Duration) -> String {
     String(format: "%.1f µs", Double(duration.components.attoseconds) / 1e12 + Double(duration.components.seconds) * 1e6)
 }
+func milliseconds(_ duration: Duration) -> String { String(format: "%.0f ms", duration / .milliseconds(1)) }
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 /// Five runs of 2 000 000 events after two warm-up runs: the median of the slowest subscriber's
@@ -44,7 +45,8 @@ print("latency at 10 k events/s, adapter -> host -> adapter -> host (3 crossings
 
 let demo = try await StartupBenchmark.run(configuration: configuration, runs: 3)
 let startups = demo.map(\.startup).sorted()
-print("start-up with \(configuration) until /health answers: median \(startups[1]) (runs: \(startups))")
+print("start-up with \(configuration) until /health answers: median \(milliseconds(startups[1])) "
+    + "(runs: \(startups.map(milliseconds).joined(separator: ", ")))")
 print("memory with \(configuration) after 3 s (per run): \(demo.map(\.memory.summary).joined(separator: "; "))")
 if let last = demo.last, let map = last.map {
     print("memory by mapping (last run, \(last.threads) threads):")
