@@ -279,7 +279,7 @@ for target in package.targets where target.name != "AdapterKitABI" && target.nam
     target.swiftSettings = settings
 }
 
-// Linking for memory (docs/benchmarks.md#memory): lld with packed relative relocations (DT_RELR)
+// Linking for memory (docs/benchmarks.md#memory-options-tried): lld with packed relative relocations (DT_RELR)
 // for the host and every adapter library, and adapter libraries export their entry symbol only.
 let packedRelocations = ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
 for target in package.targets where target.name == "EnergyHostCommand" {

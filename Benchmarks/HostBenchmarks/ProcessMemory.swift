@@ -6,7 +6,7 @@ import Foundation
 /// Private is `Private_Clean + Private_Dirty`: the pages no other process maps. Clean private
 /// pages of a file (the code of a library only this process loads) can be dropped by the kernel
 /// and read again; dirty ones (heap, stacks, relocated data) stay until the process frees them.
-struct ProcessMemory: Equatable {
+struct ProcessMemory {
     var rss = 0
     var pss = 0
     var privateClean = 0
