@@ -280,3 +280,15 @@ for target in package.targets where target.name != "AdapterKitABI" && target.nam
     ])
     target.swiftSettings = settings
 }
+
+// Linking for memory (docs/benchmarks.md#memory-options-tried): lld with packed relative relocations (DT_RELR)
+// for the host and every adapter library, and adapter libraries export their entry symbol only.
+let packedRelocations = ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
+for target in package.targets where target.name == "EnergyHostCommand" {
+    target.linkerSettings = [.unsafeFlags(packedRelocations)]
+}
+for target in package.targets where target.name.hasPrefix("Energy") && target.name.hasSuffix("Export") {
+    target.linkerSettings = [
+        .unsafeFlags(packedRelocations + ["-Xlinker", "--version-script=\(Context.packageDirectory)/Plugins/plugin.exports"]),
+    ]
+}

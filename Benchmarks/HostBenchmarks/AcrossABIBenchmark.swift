@@ -7,9 +7,13 @@ import Logging
 /// bus routes, a second Probe adapter receives (and echoes back, so latency is seen in the host).
 enum AcrossABIBenchmark {
     struct Figures {
+        /// Events delivered to the receiving adapter, per second from starting the runtime until
+        /// the host saw every event both directly and echoed.
         var deliveredPerSecond: Double
         var oneHop: LatencyHistogram
         var roundTrip: LatencyHistogram
+        /// Events the host's two `drop_oldest` observers dropped.
+        var dropped: Int
     }
 
     /// `rate` 0 means as fast as possible.
@@ -47,7 +51,12 @@ enum AcrossABIBenchmark {
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
             let delivered = runtime.statuses.first { $0.id == "receiver" }?.delivered ?? 0
-            return Figures(deliveredPerSecond: Double(delivered) / seconds, oneHop: first, roundTrip: second)
+            return Figures(
+                deliveredPerSecond: Double(delivered) / seconds,
+                oneHop: first,
+                roundTrip: second,
+                dropped: direct.statistics.dropped + echoed.statistics.dropped
+            )
         }
     }
 

@@ -4,12 +4,26 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// The real `energy-host` process on the repository's demo configuration: time until the admin
-/// API answers, and resident memory once events flow.
+/// The real `energy-host` process on the repository's demo configuration, beside the simulator
+/// the demo reports to (as `scripts/demo.sh` runs them): time until the admin API answers, and
+/// memory once events flow.
 enum StartupBenchmark {
-    static func run(configuration: String, runs: Int) async throws -> (startup: [Duration], rssKiB: [Int]) {
-        var startups: [Duration] = []
-        var rss: [Int] = []
+    /// One run's figures.
+    struct Run {
+        /// From launching the process until `/health` answered 200.
+        var startup: Duration
+        /// The whole process, 3 s after `/health` answered.
+        var memory: ProcessMemory
+        /// The same moment, by mapping.
+        var map: MemoryMap?
+        /// Threads of the process at that moment.
+        var threads: Int
+    }
+
+    static func run(configuration: String, runs: Int) async throws -> [Run] {
+        let simulator = try DemoSimulator()
+        defer { simulator.stop() }
+        var results: [Run] = []
         for _ in 0..<runs {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: PluginLoader.executableDirectory + "/energy-host")
@@ -27,19 +41,18 @@ enum StartupBenchmark {
                 }
                 try await Task.sleep(for: .milliseconds(2))
             }
-            startups.append(clock.now - start)
+            let startup = clock.now - start
             try await Task.sleep(for: .seconds(3))
-            rss.append(residentKiB(process.processIdentifier))
+            let pid = process.processIdentifier
+            results.append(Run(
+                startup: startup,
+                memory: ProcessMemory.rollup(pid: pid) ?? ProcessMemory(),
+                map: MemoryMap(pid: pid, executable: "energy-host"),
+                threads: (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").count) ?? 0
+            ))
             process.terminate()
             process.waitUntilExit()
         }
-        return (startups, rss)
-    }
-
-    private static func residentKiB(_ pid: Int32) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
-        else { return 0 }
-        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        return results
     }
 }

@@ -1,4 +1,4 @@
-import AdapterKit
+package import AdapterKit
 package import Logging
 import Prometheus
 import Synchronization
@@ -52,7 +52,7 @@ package final class InstanceSource: Sendable {
     package var publishedCount: Int { publishedTotal.load(ordering: .relaxed) }
 
     /// Stamps and routes an event from the instance.
-    func publish(_ event: Event) -> PublishOutcome {
+    package func publish(_ event: Event) -> PublishOutcome {
         guard isRunning else { return .stopped }
         guard !event.topic.isEmpty, !event.kind.rawValue.isEmpty,
             !event.topic.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") })
@@ -80,7 +80,7 @@ package final class InstanceSource: Sendable {
     }
 
     /// True when every lane that pressed back is under its low watermark again.
-    func isPublishReady() -> Bool {
+    package func isPublishReady() -> Bool {
         pressured.withLock { lanes in
             lanes.removeAll { $0.isBelowLowWatermark }
             return lanes.isEmpty
