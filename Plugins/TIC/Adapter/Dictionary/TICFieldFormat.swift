@@ -5,6 +5,9 @@ public enum TICCharacters: String, Codable, Sendable, Hashable {
     case digits
     /// `0`–`9`, `A`–`Z`, `a`–`z` (addresses, status words).
     case alphanumeric
+    /// `0`–`9`, `A`–`Z`, `a`–`z`, then spaces that pad it to its width (PME-PMI period names:
+    /// `P  `, `HPH`); at least one character before the padding.
+    case paddedAlphanumeric = "padded_alphanumeric"
     /// `0`–`9`, `A`–`F` (status registers such as `STGE`).
     case hex
     /// Any printable ASCII, spaces included (names, tariff labels, messages, profiles).
@@ -74,6 +77,10 @@ public struct TICFieldFormat: Codable, Sendable, Hashable {
         switch characters {
         case .digits: return value.allSatisfy(isDigit)
         case .alphanumeric: return value.allSatisfy { isDigit($0) || isLetter($0) }
+        case .paddedAlphanumeric:
+            let name = value.prefix { $0 != UInt8(ascii: " ") }
+            return !name.isEmpty && name.allSatisfy { isDigit($0) || isLetter($0) }
+                && value[name.endIndex...].allSatisfy { $0 == UInt8(ascii: " ") }
         case .hex: return value.allSatisfy { isDigit($0) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }
         case .text: return value.allSatisfy { (0x20...0x7E).contains($0) }
         case .decimalComma:
