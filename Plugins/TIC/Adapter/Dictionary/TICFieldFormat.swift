@@ -58,19 +58,25 @@ public struct TICFieldFormat: Codable, Sendable, Hashable {
     /// How many leading bytes of `data` are its number, and its unit (`""` when the format has no
     /// units); nil when `data` does not have this format. Works on bytes: it runs for every group.
     func parse<Bytes: BidirectionalCollection<UInt8>>(utf8 data: Bytes) -> (valueCount: Int, unit: String)? {
+        parseUnitIndex(utf8: data).map { ($0.valueCount, $0.unit.map { units[$0] } ?? "") }
+    }
+
+    /// ``parse(utf8:)`` with the unit as its index in ``units`` (nil when the format has none).
+    func parseUnitIndex<Bytes: BidirectionalCollection<UInt8>>(utf8 data: Bytes) -> (valueCount: Int, unit: Int?)? {
         guard !units.isEmpty else {  // the common case
-            return (minWidth...maxWidth).contains(data.count) && Self.matches(characters, data) ? (data.count, "") : nil
+            return (minWidth...maxWidth).contains(data.count) && Self.matches(characters, data) ? (data.count, nil) : nil
         }
         // The longest unit the data ends with.
-        var best: String?
-        for candidate in units where data.count > candidate.utf8.count && (best?.utf8.count ?? 0) < candidate.utf8.count {
-            if data.suffix(candidate.utf8.count).elementsEqual(candidate.utf8) { best = candidate }
+        var best: Int?
+        for (index, candidate) in units.enumerated()
+        where data.count > candidate.utf8.count && (best.map { units[$0].utf8.count } ?? 0) < candidate.utf8.count {
+            if data.suffix(candidate.utf8.count).elementsEqual(candidate.utf8) { best = index }
         }
-        guard let unit = best else { return nil }
-        var value = data.dropLast(unit.utf8.count)
+        guard let best else { return nil }
+        var value = data.dropLast(units[best].utf8.count)
         if value.last == UInt8(ascii: "T") { value = value.dropLast() }  // truncated power, `0TkW`
         guard (minWidth...maxWidth).contains(value.count), Self.matches(characters, value) else { return nil }
-        return (value.count, unit)
+        return (value.count, best)
     }
 
     private static func matches<Bytes: Collection<UInt8>>(_ characters: TICCharacters, _ value: Bytes) -> Bool {

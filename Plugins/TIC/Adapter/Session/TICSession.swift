@@ -32,16 +32,11 @@ public struct TICSession: Sendable {
     /// The label behind each raised label alarm, for the clearing message.
     private var alarmLabels: [String: String] = [:]
     private var lastFrame: Duration = .zero
-    private var counters: [CounterKey: Double] = [:]
+    private var counters = TICCounters()
     /// Whether the link is up: nil until the first valid frame or the first timeout.
     public private(set) var linkUp: Bool?
     /// Complete frames read since the start (published or not).
     public private(set) var frameCount = 0
-
-    private struct CounterKey: Hashable {
-        var name: String
-        var labels: [String: String]
-    }
 
     /// A session reading with `reader`; `deviceID` overrides the meter's own address.
     public init(reader: TICReader, parity: TICParity, linkTimeout: Duration = .seconds(10), deviceID: String?, defaultDeviceID: String) {
@@ -76,7 +71,7 @@ public struct TICSession: Sendable {
                 reader.feed(byte, parityError: parityError, into: &outputs)
             }
         }
-        if parityErrors > 0 { count("tic_parity_errors_total", by: Double(parityErrors)) }
+        if parityErrors > 0 { counters.countParityErrors(parityErrors) }
         handleOutputs(at: time, into: &publications)
     }
 
@@ -98,8 +93,7 @@ public struct TICSession: Sendable {
 
     /// The counter increments since the last call.
     public mutating func takeCounterDeltas() -> [CounterDelta] {
-        defer { counters.removeAll(keepingCapacity: true) }
-        return counters.map { CounterDelta(name: $0.key.name, labels: $0.key.labels, amount: $0.value) }
+        counters.take()
     }
 
     private mutating func handleOutputs(at time: Duration, into publications: inout [Publication]) {
@@ -108,15 +102,15 @@ public struct TICSession: Sendable {
             switch output {
             case .group, .locked: break
             case .rejected(let rejected):
-                count("tic_groups_rejected_total", labels: ["reason": rejected.reason.rawValue])
+                counters.countRejected(rejected.reason)
             case .interrupted:
-                count("tic_frames_total", labels: ["result": "interrupted"])
+                counters.countFrame(.interrupted)
             case .frame(let frame) where frame.groupCount == 0 && !frame.isDegraded:
                 // STX ETX with nothing between (line noise, a meter starting up): not a reading.
-                count("tic_frames_total", labels: ["result": "empty"])
+                counters.countFrame(.empty)
             case .frame(let frame):
                 frameCount += 1
-                count("tic_frames_total", labels: ["result": frame.isDegraded ? "degraded" : "ok"])
+                counters.countFrame(frame.isDegraded ? .degraded : .ok)
                 guard frame.groupCount > 0, let family = reader.family else { continue }
                 publish(frame, family: family, at: time, into: &publications)
             }
@@ -143,6 +137,7 @@ public struct TICSession: Sendable {
     /// Raises the alarms that appeared; clears those gone, unless `clearing` is false (a degraded
     /// frame may have lost the alarm's group to a bad checksum: it does not clear anything).
     private mutating func updateAlarms(_ present: [TICNormalizer.ActiveAlarm], clearing: Bool, into publications: inout [Publication]) {
+        if present.isEmpty && alarmLabels.isEmpty { return }  // the common case: no alarm at all
         let codes = Set(present.map(\.code))
         for alarm in present {
             guard let raised = alarms.raise(alarm.code, severity: .warning, "\(alarm.label) \(alarm.data)") else { continue }
@@ -153,10 +148,6 @@ public struct TICSession: Sendable {
             alarmLabels[code] = nil
             if let cleared = alarms.clear(code, "\(label) no longer sent") { publications.append(.alarm(cleared)) }
         }
-    }
-
-    private mutating func count(_ name: String, labels: [String: String] = [:], by amount: Double = 1) {
-        counters[CounterKey(name: name, labels: labels), default: 0] += amount
     }
 
     private static func seconds(_ duration: Duration) -> String {
