@@ -60,10 +60,15 @@ struct TICDecodeCommand: ParsableCommand {
             filter.filter(data) { byte, error in reader.feed(byte, parityError: error, into: &outputs) }
             printer.print(outputs, family: reader.family)
             outputs.removeAll(keepingCapacity: true)
+            if printer.output.bytes.count >= 1 << 16 {
+                guard StandardOutput.write(printer.output.bytes) else { throw ExitCode.failure }
+                printer.output.removeAll()
+            }
         }
         reader.finish(into: &outputs)
         printer.print(outputs, family: reader.family)
         printer.printSummary(family: reader.family, checksum: reader.checksum)
+        guard StandardOutput.write(printer.output.bytes) else { throw ExitCode.failure }
     }
 
     private static func checksumMode(_ text: String) throws -> TICChecksumMode {
