@@ -45,16 +45,18 @@ import Testing
         let normalizer = TICNormalizer(family: family, defaultDeviceID: "")
         let frames = TICFixtures.frames(outputs).filter { $0.groupCount > 0 }
         try #require(!frames.isEmpty)
+        var writer = TICJSONMeasurementWriter(defaultDeviceID: "")
         for frame in frames {
-            var measurement = normalizer.measurement(of: frame)
-            for deviceID in ["", "dev\"ice\n"] {
-                measurement.deviceID = deviceID
-                var buffer = TICJSONBuffer()
-                buffer.append(measurement)
-                let event = try Event(topic: "t", payload: measurement, time: EventTime(nanosecondsSinceEpoch: 0))
-                let reference = try #require(try JSONValue.parse(event.jsonLine())["payload"])
-                #expect(String(decoding: buffer.bytes, as: UTF8.self) == reference.jsonText)
-            }
+            // The JSON written from the frame's bytes is the JSON form of the payload the adapter publishes.
+            normalizer.normalize(frame, into: &writer)
+            let payload = normalizer.payload(of: frame, deviceID: nil)
+            let event = Event(topic: "t", kind: .measurement, time: EventTime(nanosecondsSinceEpoch: 0), payload: payload)
+            let reference = try #require(try JSONValue.parse(event.jsonLine())["payload"])
+            #expect(String(decoding: writer.json.bytes, as: UTF8.self) == reference.jsonText)
+            // A configured device id replaces the meter's address.
+            let named = TICMeasurementPayload(bytes: normalizer.payload(of: frame, deviceID: "meter \"7\"")).measurement
+            #expect(named.deviceID == "meter \"7\"")
+            #expect(named.raw == TICMeasurementPayload(bytes: payload).measurement.raw)
         }
     }
 

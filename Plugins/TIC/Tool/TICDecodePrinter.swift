@@ -16,6 +16,8 @@ struct TICDecodePrinter {
     private var rejected: [TICRejectedGroup.Reason: Int] = [:]
     /// The normalizer of the family identified, made once.
     private var normalizer: TICNormalizer?
+    /// Writes each frame's measurement as JSON, from the frame's bytes.
+    private var measurement = TICJSONMeasurementWriter(defaultDeviceID: "")
 
     init(framesOnly: Bool) {
         self.framesOnly = framesOnly
@@ -51,8 +53,9 @@ struct TICDecodePrinter {
                 if let family, frame.groupCount > 0 {
                     if normalizer?.family.name != family.name { normalizer = TICNormalizer(family: family, defaultDeviceID: "") }
                     if let normalizer {
+                        normalizer.normalize(frame, into: &measurement)
                         self.output.append(",\"measurement\":")
-                        self.output.append(normalizer.measurement(of: frame))
+                        self.output.append(measurement.json)
                     }
                 }
                 self.output.append(",\"rejected\":")

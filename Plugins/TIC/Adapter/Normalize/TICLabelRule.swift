@@ -13,10 +13,6 @@ struct TICLabelRule: Sendable {
         var isAccepted: Bool
     }
 
-    /// The label as the dictionary spells it.
-    let name: String
-    /// `name.horodate`, the raw key of its horodate.
-    let horodateKey: String
     let role: TICLabel.Role?
     /// The alarm code of an alarm label, when the dictionary names one.
     let alarmCode: String?
@@ -33,8 +29,6 @@ struct TICLabelRule: Sendable {
     private let units: [Unit]
 
     init(_ entry: TICLabel) {
-        name = entry.name
-        horodateKey = entry.name + ".horodate"
         role = entry.role
         alarmCode = entry.alarm
         quantity = entry.quantity.flatMap(Quantity.init(rawValue:))
@@ -52,7 +46,7 @@ struct TICLabelRule: Sendable {
 
     /// The value of `data`, sent under `label`; nil when the label has no quantity or the data
     /// does not give a number of an accepted unit.
-    func value(of data: Slice<UnsafeRawBufferPointer>, label: String) -> EnergyValue? {
+    func value(of data: Slice<UnsafeRawBufferPointer>, label: Slice<UnsafeRawBufferPointer>) -> TICNormalizedValue? {
         guard let quantity, let (count, unitIndex) = format.parseUnitIndex(utf8: data) else { return nil }
         var unit = quantity.unit
         var factor = scale
@@ -62,9 +56,10 @@ struct TICLabelRule: Sendable {
             factor = units[unitIndex].factor
         }
         guard let number = TICNumber.parse(data.prefix(count), decimalComma: format.characters == .decimalComma) else { return nil }
-        var value = EnergyValue(quantity, number * factor, register: register ?? (isEnergy ? label : ""), phase: phase)
-        value.unit = unit
-        return value
+        return TICNormalizedValue(
+            quantity: quantity, number: number * factor, unit: unit, register: register,
+            registerLabel: register == nil && isEnergy ? label : nil, phase: phase
+        )
     }
 
     /// Unit suffixes transmitted by PME-PMI meters: the SI unit and the factor to it.

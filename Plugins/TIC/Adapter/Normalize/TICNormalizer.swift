@@ -4,7 +4,8 @@ public import AdapterKit
 /// snapshot of the frame's valid groups, and the alarms the frame holds.
 ///
 /// Works on the frame's bytes: each label is found in the family's byte index and normalized by
-/// its ``TICLabelRule``; strings are made only for what the measurement holds.
+/// its ``TICLabelRule``, and the measurement goes straight to a writer (``TICMeasurementSink``):
+/// its Protocol Buffers payload for the host, its JSON for `tic-decode`.
 public struct TICNormalizer: Sendable {
     /// An alarm label present in a frame (`ADPS`, `PREAVIS`).
     public struct ActiveAlarm: Sendable, Hashable {
@@ -34,35 +35,37 @@ public struct TICNormalizer: Sendable {
     /// The measurement of `frame`: values in SI units, device id, meter time in UTC, tariff
     /// period, and every valid group raw (`LABEL` → data, `LABEL.horodate` → horodate).
     public func measurement(of frame: TICFrame) -> EnergyMeasurement {
-        var measurement = EnergyMeasurement()
-        measurement.deviceID = defaultDeviceID
+        TICMeasurementPayload(bytes: payload(of: frame, deviceID: nil)).measurement
+    }
+
+    /// The measurement of `frame` as its Protocol Buffers payload, with `deviceID` if given.
+    public func payload(of frame: TICFrame, deviceID: String?) -> [UInt8] {
+        var writer = TICProtobufMeasurementWriter(deviceID: deviceID, defaultDeviceID: defaultDeviceID, capacity: 64 + 2 * frame.byteCount)
+        normalize(frame, into: &writer)
+        return writer.bytes
+    }
+
+    /// Gives the measurement of `frame`, part by part in frame order, to `sink`.
+    package func normalize<Sink: TICMeasurementSink>(_ frame: TICFrame, into sink: inout Sink) {
         frame.withGroupSpans { buffer, spans in
-            measurement.raw.reserveCapacity(spans.count + spans.count / 2)
-            measurement.values.reserveCapacity(spans.count)
             for span in spans {
-                let labelBytes = buffer[span.label]
-                let rule = family.position(of: labelBytes).map { rules[$0] }
-                let label = String(decoding: labelBytes, as: UTF8.self)
-                let data = String(decoding: buffer[span.data], as: UTF8.self)
-                measurement.raw[label] = data
-                if let horodate = span.horodate {
-                    let key = rule.map { $0.name == label ? $0.horodateKey : label + ".horodate" } ?? label + ".horodate"
-                    measurement.raw[key] = String(decoding: buffer[horodate], as: UTF8.self)
-                }
-                guard let rule else { continue }
+                let label = buffer[span.label]
+                let data = buffer[span.data]
+                sink.raw(label: label, data: data)
+                if let horodate = span.horodate { sink.raw(label: label, horodate: buffer[horodate]) }
+                guard let position = family.position(of: label) else { continue }
+                let rule = rules[position]
                 switch rule.role {
-                case .deviceID: measurement.deviceID = data
+                case .deviceID: sink.deviceID(data)
                 case .meterTime:
-                    if let seconds = Self.meterTime(span, in: buffer) {
-                        measurement.meterTime = EventTime(nanosecondsSinceEpoch: seconds * 1_000_000_000).timestamp
-                    }
-                case .tariffPeriod: measurement.tariffPeriod = Self.trimmed(buffer[span.data])
+                    if let seconds = Self.meterTime(span, in: buffer) { sink.meterTime(secondsSinceEpoch: seconds) }
+                case .tariffPeriod: sink.tariffPeriod(Self.trimmed(data))
                 case .alarm, nil: break
                 }
-                if let value = rule.value(of: buffer[span.data], label: label) { measurement.values.append(value) }
+                if let value = rule.value(of: data, label: label) { sink.value(value) }
             }
+            sink.end()
         }
-        return measurement
     }
 
     /// The alarm labels present in `frame`.
@@ -87,10 +90,10 @@ public struct TICNormalizer: Sendable {
     }
 
     /// Drops the padding of tariff names: spaces around, dots after (`TH..` → `TH`, `P  ` → `P`).
-    static func trimmed(_ data: Slice<UnsafeRawBufferPointer>) -> String {
+    static func trimmed(_ data: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
         var text = data
         while let last = text.last, last == UInt8(ascii: " ") || last == UInt8(ascii: ".") { text = text.dropLast() }
         while text.first == UInt8(ascii: " ") { text = text.dropFirst() }
-        return String(decoding: text, as: UTF8.self)
+        return text
     }
 }

@@ -33,6 +33,31 @@ package struct TICJSONBuffer: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Appends the UTF-8 bytes of `utf8` then of `more`, as one string quoted and escaped.
+    package mutating func appendQuoted<Bytes: Sequence<UInt8>, More: Sequence<UInt8>>(utf8: Bytes, then more: More) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in utf8 { appendEscaped(byte) }
+        for byte in more { appendEscaped(byte) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends what `other` holds.
+    package mutating func append(_ other: TICJSONBuffer) {
+        bytes.append(contentsOf: other.bytes)
+    }
+
+    /// Appends a non-negative integer padded with zeros to `width` digits.
+    package mutating func append(_ number: Int, width: Int) {
+        var digits = 1
+        var rest = number / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        for _ in digits..<max(digits, width) { bytes.append(UInt8(ascii: "0")) }
+        append(number)
+    }
+
     /// Appends bytes quoted as text of one character per byte (U+0000 to U+00FF), escaped: a
     /// refused group shown as it was received, whatever its bytes.
     package mutating func appendQuoted<Bytes: Sequence<UInt8>>(latin1: Bytes) {
