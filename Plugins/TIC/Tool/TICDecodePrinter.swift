@@ -5,30 +5,22 @@ import EnergyTIC
 /// summary. Keys are sorted, as in the JSON form of events; the caller sends ``output`` to
 /// standard output in large writes.
 struct TICDecodePrinter {
-    let framesOnly: Bool
     var bytes = 0
     /// The lines written since the caller last emptied it.
     var output = TICJSONBuffer(capacity: 1 << 17)
     private var frames = 0
     private var degraded = 0
     private var interrupted = 0
-    private var groups = 0
     private var rejected: [TICRejectedGroup.Reason: Int] = [:]
     /// The normalizer of the family identified, made once.
     private var normalizer: TICNormalizer?
     /// Writes each frame's measurement as JSON, from the frame's bytes.
     private var measurement = TICJSONMeasurementWriter(defaultDeviceID: "")
 
-    init(framesOnly: Bool) {
-        self.framesOnly = framesOnly
-    }
-
     mutating func print(_ outputs: [TICReader.Output], family: TICFamily?) {
         for output in outputs {
             switch output {
             case .group(let group):
-                groups += 1
-                guard !framesOnly else { continue }
                 self.output.append("{\"data\":")
                 self.output.appendQuoted(group.data)
                 if let horodate = group.horodate {
@@ -78,7 +70,8 @@ struct TICDecodePrinter {
         }
     }
 
-    mutating func printSummary(family: TICFamily?, checksum: TICChecksumMode?) {
+    /// The summary line; `groups`: the groups that passed every check (``TICReader/acceptedGroups``).
+    mutating func printSummary(family: TICFamily?, checksum: TICChecksumMode?, groups: Int) {
         output.append("{\"bytes\":")
         output.append(bytes)
         output.append(",\"checksum\":")

@@ -13,6 +13,8 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
         var isHorodate: Bool
         var value: Slice<UnsafeRawBufferPointer>
         var order: Int
+        /// The key's first 8 bytes, big-endian, zero-padded: most comparisons end there.
+        var prefix: UInt64
     }
     private var raw: [RawEntry] = []
     fileprivate static let horodateSuffix = Array(".horodate".utf8)
@@ -29,11 +31,11 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
     }
 
     package mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>) {
-        raw.append(RawEntry(label: label, isHorodate: false, value: data, order: raw.count))
+        raw.append(RawEntry(label: label, isHorodate: false, value: data, order: raw.count, prefix: Self.prefix(label, horodate: false)))
     }
 
     package mutating func raw(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>) {
-        raw.append(RawEntry(label: label, isHorodate: true, value: horodate, order: raw.count))
+        raw.append(RawEntry(label: label, isHorodate: true, value: horodate, order: raw.count, prefix: Self.prefix(label, horodate: true)))
     }
 
     package mutating func deviceID(_ data: Slice<UnsafeRawBufferPointer>) {
@@ -128,6 +130,23 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
         tariffPeriod = nil
     }
 
+    /// The first 8 bytes of the key `label` (with `.horodate` when `horodate`), big-endian.
+    private static func prefix(_ label: Slice<UnsafeRawBufferPointer>, horodate: Bool) -> UInt64 {
+        var prefix: UInt64 = 0
+        var count = 0
+        for byte in label.prefix(8) {
+            prefix = prefix << 8 | UInt64(byte)
+            count += 1
+        }
+        if horodate {
+            for byte in horodateSuffix.prefix(8 - count) {
+                prefix = prefix << 8 | UInt64(byte)
+                count += 1
+            }
+        }
+        return prefix << (8 * UInt64(8 - count))
+    }
+
     /// Seconds since 1970 as the Protocol Buffers JSON mapping writes a timestamp of whole
     /// seconds: `"2017-09-15T08:16:01Z"`.
     private mutating func appendTimestamp(_ seconds: Int64) {
@@ -162,6 +181,7 @@ extension TICJSONMeasurementWriter.RawEntry {
     /// Whether this key sorts before `other`'s (bytewise, as Swift orders ASCII strings), or
     /// is the same key sent earlier.
     func precedes(_ other: Self) -> Bool {
+        if prefix != other.prefix { return prefix < other.prefix }  // keys hold no zero byte
         for offset in 0..<min(count, other.count) where byte(offset) != other.byte(offset) {
             return byte(offset) < other.byte(offset)
         }
