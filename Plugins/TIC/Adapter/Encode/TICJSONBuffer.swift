@@ -23,21 +23,26 @@ package struct TICJSONBuffer: Sendable {
     /// Appends `string` quoted and escaped.
     package mutating func appendQuoted(_ string: String) {
         var string = string
-        string.withUTF8 { appendQuoted(utf8: $0) }
+        string.withUTF8 { appendQuoted(utf8: UnsafeRawBufferPointer($0)) }
     }
 
     /// Appends UTF-8 bytes quoted and escaped.
-    package mutating func appendQuoted<Bytes: Sequence<UInt8>>(utf8: Bytes) {
+    package mutating func appendQuoted(utf8: Slice<UnsafeRawBufferPointer>) {
+        appendQuoted(utf8: UnsafeRawBufferPointer(rebasing: utf8))
+    }
+
+    /// Appends UTF-8 bytes quoted and escaped.
+    package mutating func appendQuoted(utf8: UnsafeRawBufferPointer) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in utf8 { appendEscaped(byte) }
+        appendEscaped(utf8)
         bytes.append(UInt8(ascii: "\""))
     }
 
     /// Appends the UTF-8 bytes of `utf8` then of `more`, as one string quoted and escaped.
-    package mutating func appendQuoted<Bytes: Sequence<UInt8>, More: Sequence<UInt8>>(utf8: Bytes, then more: More) {
+    package mutating func appendQuoted(utf8: Slice<UnsafeRawBufferPointer>, then more: [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in utf8 { appendEscaped(byte) }
-        for byte in more { appendEscaped(byte) }
+        appendEscaped(UnsafeRawBufferPointer(rebasing: utf8))
+        more.withUnsafeBytes { appendEscaped($0) }
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -96,6 +101,21 @@ package struct TICJSONBuffer: Sendable {
     private mutating func appendDigits(_ value: UInt) {
         if value >= 10 { appendDigits(value / 10) }
         bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
+    /// Appends `text` escaped: runs of bytes that need no escape are copied whole.
+    private mutating func appendEscaped(_ text: UnsafeRawBufferPointer) {
+        var run = 0
+        for index in 0..<text.count where Self.needsEscape(text[index]) {
+            if index > run { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[run..<index])) }
+            appendEscaped(text[index])
+            run = index + 1
+        }
+        if text.count > run { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[run...])) }
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     private mutating func appendEscaped(_ byte: UInt8) {
