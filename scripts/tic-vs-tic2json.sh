@@ -18,6 +18,7 @@ for version in 01 02 01pme; do
     mkdir -p "$work/tic2json-$version"
     cp -R "$source_dir/src/." "$work/tic2json-$version/"
     sed -i 's/^CFLAGS := .*/CFLAGS := -Wall -O2/' "$work/tic2json-$version/Makefile"
+    make -s -C "$work/tic2json-$version" clean >/dev/null
     make -s -C "$work/tic2json-$version" TICVERSIONS="$version" >/dev/null
 done
 swift build -c release --build-system native --product tic-decode
