@@ -49,20 +49,10 @@ public struct TICFieldFormat: Codable, Sendable, Hashable {
         parse(utf8: data.utf8) != nil
     }
 
-    /// The number part of `data` (without its unit and truncation mark) and its unit (`""` when the
-    /// format has no units), or nil when `data` does not have this format.
-    public func split(_ data: String) -> (value: Substring, unit: String)? {
-        parse(utf8: data.utf8).map { (Substring(data.utf8.prefix($0.valueCount)), $0.unit) }
-    }
-
-    /// How many leading bytes of `data` are its number, and its unit (`""` when the format has no
-    /// units); nil when `data` does not have this format. Works on bytes: it runs for every group.
-    func parse<Bytes: BidirectionalCollection<UInt8>>(utf8 data: Bytes) -> (valueCount: Int, unit: String)? {
-        parseUnitIndex(utf8: data).map { ($0.valueCount, $0.unit.map { units[$0] } ?? "") }
-    }
-
-    /// ``parse(utf8:)`` with the unit as its index in ``units`` (nil when the format has none).
-    func parseUnitIndex<Bytes: BidirectionalCollection<UInt8>>(utf8 data: Bytes) -> (valueCount: Int, unit: Int?)? {
+    /// How many leading bytes of `data` are its number, and its unit as an index in ``units`` (nil
+    /// when the format has none); nil when `data` does not have this format. Works on bytes: it
+    /// runs for every group.
+    func parse<Bytes: BidirectionalCollection<UInt8>>(utf8 data: Bytes) -> (valueCount: Int, unit: Int?)? {
         guard !units.isEmpty else {  // the common case
             return (minWidth...maxWidth).contains(data.count) && Self.matches(characters, data) ? (data.count, nil) : nil
         }

@@ -106,11 +106,6 @@ package struct TICProtobufMeasurementWriter: TICMeasurementSink {
         tariffPeriod = nil
     }
 
-    /// Starts the next measurement, keeping the storage.
-    package mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-    }
-
     /// A map entry of `raw`: `key` (with `.horodate` after it when `suffix`) → `value`.
     private mutating func entry(_ key: Slice<UnsafeRawBufferPointer>, suffix: Bool, _ value: Slice<UnsafeRawBufferPointer>) {
         let keyCount = key.count + (suffix ? Self.horodateSuffix.count : 0)

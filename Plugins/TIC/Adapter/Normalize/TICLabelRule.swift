@@ -47,7 +47,7 @@ struct TICLabelRule: Sendable {
     /// The value of `data`, sent under `label`; nil when the label has no quantity or the data
     /// does not give a number of an accepted unit.
     func value(of data: Slice<UnsafeRawBufferPointer>, label: Slice<UnsafeRawBufferPointer>) -> TICNormalizedValue? {
-        guard let quantity, let (count, unitIndex) = format.parseUnitIndex(utf8: data) else { return nil }
+        guard let quantity, let (count, unitIndex) = format.parse(utf8: data) else { return nil }
         var unit = quantity.unit
         var factor = scale
         if let unitIndex {

@@ -6,6 +6,7 @@ public struct TICMeasurementPayload: Sendable, Hashable {
     /// The encoded `EnergyMeasurement`.
     public var bytes: [UInt8]
 
+    /// A payload of `bytes`, an encoded `EnergyMeasurement`.
     public init(bytes: [UInt8]) {
         self.bytes = bytes
     }
