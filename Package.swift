@@ -210,7 +210,7 @@ let package = Package(
             dependencies: ["EnergyHost", "AdapterKit", "AdapterKitTesting"],
             path: "Benchmarks/HostBenchmarks"
         ),
-        .executableTarget(name: "EnergyTICBenchmarks", dependencies: ["EnergyTIC"], path: "Benchmarks/TICBenchmarks"),
+        .executableTarget(name: "EnergyTICBenchmarks", dependencies: ["EnergyTIC", "AdapterKit"], path: "Benchmarks/TICBenchmarks"),
         .executableTarget(
             name: "EnergyInterruptibilityBenchmarks",
             dependencies: [

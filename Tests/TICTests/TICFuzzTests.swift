@@ -68,7 +68,8 @@ import Testing
             }
             session.finish(at: time, into: &publications)
             for publication in publications {
-                guard case .measurement(let measurement) = publication else { continue }
+                guard case .measurement(let payload) = publication else { continue }
+                let measurement = payload.measurement
                 #expect(measurement.raw.count <= TICDecoder.maximumGroupsPerFrame * 2, "seed \(seed) round \(round)")
                 for value in measurement.values {
                     #expect(value.value.isFinite && !value.unit.isEmpty && Quantity(rawValue: value.quantity) != nil)

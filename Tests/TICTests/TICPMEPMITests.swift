@@ -88,4 +88,22 @@ import Testing
         #expect(frames[0].rejected.map(\.reason) == [.checksum])
         #expect(outputs.contains { if case .interrupted = $0 { true } else { false } })
     }
+
+    @Test func aPeriodNamePaddedWithSpacesIsAcceptedAndPublishedTrimmed() throws {
+        // Meters pad the period name to three characters: `P  ` (tic2json accepts it too).
+        let groups: [(String, String)] = [("ADS", "0C1234567891"), ("PTCOUR1", "P  "), ("PTCOUR2", "HC "), ("EA_s", "10Wh")]
+        let outputs = read(TICCompose.frame(groups, mode: .pmePmi))
+        #expect(TICFixtures.rejections(outputs).isEmpty, "\(TICFixtures.rejections(outputs))")
+        let frame = try #require(TICFixtures.frames(outputs).first)
+        let measurement = TICNormalizer(family: .pmePmi, defaultDeviceID: "tic").measurement(of: frame)
+        #expect(measurement.tariffPeriod == "P")
+        #expect(measurement.raw["PTCOUR1"] == "P  ")  // raw keeps the data as sent
+        #expect(measurement.raw["PTCOUR2"] == "HC ")
+    }
+
+    @Test func onlyTrailingSpacesPadAPeriodName() {
+        let groups: [(String, String)] = [("PTCOUR1", "  P"), ("PTCOUR1", "   "), ("PTCOUR2", "H P"), ("PTCOUR1", "HPHC")]
+        let outputs = read(TICCompose.frame(groups, mode: .pmePmi))
+        #expect(TICFixtures.rejections(outputs) == Array(repeating: .invalidField, count: groups.count))
+    }
 }

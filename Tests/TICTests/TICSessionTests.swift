@@ -78,10 +78,11 @@ import Testing
         #expect(deltas["tic_frames_total[(key: \"result\", value: \"empty\")]"] == 2)
         #expect(deltas["tic_frames_total[(key: \"result\", value: \"ok\")]"] == nil)
         #expect(session.takeCounterDeltas().isEmpty)
-        guard case .measurement(let measurement) = publications.first(where: { if case .measurement = $0 { true } else { false } }) else {
+        guard case .measurement(let payload) = publications.first(where: { if case .measurement = $0 { true } else { false } }) else {
             Issue.record("no measurement")
             return
         }
+        let measurement = payload.measurement
         #expect(measurement.raw["BASE"] == nil && measurement.raw["PAPP"] == "10350")
     }
 

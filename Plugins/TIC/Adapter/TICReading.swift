@@ -14,7 +14,7 @@ struct TICReading<C: Clock<Duration>> {
 
     /// How long a speed is tried without a checked group before the next (auto mode, serial).
     static var huntWindow: Duration { .seconds(3) }
-    /// Pause between polls of a quiet non-blocking source.
+    /// Pause between reads of a quiet non-blocking source.
     static var pollInterval: Duration { .milliseconds(20) }
 
     init(adapter: TICAdapter, clock: C) {
@@ -54,9 +54,7 @@ struct TICReading<C: Clock<Duration>> {
             } catch {
                 if error.description != lastProblem { context.logger.warning("TIC source unavailable, retrying", metadata: ["tic.error": "\(error)"]) }
                 lastProblem = error.description
-                session.checkLink(at: elapsed, into: &publications)
-                try await flush()
-                try await clock.sleep(for: retry)
+                try await wait(for: retry)
                 retry = min(retry * 2, .seconds(30))
                 continue
             }
@@ -74,14 +72,15 @@ struct TICReading<C: Clock<Duration>> {
                     break reading
                 }
                 switch result {
-                case .bytes(let count): session.consume(buffer[..<count], at: elapsed, into: &publications)
-                case .wouldBlock: try await clock.sleep(for: Self.pollInterval)
+                case .bytes(let count):
+                    session.consume(buffer[..<count], at: elapsed, into: &publications)
+                    session.checkLink(at: elapsed, into: &publications)
+                    try await flush()
+                case .wouldBlock: try await wait(for: Self.pollInterval)
                 case .end:
                     context.logger.warning("TIC source closed, reconnecting", metadata: ["tic.source": "\(name)"])
                     break reading
                 }
-                session.checkLink(at: elapsed, into: &publications)
-                try await flush()
                 // Auto mode on a serial port: no checked group at this speed for a while → next speed.
                 if let port = channel as? SerialPort, speeds.count > 1, session.family == nil {
                     if session.checkedGroups > checkedAtSpeed + 1 {
@@ -101,7 +100,7 @@ struct TICReading<C: Clock<Duration>> {
                     }
                 }
             }
-            try await clock.sleep(for: retry)
+            try await wait(for: retry)
         }
     }
 
@@ -125,7 +124,7 @@ struct TICReading<C: Clock<Duration>> {
                 if paced {
                     sent += data.count
                     let due = began + .milliseconds(Int64(Double(sent) / bytesPerSecond * 1000))
-                    try await clock.sleep(for: max(.zero, due - elapsed))
+                    try await wait(for: due - elapsed)
                 }
                 session.consume(data, at: elapsed, into: &publications)
                 session.checkLink(at: elapsed, into: &publications)
@@ -137,9 +136,7 @@ struct TICReading<C: Clock<Duration>> {
         try await flush()
         context.logger.info("TIC capture finished", metadata: ["tic.frames": "\(session.frameCount)"])
         while true {  // a capture that ended is a meter gone quiet: the link times out
-            try await clock.sleep(for: .milliseconds(200))
-            session.checkLink(at: elapsed, into: &publications)
-            try await flush()
+            try await wait(for: .seconds(3600))
         }
     }
 
@@ -148,12 +145,28 @@ struct TICReading<C: Clock<Duration>> {
         adapter.configuration.baud ?? session.family?.baudRates.first ?? adapter.speeds.first ?? 9600
     }
 
+    // MARK: Time
+
+    /// Sleeps for `duration` on the clock, declaring the link lost at its deadline on the way
+    /// (the session's link state machine says when: no polling).
+    private mutating func wait(for duration: Duration) async throws {
+        let end = elapsed + duration
+        while true {
+            let now = elapsed
+            session.checkLink(at: now, into: &publications)
+            try await flush()
+            guard now < end else { return }
+            try await clock.sleep(for: min(session.linkDeadline ?? end, end) - now)
+        }
+    }
+
     // MARK: Publishing
 
     private mutating func flush() async throws {
         for publication in publications {
             switch publication {
-            case .measurement(let measurement): try await context.publish(measurement, stream: "measurements")
+            case .measurement(let payload):
+                try await context.publish(Event(topic: context.topic("measurements"), kind: .measurement, time: context.now(), payload: payload.bytes))
             case .alarm(let alarm): try await context.publish(alarm, stream: "alarms")
             case .status(let status): try await context.publish(status, stream: "status")
             }

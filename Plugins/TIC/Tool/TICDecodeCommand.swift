@@ -38,9 +38,9 @@ struct TICDecodeCommand: ParsableCommand {
         let families = try TICDictionaryFile.families(adding: dictionaries)
         var reader: TICReader
         if mode == "auto" {
-            reader = TICReader(detecting: families)
+            reader = TICReader(detecting: families, reportsGroups: !framesOnly)
         } else if let family = families.first(where: { $0.name == mode }) {
-            reader = TICReader(family: family, checksum: try checksum.map(Self.checksumMode))
+            reader = TICReader(family: family, checksum: try checksum.map(Self.checksumMode), reportsGroups: !framesOnly)
         } else {
             throw ValidationError("--mode \(mode) is not auto or a known family (\(families.map(\.name).joined(separator: ", ")))")
         }
@@ -50,20 +50,29 @@ struct TICDecodeCommand: ParsableCommand {
         guard let input = file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: file) else {
             throw ValidationError("cannot read \(file)")
         }
-        var printer = TICDecodePrinter(framesOnly: framesOnly)
+        var printer = TICDecodePrinter()
         var filter = TICParityFilter(parity: parity)
         var outputs: [TICReader.Output] = []
         while true {
             let data = input.readData(ofLength: 65_536)
             if data.isEmpty { break }
             printer.bytes += data.count
-            filter.filter(data) { byte, error in reader.feed(byte, parityError: error, into: &outputs) }
+            if parity == .none {
+                reader.feed(data, into: &outputs)  // the whole read at once: the decoder's fast path
+            } else {
+                filter.filter(data) { byte, error in reader.feed(byte, parityError: error, into: &outputs) }
+            }
             printer.print(outputs, family: reader.family)
             outputs.removeAll(keepingCapacity: true)
+            if printer.output.bytes.count >= 1 << 16 {
+                guard StandardOutput.write(printer.output.bytes) else { throw ExitCode.failure }
+                printer.output.removeAll()
+            }
         }
         reader.finish(into: &outputs)
         printer.print(outputs, family: reader.family)
-        printer.printSummary(family: reader.family, checksum: reader.checksum)
+        printer.printSummary(family: reader.family, checksum: reader.checksum, groups: reader.acceptedGroups)
+        guard StandardOutput.write(printer.output.bytes) else { throw ExitCode.failure }
     }
 
     private static func checksumMode(_ text: String) throws -> TICChecksumMode {

@@ -1,72 +1,98 @@
 import AdapterKit
-import Foundation
 import EnergyTIC
 
-/// Prints what a ``TICReader`` produced as JSON lines, and counts it for the summary.
+/// Writes what a ``TICReader`` produced as JSON lines into a byte buffer, and counts it for the
+/// summary. Keys are sorted, as in the JSON form of events; the caller sends ``output`` to
+/// standard output in large writes.
 struct TICDecodePrinter {
-    let framesOnly: Bool
     var bytes = 0
+    /// The lines written since the caller last emptied it.
+    var output = TICJSONBuffer(capacity: 1 << 17)
     private var frames = 0
     private var degraded = 0
     private var interrupted = 0
-    private var groups = 0
-    private var rejected: [String: Int] = [:]
-
-    init(framesOnly: Bool) {
-        self.framesOnly = framesOnly
-    }
+    private var rejected: [TICRejectedGroup.Reason: Int] = [:]
+    /// The normalizer of the family identified, made once.
+    private var normalizer: TICNormalizer?
+    /// Writes each frame's measurement as JSON, from the frame's bytes.
+    private var measurement = TICJSONMeasurementWriter(defaultDeviceID: "")
 
     mutating func print(_ outputs: [TICReader.Output], family: TICFamily?) {
         for output in outputs {
             switch output {
             case .group(let group):
-                groups += 1
-                guard !framesOnly else { continue }
-                var line: [String: JSONValue] = ["type": .string("group"), "label": .string(group.label), "data": .string(group.data)]
-                if let horodate = group.horodate { line["horodate"] = .string(horodate) }
-                emit(line)
+                self.output.append("{\"data\":")
+                self.output.appendQuoted(group.data)
+                if let horodate = group.horodate {
+                    self.output.append(",\"horodate\":")
+                    self.output.appendQuoted(horodate)
+                }
+                self.output.append(",\"label\":")
+                self.output.appendQuoted(group.label)
+                self.output.append(",\"type\":\"group\"}\n")
             case .rejected(let group):
-                rejected[group.reason.rawValue, default: 0] += 1
-                emit(["type": .string("rejected"), "reason": .string(group.reason.rawValue), "bytes": .string(Self.text(group.bytes))])
+                rejected[group.reason, default: 0] += 1
+                self.output.append("{\"bytes\":")
+                self.output.appendQuoted(latin1: group.bytes)
+                self.output.append(",\"reason\":")
+                self.output.appendQuoted(group.reason.rawValue)
+                self.output.append(",\"type\":\"rejected\"}\n")
             case .frame(let frame):
                 frames += 1
                 if frame.isDegraded { degraded += 1 }
-                var line = Self.counts("frame", frame)
-                if let family, frame.groupCount > 0,
-                    let event = try? Event(topic: "tic-decode", payload: TICNormalizer(family: family, defaultDeviceID: "").measurement(of: frame),
-                                           time: EventTime(nanosecondsSinceEpoch: 0))
-                {
-                    line["measurement"] = (try? JSONValue.parse(event.jsonLine()))?["payload"]
+                self.output.append("{\"groups\":")
+                self.output.append(frame.groupCount)
+                if let family, frame.groupCount > 0 {
+                    if normalizer?.family.name != family.name { normalizer = TICNormalizer(family: family, defaultDeviceID: "") }
+                    if let normalizer {
+                        normalizer.normalize(frame, into: &measurement)
+                        self.output.append(",\"measurement\":")
+                        self.output.append(measurement.json)
+                    }
                 }
-                emit(line)
+                self.output.append(",\"rejected\":")
+                self.output.append(frame.rejected.count)
+                self.output.append(",\"type\":\"frame\"}\n")
             case .interrupted(let frame):
                 interrupted += 1
-                emit(Self.counts("interrupted", frame))
+                self.output.append("{\"groups\":")
+                self.output.append(frame.groupCount)
+                self.output.append(",\"rejected\":")
+                self.output.append(frame.rejected.count)
+                self.output.append(",\"type\":\"interrupted\"}\n")
             case .locked(let family, let checksum):
-                emit(["type": .string("locked"), "family": .string(family), "checksum": .string(checksum.rawValue)])
+                self.output.append("{\"checksum\":")
+                self.output.appendQuoted(checksum.rawValue)
+                self.output.append(",\"family\":")
+                self.output.appendQuoted(family)
+                self.output.append(",\"type\":\"locked\"}\n")
             }
         }
     }
 
-    func printSummary(family: TICFamily?, checksum: TICChecksumMode?) {
-        emit([
-            "type": .string("summary"), "bytes": .number(Double(bytes)), "frames": .number(Double(frames)),
-            "degraded": .number(Double(degraded)), "interrupted": .number(Double(interrupted)),
-            "groups": .number(Double(groups)), "rejected": .object(rejected.mapValues { .number(Double($0)) }),
-            "family": family.map { .string($0.name) } ?? .null, "checksum": checksum.map { .string($0.rawValue) } ?? .null,
-        ])
-    }
-
-    private func emit(_ line: [String: JSONValue]) {
-        Swift.print(JSONValue.object(line).jsonText)
-    }
-
-    private static func counts(_ type: String, _ frame: TICFrame) -> [String: JSONValue] {
-        ["type": .string(type), "groups": .number(Double(frame.groupCount)), "rejected": .number(Double(frame.rejected.count))]
-    }
-
-    /// Bytes as text, one character per byte (control bytes come out JSON-escaped).
-    private static func text(_ bytes: [UInt8]) -> String {
-        String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+    /// The summary line; `groups`: the groups that passed every check (``TICReader/acceptedGroups``).
+    mutating func printSummary(family: TICFamily?, checksum: TICChecksumMode?, groups: Int) {
+        output.append("{\"bytes\":")
+        output.append(bytes)
+        output.append(",\"checksum\":")
+        if let checksum { output.appendQuoted(checksum.rawValue) } else { output.append("null") }
+        output.append(",\"degraded\":")
+        output.append(degraded)
+        output.append(",\"family\":")
+        if let family { output.appendQuoted(family.name) } else { output.append("null") }
+        output.append(",\"frames\":")
+        output.append(frames)
+        output.append(",\"groups\":")
+        output.append(groups)
+        output.append(",\"interrupted\":")
+        output.append(interrupted)
+        output.append(",\"rejected\":{")
+        for (index, (reason, count)) in rejected.sorted(by: { $0.key.rawValue < $1.key.rawValue }).enumerated() {
+            if index > 0 { output.append(",") }
+            output.appendQuoted(reason.rawValue)
+            output.append(":")
+            output.append(count)
+        }
+        output.append("},\"type\":\"summary\"}\n")
     }
 }

@@ -64,6 +64,11 @@ public struct TICFamily: Codable, Sendable {
         table.position(of: label.utf8).map { labels[$0] }
     }
 
+    /// The position in ``labels`` of the entry of the label `label` spells, if the family knows it.
+    func position<Bytes: Sequence<UInt8>>(of label: Bytes) -> Int? {
+        table.position(of: label)
+    }
+
     /// Whether the group `span` describes in `buffer` passes its label's checks; true for a label
     /// the family does not know. (On the hot path: works on bytes.)
     func accepts(_ span: TICGroupSpan, in buffer: UnsafeRawBufferPointer) -> Bool {

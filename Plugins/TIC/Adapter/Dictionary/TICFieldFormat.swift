@@ -5,6 +5,9 @@ public enum TICCharacters: String, Codable, Sendable, Hashable {
     case digits
     /// `0`–`9`, `A`–`Z`, `a`–`z` (addresses, status words).
     case alphanumeric
+    /// `0`–`9`, `A`–`Z`, `a`–`z`, then spaces that pad it to its width (PME-PMI period names:
+    /// `P  `, `HPH`); at least one character before the padding.
+    case paddedAlphanumeric = "padded_alphanumeric"
     /// `0`–`9`, `A`–`F` (status registers such as `STGE`).
     case hex
     /// Any printable ASCII, spaces included (names, tariff labels, messages, profiles).
@@ -46,34 +49,34 @@ public struct TICFieldFormat: Codable, Sendable, Hashable {
         parse(utf8: data.utf8) != nil
     }
 
-    /// The number part of `data` (without its unit and truncation mark) and its unit (`""` when the
-    /// format has no units), or nil when `data` does not have this format.
-    public func split(_ data: String) -> (value: Substring, unit: String)? {
-        parse(utf8: data.utf8).map { (Substring(data.utf8.prefix($0.valueCount)), $0.unit) }
-    }
-
-    /// How many leading bytes of `data` are its number, and its unit (`""` when the format has no
-    /// units); nil when `data` does not have this format. Works on bytes: it runs for every group.
-    func parse<Bytes: BidirectionalCollection<UInt8>>(utf8 data: Bytes) -> (valueCount: Int, unit: String)? {
+    /// How many leading bytes of `data` are its number, and its unit as an index in ``units`` (nil
+    /// when the format has none); nil when `data` does not have this format. Works on bytes: it
+    /// runs for every group.
+    func parse<Bytes: BidirectionalCollection<UInt8>>(utf8 data: Bytes) -> (valueCount: Int, unit: Int?)? {
         guard !units.isEmpty else {  // the common case
-            return (minWidth...maxWidth).contains(data.count) && Self.matches(characters, data) ? (data.count, "") : nil
+            return (minWidth...maxWidth).contains(data.count) && Self.matches(characters, data) ? (data.count, nil) : nil
         }
         // The longest unit the data ends with.
-        var best: String?
-        for candidate in units where data.count > candidate.utf8.count && (best?.utf8.count ?? 0) < candidate.utf8.count {
-            if data.suffix(candidate.utf8.count).elementsEqual(candidate.utf8) { best = candidate }
+        var best: Int?
+        for (index, candidate) in units.enumerated()
+        where data.count > candidate.utf8.count && (best.map { units[$0].utf8.count } ?? 0) < candidate.utf8.count {
+            if data.suffix(candidate.utf8.count).elementsEqual(candidate.utf8) { best = index }
         }
-        guard let unit = best else { return nil }
-        var value = data.dropLast(unit.utf8.count)
+        guard let best else { return nil }
+        var value = data.dropLast(units[best].utf8.count)
         if value.last == UInt8(ascii: "T") { value = value.dropLast() }  // truncated power, `0TkW`
         guard (minWidth...maxWidth).contains(value.count), Self.matches(characters, value) else { return nil }
-        return (value.count, unit)
+        return (value.count, best)
     }
 
     private static func matches<Bytes: Collection<UInt8>>(_ characters: TICCharacters, _ value: Bytes) -> Bool {
         switch characters {
         case .digits: return value.allSatisfy(isDigit)
         case .alphanumeric: return value.allSatisfy { isDigit($0) || isLetter($0) }
+        case .paddedAlphanumeric:
+            let name = value.prefix { $0 != UInt8(ascii: " ") }
+            return !name.isEmpty && name.allSatisfy { isDigit($0) || isLetter($0) }
+                && value[name.endIndex...].allSatisfy { $0 == UInt8(ascii: " ") }
         case .hex: return value.allSatisfy { isDigit($0) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }
         case .text: return value.allSatisfy { (0x20...0x7E).contains($0) }
         case .decimalComma:

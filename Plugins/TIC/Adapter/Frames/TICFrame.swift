@@ -40,6 +40,12 @@ public struct TICFrame: Sendable {
     /// How many bytes the valid groups take.
     var byteCount: Int { bytes.count }
 
+    /// Calls `body` with the frame's bytes and where each valid group is in them, in order (the
+    /// normalizer's path: no strings unless it makes them).
+    func withGroupSpans<Result>(_ body: (UnsafeRawBufferPointer, [TICGroupSpan]) throws -> Result) rethrows -> Result {
+        try bytes.withUnsafeBytes { try body($0, spans) }
+    }
+
     /// Whether some group of the frame was refused.
     public var isDegraded: Bool { !rejected.isEmpty }
 

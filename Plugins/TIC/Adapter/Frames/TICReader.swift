@@ -38,6 +38,7 @@ public struct TICReader: Sendable {
         let lockAfter: Int
         var isLocked: Bool
         var checkedGroups: Int
+        var acceptedGroups: Int
         /// Set when the candidate being processed settled detection.
         var lockedNow = false
     }
@@ -51,6 +52,9 @@ public struct TICReader: Sendable {
     public private(set) var isLocked: Bool
     /// Groups whose checksum held, under any candidate decoding: tells the right line speed.
     public private(set) var checkedGroups = 0
+    /// Groups that passed every check once the family was known: those reported as
+    /// ``Output/group(_:)``, counted even when groups are not reported.
+    public private(set) var acceptedGroups = 0
 
     /// Reads a stream of `family`, with its checksum or `checksum` (e.g. historic mode 2).
     /// `reportsGroups: false` leaves valid groups to their frames (what the adapter needs; faster).
@@ -132,11 +136,12 @@ public struct TICReader: Sendable {
 
     private mutating func process(candidate index: Int, into outputs: inout [Output]) {
         guard !candidates[index].decoder.events.isEmpty else { return }
-        var progress = Progress(families: families, reportsGroups: reportsGroups, lockAfter: lockAfter, isLocked: isLocked, checkedGroups: checkedGroups)
+        var progress = Progress(families: families, reportsGroups: reportsGroups, lockAfter: lockAfter, isLocked: isLocked, checkedGroups: checkedGroups, acceptedGroups: acceptedGroups)
         candidates[index].process(&progress, into: &outputs)
         candidates[index].decoder.consumeEvents()
         isLocked = progress.isLocked
         checkedGroups = progress.checkedGroups
+        acceptedGroups = progress.acceptedGroups
         if progress.lockedNow { candidates = [candidates[index]] }
     }
 
@@ -181,6 +186,7 @@ extension TICReader.Candidate {
             }
             if family.accepts(span, in: buffer) {
                 frame?.append(span, of: buffer)
+                progress.acceptedGroups += 1
                 if progress.reportsGroups { outputs.append(.group(span.group(in: buffer))) }
             } else {
                 let rejected = TICRejectedGroup(reason: .invalidField, bytes: Array(buffer[span.whole]))

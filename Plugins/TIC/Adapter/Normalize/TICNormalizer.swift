@@ -2,6 +2,10 @@ public import AdapterKit
 
 /// Turns a frame into the normalized vocabulary (ARCHITECTURE.md §3): one measurement, an atomic
 /// snapshot of the frame's valid groups, and the alarms the frame holds.
+///
+/// Works on the frame's bytes: each label is found in the family's byte index and normalized by
+/// its ``TICLabelRule``, and the measurement goes straight to a writer (``TICMeasurementSink``):
+/// its Protocol Buffers payload for the host, its JSON for `tic-decode`.
 public struct TICNormalizer: Sendable {
     /// An alarm label present in a frame (`ADPS`, `PREAVIS`).
     public struct ActiveAlarm: Sendable, Hashable {
@@ -14,81 +18,82 @@ public struct TICNormalizer: Sendable {
     }
 
     /// The family whose dictionary gives the meaning of labels.
-    public var family: TICFamily
+    public var family: TICFamily {
+        didSet { rules = family.labels.map(TICLabelRule.init) }
+    }
     /// The device id when the frame carries none.
     public var defaultDeviceID: String
+    /// The rule of each of the family's labels, in the order of `family.labels`.
+    private var rules: [TICLabelRule]
 
     public init(family: TICFamily, defaultDeviceID: String) {
         self.family = family
         self.defaultDeviceID = defaultDeviceID
+        self.rules = family.labels.map(TICLabelRule.init)
     }
-
-    /// Unit suffixes transmitted by PME-PMI meters: the SI unit and the factor to it.
-    private static let units: [String: (unit: String, factor: Double)] = [
-        "Wh": ("Wh", 1), "kWh": ("Wh", 1e3), "varh": ("varh", 1), "kvarh": ("varh", 1e3), "VAh": ("VAh", 1),
-        "kVAh": ("VAh", 1e3), "W": ("W", 1), "kW": ("W", 1e3), "VA": ("VA", 1), "kVA": ("VA", 1e3),
-        "var": ("var", 1), "kvar": ("var", 1e3), "V": ("V", 1), "A": ("A", 1),
-    ]
 
     /// The measurement of `frame`: values in SI units, device id, meter time in UTC, tariff
     /// period, and every valid group raw (`LABEL` → data, `LABEL.horodate` → horodate).
     public func measurement(of frame: TICFrame) -> EnergyMeasurement {
-        var measurement = EnergyMeasurement()
-        measurement.deviceID = defaultDeviceID
-        for group in frame.groups {
-            measurement.raw[group.label] = group.data
-            if let horodate = group.horodate { measurement.raw[group.label + ".horodate"] = horodate }
-            guard let entry = family.entry(for: group.label) else { continue }
-            switch entry.role {
-            case .deviceID: measurement.deviceID = group.data
-            case .meterTime:
-                if let seconds = Self.meterTime(group) { measurement.meterTime = EventTime(nanosecondsSinceEpoch: seconds * 1_000_000_000).timestamp }
-            case .tariffPeriod: measurement.tariffPeriod = Self.trimmed(group.data)
-            case .alarm, nil: break
+        TICMeasurementPayload(bytes: payload(of: frame, deviceID: nil)).measurement
+    }
+
+    /// The measurement of `frame` as its Protocol Buffers payload, with `deviceID` if given.
+    public func payload(of frame: TICFrame, deviceID: String?) -> [UInt8] {
+        var writer = TICProtobufMeasurementWriter(deviceID: deviceID, defaultDeviceID: defaultDeviceID, capacity: 64 + 2 * frame.byteCount)
+        normalize(frame, into: &writer)
+        return writer.bytes
+    }
+
+    /// Gives the measurement of `frame`, part by part in frame order, to `sink`.
+    package func normalize<Sink: TICMeasurementSink>(_ frame: TICFrame, into sink: inout Sink) {
+        frame.withGroupSpans { buffer, spans in
+            for span in spans {
+                let label = buffer[span.label]
+                let data = buffer[span.data]
+                sink.raw(label: label, data: data)
+                if let horodate = span.horodate { sink.raw(label: label, horodate: buffer[horodate]) }
+                guard let position = family.position(of: label) else { continue }
+                let rule = rules[position]
+                switch rule.role {
+                case .deviceID: sink.deviceID(data)
+                case .meterTime:
+                    if let seconds = Self.meterTime(span, in: buffer) { sink.meterTime(secondsSinceEpoch: seconds) }
+                case .tariffPeriod: sink.tariffPeriod(Self.trimmed(data))
+                case .alarm, nil: break
+                }
+                if let value = rule.value(of: data, label: label) { sink.value(value) }
             }
-            if let value = value(of: group, entry: entry) { measurement.values.append(value) }
+            sink.end()
         }
-        return measurement
     }
 
     /// The alarm labels present in `frame`.
     public func alarms(in frame: TICFrame) -> [ActiveAlarm] {
-        frame.groups.compactMap { group in
-            guard let entry = family.entry(for: group.label), entry.role == .alarm else { return nil }
-            return ActiveAlarm(code: entry.alarm ?? group.label.lowercased(), label: group.label, data: group.data)
+        guard rules.contains(where: { $0.role == .alarm }) else { return [] }
+        return frame.withGroupSpans { buffer, spans in
+            spans.compactMap { span in
+                guard let position = family.position(of: buffer[span.label]), rules[position].role == .alarm else { return nil }
+                let label = String(decoding: buffer[span.label], as: UTF8.self)
+                return ActiveAlarm(
+                    code: rules[position].alarmCode ?? label.lowercased(), label: label,
+                    data: String(decoding: buffer[span.data], as: UTF8.self)
+                )
+            }
         }
     }
 
-    private func value(of group: TICGroup, entry: TICLabel) -> EnergyValue? {
-        guard let name = entry.quantity, let quantity = Quantity(rawValue: name),
-            let (text, unitSuffix) = entry.format.split(group.data)
-        else { return nil }
-        let number = entry.format.characters == .decimalComma ? Double(text.replacing(",", with: ".")) : Double(text)
-        guard let number else { return nil }
-        var unit = quantity.unit
-        var factor = entry.scale ?? 1
-        if !unitSuffix.isEmpty {
-            guard let known = Self.units[unitSuffix] else { return nil }
-            (unit, factor) = known
-        }
-        // A unit that is not the quantity's own is refused, except a subscribed power stated in W.
-        guard unit == quantity.unit || (quantity == .subscribedPower && unit == "W") else { return nil }
-        let isEnergy = quantity.unit.hasSuffix("h")
-        var value = EnergyValue(quantity, number * factor, register: entry.register ?? (isEnergy ? group.label : ""), phase: entry.phase ?? 0)
-        value.unit = unit
-        return value
+    /// The meter's clock: a horodate (standard mode), else the data as `JJ/MM/AA HH:MM:SS`.
+    private static func meterTime(_ span: TICGroupSpan, in buffer: UnsafeRawBufferPointer) -> Int64? {
+        if let horodate = span.horodate { return TICHorodate(utf8: buffer[horodate])?.secondsSinceEpoch }
+        return TICWallTime(utf8: buffer[span.data])?.parisSecondsSinceEpoch
     }
 
-    private static func meterTime(_ group: TICGroup) -> Int64? {
-        if let horodate = group.horodate { return TICHorodate(horodate)?.secondsSinceEpoch }
-        return TICWallTime(group.data)?.parisSecondsSinceEpoch
-    }
-
-    /// Drops the padding of tariff names: spaces around, dots after (`TH..` → `TH`).
-    static func trimmed(_ data: String) -> String {
-        var text = Substring(data)
-        while let last = text.last, last == " " || last == "." { text = text.dropLast() }
-        while text.first == " " { text = text.dropFirst() }
-        return String(text)
+    /// Drops the padding of tariff names: spaces around, dots after (`TH..` → `TH`, `P  ` → `P`).
+    static func trimmed(_ data: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
+        var text = data
+        while let last = text.last, last == UInt8(ascii: " ") || last == UInt8(ascii: ".") { text = text.dropLast() }
+        while text.first == UInt8(ascii: " ") { text = text.dropFirst() }
+        return text
     }
 }

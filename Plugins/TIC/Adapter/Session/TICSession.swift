@@ -5,11 +5,13 @@ public import AdapterKit
 /// Publishes one measurement per complete frame that holds valid groups (an atomic snapshot;
 /// refused groups are left out and counted, interrupted frames are not published), alarms when an
 /// alarm label appears or disappears, and the link status: lost after `linkTimeout` without a
-/// valid frame, back with the next one.
+/// valid frame, back with the next one (``TICLinkStateMachine``; the caller feeds time in at
+/// ``linkDeadline`` through ``checkLink(at:into:)``).
 public struct TICSession: Sendable {
     /// What the session asks the adapter to publish.
     public enum Publication: Sendable, Equatable {
-        case measurement(EnergyMeasurement)
+        /// A frame's measurement, encoded.
+        case measurement(TICMeasurementPayload)
         case alarm(EnergyAlarm)
         case status(EnergyStatus)
     }
@@ -23,7 +25,6 @@ public struct TICSession: Sendable {
 
     private var reader: TICReader
     private var filter: TICParityFilter
-    private let linkTimeout: Duration
     private let deviceID: String?
     private let defaultDeviceID: String
     private var outputs: [TICReader.Output] = []
@@ -31,23 +32,21 @@ public struct TICSession: Sendable {
     private var alarms = AlarmSet()
     /// The label behind each raised label alarm, for the clearing message.
     private var alarmLabels: [String: String] = [:]
-    private var lastFrame: Duration = .zero
-    private var counters: [CounterKey: Double] = [:]
+    private var link: TICLinkStateMachine
+    private var counters = TICCounters()
     /// Whether the link is up: nil until the first valid frame or the first timeout.
-    public private(set) var linkUp: Bool?
+    public var linkUp: Bool? { link.isUp }
+    /// When the link is lost unless a valid frame comes first: when to call
+    /// ``checkLink(at:into:)`` next (nil: the link is lost already).
+    public var linkDeadline: Duration? { link.deadline }
     /// Complete frames read since the start (published or not).
     public private(set) var frameCount = 0
-
-    private struct CounterKey: Hashable {
-        var name: String
-        var labels: [String: String]
-    }
 
     /// A session reading with `reader`; `deviceID` overrides the meter's own address.
     public init(reader: TICReader, parity: TICParity, linkTimeout: Duration = .seconds(10), deviceID: String?, defaultDeviceID: String) {
         self.reader = reader
         self.filter = TICParityFilter(parity: parity)
-        self.linkTimeout = linkTimeout
+        self.link = TICLinkStateMachine(timeout: linkTimeout)
         self.deviceID = deviceID
         self.defaultDeviceID = defaultDeviceID
     }
@@ -76,7 +75,7 @@ public struct TICSession: Sendable {
                 reader.feed(byte, parityError: parityError, into: &outputs)
             }
         }
-        if parityErrors > 0 { count("tic_parity_errors_total", by: Double(parityErrors)) }
+        if parityErrors > 0 { counters.countParityErrors(parityErrors) }
         handleOutputs(at: time, into: &publications)
     }
 
@@ -86,20 +85,19 @@ public struct TICSession: Sendable {
         handleOutputs(at: time, into: &publications)
     }
 
-    /// Checks the link at `time`: no valid frame for `linkTimeout` makes it lost (once).
+    /// Time has reached `time`: at ``linkDeadline``, no valid frame for `linkTimeout` makes the
+    /// link lost (once).
     public mutating func checkLink(at time: Duration, into publications: inout [Publication]) {
-        guard linkUp != false, time - lastFrame >= linkTimeout else { return }
-        linkUp = false
+        guard link.timeElapsed(to: time) == .linkLost else { return }
         reader.restartDetection()
-        let message = "no valid TIC frame for \(Self.seconds(linkTimeout)) s"
+        let message = "no valid TIC frame for \(Self.seconds(link.timeout)) s"
         if let alarm = alarms.raise("link_lost", severity: .critical, message) { publications.append(.alarm(alarm)) }
         publications.append(.status(EnergyStatus(available: false, state: .linkLost, detail: message)))
     }
 
     /// The counter increments since the last call.
     public mutating func takeCounterDeltas() -> [CounterDelta] {
-        defer { counters.removeAll(keepingCapacity: true) }
-        return counters.map { CounterDelta(name: $0.key.name, labels: $0.key.labels, amount: $0.value) }
+        counters.take()
     }
 
     private mutating func handleOutputs(at time: Duration, into publications: inout [Publication]) {
@@ -108,15 +106,15 @@ public struct TICSession: Sendable {
             switch output {
             case .group, .locked: break
             case .rejected(let rejected):
-                count("tic_groups_rejected_total", labels: ["reason": rejected.reason.rawValue])
+                counters.countRejected(rejected.reason)
             case .interrupted:
-                count("tic_frames_total", labels: ["result": "interrupted"])
+                counters.countFrame(.interrupted)
             case .frame(let frame) where frame.groupCount == 0 && !frame.isDegraded:
                 // STX ETX with nothing between (line noise, a meter starting up): not a reading.
-                count("tic_frames_total", labels: ["result": "empty"])
+                counters.countFrame(.empty)
             case .frame(let frame):
                 frameCount += 1
-                count("tic_frames_total", labels: ["result": frame.isDegraded ? "degraded" : "ok"])
+                counters.countFrame(frame.isDegraded ? .degraded : .ok)
                 guard frame.groupCount > 0, let family = reader.family else { continue }
                 publish(frame, family: family, at: time, into: &publications)
             }
@@ -128,21 +126,18 @@ public struct TICSession: Sendable {
             normalizer = TICNormalizer(family: family, defaultDeviceID: defaultDeviceID)
         }
         guard let normalizer else { return }
-        lastFrame = time
-        if linkUp != true {
-            if let cleared = alarms.clear("link_lost", "TIC frames received again") { publications.append(.alarm(cleared)) }
-            linkUp = true
+        if case .linkUp(let clearingLoss) = link.frameReceived(at: time) {
+            if clearingLoss, let cleared = alarms.clear("link_lost", "TIC frames received again") { publications.append(.alarm(cleared)) }
             publications.append(.status(EnergyStatus(available: true, state: .receiving, detail: "\(family.name) frames")))
         }
-        var measurement = normalizer.measurement(of: frame)
-        if let deviceID { measurement.deviceID = deviceID }
-        publications.append(.measurement(measurement))
+        publications.append(.measurement(TICMeasurementPayload(bytes: normalizer.payload(of: frame, deviceID: deviceID))))
         updateAlarms(normalizer.alarms(in: frame), clearing: !frame.isDegraded, into: &publications)
     }
 
     /// Raises the alarms that appeared; clears those gone, unless `clearing` is false (a degraded
     /// frame may have lost the alarm's group to a bad checksum: it does not clear anything).
     private mutating func updateAlarms(_ present: [TICNormalizer.ActiveAlarm], clearing: Bool, into publications: inout [Publication]) {
+        if present.isEmpty && alarmLabels.isEmpty { return }  // the common case: no alarm at all
         let codes = Set(present.map(\.code))
         for alarm in present {
             guard let raised = alarms.raise(alarm.code, severity: .warning, "\(alarm.label) \(alarm.data)") else { continue }
@@ -153,10 +148,6 @@ public struct TICSession: Sendable {
             alarmLabels[code] = nil
             if let cleared = alarms.clear(code, "\(label) no longer sent") { publications.append(.alarm(cleared)) }
         }
-    }
-
-    private mutating func count(_ name: String, labels: [String: String] = [:], by amount: Double = 1) {
-        counters[CounterKey(name: name, labels: labels), default: 0] += amount
     }
 
     private static func seconds(_ duration: Duration) -> String {

@@ -1,0 +1,85 @@
+import AdapterKit
+
+/// What the normalizer does with one label of a family, worked out once from its ``TICLabel``:
+/// per frame, a value is then read from the data's bytes with no string lookups.
+struct TICLabelRule: Sendable {
+    /// A unit suffix the label's data may carry, resolved against the quantity.
+    struct Unit: Sendable {
+        /// The SI unit the value is published in.
+        var name: String
+        /// The factor from the transmitted unit to it (`kWh` → 1000).
+        var factor: Double
+        /// Whether the unit is the quantity's own (a subscribed power may also be in W).
+        var isAccepted: Bool
+    }
+
+    let role: TICLabel.Role?
+    /// The alarm code of an alarm label, when the dictionary names one.
+    let alarmCode: String?
+    /// The quantity its value is, if any.
+    let quantity: Quantity?
+    /// The register of its values; nil: the label as sent for energies, none for the others.
+    private let register: String?
+    private let isEnergy: Bool
+    private let phase: UInt32
+    private let format: TICFieldFormat
+    /// The factor of a value sent without a unit.
+    private let scale: Double
+    /// The units of ``format``, in its order.
+    private let units: [Unit]
+
+    init(_ entry: TICLabel) {
+        role = entry.role
+        alarmCode = entry.alarm
+        quantity = entry.quantity.flatMap(Quantity.init(rawValue:))
+        register = entry.register
+        isEnergy = quantity?.unit.hasSuffix("h") ?? false
+        phase = entry.phase ?? 0
+        format = entry.format
+        scale = entry.scale ?? 1
+        let quantity = quantity
+        units = entry.format.units.map { suffix in
+            guard let quantity, let (unit, factor) = Self.unit(suffix) else { return Unit(name: "", factor: 0, isAccepted: false) }
+            return Unit(name: unit, factor: factor, isAccepted: unit == quantity.unit || (quantity == .subscribedPower && unit == "W"))
+        }
+    }
+
+    /// The value of `data`, sent under `label`; nil when the label has no quantity or the data
+    /// does not give a number of an accepted unit.
+    func value(of data: Slice<UnsafeRawBufferPointer>, label: Slice<UnsafeRawBufferPointer>) -> TICNormalizedValue? {
+        guard let quantity, let (count, unitIndex) = format.parse(utf8: data) else { return nil }
+        var unit = quantity.unit
+        var factor = scale
+        if let unitIndex {
+            guard units[unitIndex].isAccepted else { return nil }
+            unit = units[unitIndex].name
+            factor = units[unitIndex].factor
+        }
+        guard let number = TICNumber.parse(data.prefix(count), decimalComma: format.characters == .decimalComma) else { return nil }
+        return TICNormalizedValue(
+            quantity: quantity, number: number * factor, unit: unit, register: register,
+            registerLabel: register == nil && isEnergy ? label : nil, phase: phase
+        )
+    }
+
+    /// Unit suffixes transmitted by PME-PMI meters: the SI unit and the factor to it.
+    private static func unit(_ suffix: String) -> (unit: String, factor: Double)? {
+        switch suffix {
+        case "Wh": ("Wh", 1)
+        case "kWh": ("Wh", 1e3)
+        case "varh": ("varh", 1)
+        case "kvarh": ("varh", 1e3)
+        case "VAh": ("VAh", 1)
+        case "kVAh": ("VAh", 1e3)
+        case "W": ("W", 1)
+        case "kW": ("W", 1e3)
+        case "VA": ("VA", 1)
+        case "kVA": ("VA", 1e3)
+        case "var": ("var", 1)
+        case "kvar": ("var", 1e3)
+        case "V": ("V", 1)
+        case "A": ("A", 1)
+        default: nil
+        }
+    }
+}

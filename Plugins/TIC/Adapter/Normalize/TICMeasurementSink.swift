@@ -1,0 +1,38 @@
+package import AdapterKit
+
+/// Receives a frame's measurement from ``TICNormalizer``, part by part in frame order, as bytes of
+/// the frame and numbers: a writer of one encoding (Protocol Buffers for the host, JSON for
+/// `tic-decode`) builds its own form with no intermediate strings.
+///
+/// The byte slices are valid until ``end()``, which is called before the frame's bytes go.
+package protocol TICMeasurementSink {
+    /// A valid group, raw: its label as sent and its data (padding kept).
+    mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>)
+    /// The horodate of a valid group, raw under `LABEL.horodate`.
+    mutating func raw(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>)
+    /// The data of the meter's address label (`ADCO`, `ADSC`, `ADS`).
+    mutating func deviceID(_ data: Slice<UnsafeRawBufferPointer>)
+    /// The meter's clock, in seconds since 1970 UTC.
+    mutating func meterTime(secondsSinceEpoch: Int64)
+    /// The tariff period's name, trimmed of its padding.
+    mutating func tariffPeriod(_ name: Slice<UnsafeRawBufferPointer>)
+    /// A value in the normalized vocabulary.
+    mutating func value(_ value: TICNormalizedValue)
+    /// The frame's parts have all been given.
+    mutating func end()
+}
+
+/// One value of a measurement, as ``TICNormalizer`` reads it from a group.
+package struct TICNormalizedValue {
+    package var quantity: Quantity
+    /// The number, in `unit`.
+    package var number: Double
+    /// The SI unit (`Wh`; `W` for a subscribed power stated in kW).
+    package var unit: String
+    /// The register, when the dictionary fixes it (`total`).
+    package var register: String?
+    /// The register when it is the label as sent (energies without a fixed register); else nil.
+    package var registerLabel: Slice<UnsafeRawBufferPointer>?
+    /// Phase 1, 2 or 3; 0 when not per phase.
+    package var phase: UInt32
+}
