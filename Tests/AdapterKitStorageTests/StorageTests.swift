@@ -35,6 +35,27 @@ import Testing
         #expect(rows.map { $0["author"] as String } == ["nobody"])
     }
 
+    /// `writeNow` commits before it returns (a second connection sees the row at once) and rolls
+    /// back when its body throws.
+    @Test func writeNowCommitsBeforeItReturnsAndRollsBackOnAThrow() throws {
+        let file = try path()
+        let store = try SQLiteStore(path: file, migrations: [.init("v1", sql: "CREATE TABLE notes (text TEXT NOT NULL)")])
+        let id = try store.writeNow { db -> Int64 in
+            try db.execute(sql: "INSERT INTO notes VALUES ('kept')")
+            return db.lastInsertedRowID
+        }
+        #expect(id == 1)
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try store.writeNow { db in
+                try db.execute(sql: "INSERT INTO notes VALUES ('dropped')")
+                throw Refused()
+            }
+        }
+        let other = try SQLiteStore(path: file, migrations: [.init("v1", sql: "CREATE TABLE notes (text TEXT NOT NULL)")])
+        #expect(try other.readNow { db in try String.fetchAll(db, sql: "SELECT text FROM notes") } == ["kept"])
+    }
+
     @Test func aFailingMigrationRefusesToOpen() throws {
         #expect(throws: (any Error).self) {
             _ = try SQLiteStore(path: try path(), migrations: [.init("v1", sql: "CREATE TABLE broken (")])

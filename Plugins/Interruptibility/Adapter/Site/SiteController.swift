@@ -289,7 +289,7 @@ final class SiteController: Sendable {
         context.logger.critical("not written to the audit trail: the adapter is stopping", metadata: ["write": "\(what)"])
     }
 
-    func publishStatus(_ state: StatusState, detail: String) {
+    private func publishStatus(_ state: StatusState, detail: String) {
         publish(EnergyStatus(available: true, state: state, detail: detail), stream: "status")
     }
 
