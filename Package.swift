@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "Threshold", type: .dynamic, targets: ["EnergyThresholdExport"]),
         .library(name: "TIC", type: .dynamic, targets: ["EnergyTICExport"]),
         .library(name: "Interruptibility", type: .dynamic, targets: ["EnergyInterruptibilityExport"]),
+        .library(name: "SmartOA", type: .dynamic, targets: ["EnergySmartOAExport"]),
+        .library(name: "PlantSimulator", type: .dynamic, targets: ["EnergyPlantSimulatorExport"]),
         .library(name: "CEcho", type: .dynamic, targets: ["EnergyCEcho"]),
     ],
     dependencies: [
@@ -138,10 +140,25 @@ let package = Package(
             ],
             path: "Plugins/Interruptibility/Simulator"
         ),
+        // The Smart OA platform as the adapter assumes it (docs/smartoa.md), for tests and the demo.
+        .target(
+            name: "EnergySmartOASimulator",
+            dependencies: [
+                "AdapterKit",
+                "AdapterKitHTTPServer",
+                "AdapterKitHTTPCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Plugins/SmartOA/Simulator"
+        ),
         .executableTarget(
             name: "EnergySim",
             dependencies: [
                 "EnergyRTEPOC",
+                "EnergySmartOASimulator",
                 "AdapterKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -196,6 +213,20 @@ let package = Package(
             path: "Plugins/Interruptibility/Adapter"
         ),
         .target(name: "EnergyInterruptibilityExport", dependencies: ["EnergyInterruptibility", "AdapterKit"], path: "Plugins/Interruptibility/Export"),
+        .target(
+            name: "EnergySmartOA",
+            dependencies: [
+                "AdapterKit",
+                "AdapterKitStorage",
+                "AdapterKitHTTPClient",
+                "AdapterKitSchedules",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Plugins/SmartOA/Adapter"
+        ),
+        .target(name: "EnergySmartOAExport", dependencies: ["EnergySmartOA", "AdapterKit"], path: "Plugins/SmartOA/Export"),
+        .target(name: "EnergyPlantSimulator", dependencies: ["AdapterKit"], path: "Plugins/PlantSimulator/Adapter"),
+        .target(name: "EnergyPlantSimulatorExport", dependencies: ["EnergyPlantSimulator", "AdapterKit"], path: "Plugins/PlantSimulator/Export"),
         .executableTarget(
             name: "EnergyTICDecode",
             dependencies: ["EnergyTIC", "AdapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -257,12 +288,23 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .testTarget(
+            name: "SmartOATests",
+            dependencies: [
+                "EnergySmartOA", "EnergySmartOASimulator", "EnergyPlantSimulator", "AdapterKit", "AdapterKitTesting",
+                "AdapterKitHarness", "AdapterKitStorage", "AdapterKitHTTPClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(name: "PlantSimulatorTests", dependencies: ["EnergyPlantSimulator", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness"]),
         .testTarget(name: "ThresholdTests", dependencies: ["EnergyThreshold", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness"]),
         .testTarget(
             name: "ConfigurationContractTests",
             dependencies: [
                 "AdapterKit", "AdapterKitTesting", "EnergyHost", "EnergyRecorder", "EnergyReplay", "EnergyProbe", "EnergyThreshold",
-                "EnergyTIC", "EnergyInterruptibility",
+                "EnergyTIC", "EnergyInterruptibility", "EnergySmartOA", "EnergyPlantSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

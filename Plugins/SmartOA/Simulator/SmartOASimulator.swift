@@ -1,0 +1,2 @@
+/// The Smart OA platform simulator (skeleton: being written).
+public enum SmartOASimulator {}

@@ -1,0 +1,9 @@
+import AdapterKit
+import EnergyPlantSimulator
+import Testing
+
+@Suite struct PlantSimulatorDescriptionTests {
+    @Test func typeNameIsTheLibraryName() {
+        #expect(PlantSimulatorAdapter.description.typeName == "PlantSimulator")
+    }
+}
