@@ -147,6 +147,7 @@ let package = Package(
                 "AdapterKit",
                 "AdapterKitHTTPServer",
                 "AdapterKitHTTPCore",
+                "AdapterKitSchedules",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
