@@ -1,8 +1,7 @@
-import AdapterKit
-
 extension AdapterContext {
-    /// Publishes `alarm` on the instance's `alarms` stream without waiting; a refusal is logged.
-    func publishAlarm(_ alarm: EnergyAlarm) {
+    /// Publishes `alarm` on the instance's `alarms` stream at once, without waiting for the bus
+    /// (from a lock, a timer, a loop that must not block); a refusal is logged, never thrown.
+    public func publishAlarm(_ alarm: EnergyAlarm) {
         do {
             try publishNow(Event(topic: topic("alarms"), payload: alarm, time: now()))
         } catch {
