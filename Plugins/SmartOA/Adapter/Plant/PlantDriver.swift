@@ -155,7 +155,8 @@ final class PlantDriver: Sendable {
         let fingerprint = orders.map { "\($0.curtailmentID)|\($0.version)|\($0.start)|\($0.end)|\($0.stopsThePlant)" }.joined(separator: ";")
         do {
             let last = try await ledger.schedule(of: contract)
-            guard last?.fingerprint != fingerprint else { return }
+            // Unchanged, or still nothing known: no event.
+            guard last?.fingerprint ?? "" != fingerprint else { return }
             var schedule = EnergySchedule()
             schedule.id = "smartoa-\(contract)"
             schedule.revision = (last?.revision ?? 0) &+ 1

@@ -1,9 +1,0 @@
-import AdapterKit
-import EnergySmartOA
-import Testing
-
-@Suite struct SmartOADescriptionTests {
-    @Test func typeNameIsTheLibraryName() {
-        #expect(SmartOAAdapter.description.typeName == "SmartOA")
-    }
-}
