@@ -154,7 +154,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Plugins/SmartOA/Simulator"
+            path: "Plugins/SmartOA/Simulator",
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "EnergySim",

@@ -37,7 +37,7 @@ enum SmartOASimulatorBed {
             tasks.addTask { try await group.run() }
             while port.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(10)) }
             let clientSettings = HTTPClientSettings(
-                baseURL: "https://127.0.0.1:\(port.load(ordering: .relaxed))", connectTimeout: .seconds(1), trust: .pinned(caFile: "demo/certs/ca.pem")
+                baseURL: "https://127.0.0.1:\(port.load(ordering: .relaxed))", trust: .pinned(caFile: "demo/certs/ca.pem")
             )
             do {
                 let result = try await HTTPClientResource.run(clientSettings, resolvePath: path) { try await body(Client(resource: $0)) }

@@ -5,10 +5,10 @@ public import Hummingbird
 public import Logging
 import Synchronization
 
-/// The Smart OA platform (EDF OA curtailment orders) as the adapter assumes it
-/// (`docs` of the simulator: `Plugins/SmartOA/Simulator/README.md`): contracts, curtailment
-/// orders revised over time, acknowledgements, over HTTPS with a bearer token. For tests, driven
-/// in-process, and for the demo (`energy-sim smartoa serve`).
+/// The Smart OA platform (EDF OA curtailment orders) as the adapter assumes it: contracts,
+/// curtailment orders revised over time, acknowledgements, over HTTPS with a bearer token. For
+/// tests, driven in-process, and for the demo (`energy-sim smartoa serve`). Endpoints, statuses
+/// and the order of the checks: `Plugins/SmartOA/Simulator/README.md`.
 ///
 /// Everything is in memory; the record of what clients sent can also go to a JSON Lines file
 /// (``SmartOAScenario/Options/recordFile``). Faults are injected with the methods below, and
