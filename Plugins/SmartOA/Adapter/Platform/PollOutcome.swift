@@ -30,10 +30,17 @@ enum PollOutcome: Sendable, Hashable {
             case .rateLimited(_, let retryAfter): self = .rateLimited(retryAfter: retryAfter)
             case .serverError(let answer, let retryAfter): self = .unavailable("HTTP \(answer.status)", retryAfter: retryAfter)
             case .clientError(let answer): self = .clientError(status: answer.status, body: String(answer.text.prefix(500)))
-            case .transport(let reason): self = reason.lowercased().contains("reset") ? .reset(reason) : .unavailable(reason, retryAfter: nil)
+            case .transport(let reason): self = Self.isReset(reason) ? .reset(reason) : .unavailable(reason, retryAfter: nil)
             case .cancelled: self = .unavailable("cancelled", retryAfter: nil)
             }
         }
+    }
+
+    /// Whether a transport failure is the connection reset or closed by the other end without an
+    /// answer (what a filtering firewall does), rather than a refusal or a timeout.
+    static func isReset(_ reason: String) -> Bool {
+        let reason = reason.lowercased()
+        return reason.contains("reset") || reason.contains("remoteconnectionclosed")
     }
 
     /// A short word for the operator view and the metrics.
