@@ -117,6 +117,7 @@ final class PlantDriver: Sendable {
         let action = decision == .release ? "release" : "curtail"
         let id = "smartoa-\(contract)-\(action)-\(seconds)"
         let orders = state.withBook { book in book.effectiveOrders(of: contract).filter { $0.stopsThePlant && (period?.overlaps($0.start..<$0.end) ?? false) } }
+        var refusals: [String] = []
         for target in entry.contract.targets {
             var command = EnergyCommand()
             command.id = id
@@ -130,11 +131,29 @@ final class PlantDriver: Sendable {
             command.reference = orders.map(\.key.description).joined(separator: ",")
             do {
                 try await context.publish(command, topic: "sites/\(context.siteID)/\(target)/commands")
+            } catch {
+                refusals.append("\(target): \(error)")
+                continue
+            }
+            do {
                 try await ledger.recordCommand(id: id, contract: contract, target: target, action: action, period: period, at: now)
             } catch {
-                context.logger.error("command not sent", metadata: ["contract": "\(contract)", "target": "\(target)", "action": "\(action)", "error": "\(error)"])
+                context.logger.error("command sent but not recorded", metadata: ["contract": "\(contract)", "target": "\(target)", "error": "\(error)"])
             }
         }
+        guard refusals.isEmpty else {
+            // Sent again at the next tick (to every target: a plant takes the same command twice
+            // alike); alarmed and logged once.
+            if let alarm = state.withAlarms({
+                $0.raise("plant_command_refused", for: contract, severity: .critical,
+                         "\(action) of contract \(contract) could not be sent: \(refusals.joined(separator: "; "))")
+            }) {
+                context.logger.error("command not sent", metadata: ["contract": "\(contract)", "action": "\(action)", "refusals": "\(refusals)"])
+                context.publishAlarm(alarm)
+            }
+            return
+        }
+        publish(state.withAlarms { $0.clear("plant_command_refused", for: contract, "\(action) of contract \(contract) sent") })
         context.logger.info("plant commanded", metadata: ["contract": "\(contract)", "action": "\(action)", "command": "\(id)", "orders": "\(orders.map(\.key.description))"])
         context.increment(counter: "smartoa_plant_commands_total", labels: ["contract": contract, "action": action])
         sent.withLock { $0[contract] = Sent(id: id, action: action, period: period, time: now, unanswered: Set(entry.contract.targets)) }
