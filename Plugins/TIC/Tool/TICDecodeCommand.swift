@@ -57,22 +57,39 @@ struct TICDecodeCommand: ParsableCommand {
             let data = input.readData(ofLength: 65_536)
             if data.isEmpty { break }
             printer.bytes += data.count
-            if parity == .none {
-                reader.feed(data, into: &outputs)  // the whole read at once: the decoder's fast path
+            if reader.isLocked {
+                // The family is settled: lines are written as the reader reads, groups from its bytes.
+                printer.family = reader.family
+                Self.feed(data, to: &reader, filter: &filter, reportingTo: &printer)
             } else {
-                filter.filter(data) { byte, error in reader.feed(byte, parityError: error, into: &outputs) }
+                // Detecting: frames' measurements need the family this read settles on.
+                Self.feed(data, to: &reader, filter: &filter, reportingTo: &outputs)
+                printer.family = reader.family
+                printer.print(outputs)
+                outputs.removeAll(keepingCapacity: true)
             }
-            printer.print(outputs, family: reader.family)
-            outputs.removeAll(keepingCapacity: true)
-            if printer.output.bytes.count >= 1 << 16 {
-                guard StandardOutput.write(printer.output.bytes) else { throw ExitCode.failure }
+            if printer.output.count >= 1 << 16 {
+                guard printer.output.withUnsafeBytes(StandardOutput.write) else { throw ExitCode.failure }
                 printer.output.removeAll()
             }
         }
         reader.finish(into: &outputs)
-        printer.print(outputs, family: reader.family)
-        printer.printSummary(family: reader.family, checksum: reader.checksum, groups: reader.acceptedGroups)
-        guard StandardOutput.write(printer.output.bytes) else { throw ExitCode.failure }
+        printer.family = reader.family
+        printer.print(outputs)
+        printer.printSummary(checksum: reader.checksum, groups: reader.acceptedGroups)
+        guard printer.output.withUnsafeBytes(StandardOutput.write) else { throw ExitCode.failure }
+    }
+
+    /// Feeds a read to `reader`, the whole read at once (the decoder's fast path) unless bytes
+    /// carry their parity bit.
+    private static func feed<Sink: TICReaderSink>(
+        _ data: Data, to reader: inout TICReader, filter: inout TICParityFilter, reportingTo sink: inout Sink
+    ) {
+        if filter.parity == .none {
+            data.withUnsafeBytes { reader.feed($0, reportingTo: &sink) }
+        } else {
+            filter.filter(data) { byte, error in reader.feed(byte, parityError: error, reportingTo: &sink) }
+        }
     }
 
     private static func checksumMode(_ text: String) throws -> TICChecksumMode {

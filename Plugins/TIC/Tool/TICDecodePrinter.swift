@@ -4,10 +4,15 @@ import EnergyTIC
 /// Writes what a ``TICReader`` produced as JSON lines into a byte buffer, and counts it for the
 /// summary. Keys are sorted, as in the JSON form of events; the caller sends ``output`` to
 /// standard output in large writes.
-struct TICDecodePrinter {
+///
+/// A ``TICReaderSink``: valid groups are written from the reader's bytes as it reads them, one
+/// line at a time into room made once per line.
+struct TICDecodePrinter: TICReaderSink {
     var bytes = 0
     /// The lines written since the caller last emptied it.
-    var output = TICJSONBuffer(capacity: 1 << 17)
+    var output = TICJSONBuffer(capacity: 1 << 20)
+    /// The family whose dictionary gives frames' measurements (the one the reader identified).
+    var family: TICFamily?
     private var frames = 0
     private var degraded = 0
     private var interrupted = 0
@@ -17,61 +22,88 @@ struct TICDecodePrinter {
     /// Writes each frame's measurement as JSON, from the frame's bytes.
     private var measurement = TICJSONMeasurementWriter(defaultDeviceID: "")
 
-    mutating func print(_ outputs: [TICReader.Output], family: TICFamily?) {
-        for output in outputs {
-            switch output {
-            case .group(let group):
-                self.output.append("{\"data\":")
-                self.output.appendQuoted(group.data)
-                if let horodate = group.horodate {
-                    self.output.append(",\"horodate\":")
-                    self.output.appendQuoted(horodate)
-                }
-                self.output.append(",\"label\":")
-                self.output.appendQuoted(group.label)
-                self.output.append(",\"type\":\"group\"}\n")
-            case .rejected(let group):
-                rejected[group.reason, default: 0] += 1
-                self.output.append("{\"bytes\":")
-                self.output.appendQuoted(latin1: group.bytes)
-                self.output.append(",\"reason\":")
-                self.output.appendQuoted(group.reason.rawValue)
-                self.output.append(",\"type\":\"rejected\"}\n")
-            case .frame(let frame):
-                frames += 1
-                if frame.isDegraded { degraded += 1 }
-                self.output.append("{\"groups\":")
-                self.output.append(frame.groupCount)
-                if let family, frame.groupCount > 0 {
-                    if normalizer?.family.name != family.name { normalizer = TICNormalizer(family: family, defaultDeviceID: "") }
-                    if let normalizer {
-                        normalizer.normalize(frame, into: &measurement)
-                        self.output.append(",\"measurement\":")
-                        self.output.append(measurement.json)
-                    }
-                }
-                self.output.append(",\"rejected\":")
-                self.output.append(frame.rejected.count)
-                self.output.append(",\"type\":\"frame\"}\n")
-            case .interrupted(let frame):
-                interrupted += 1
-                self.output.append("{\"groups\":")
-                self.output.append(frame.groupCount)
-                self.output.append(",\"rejected\":")
-                self.output.append(frame.rejected.count)
-                self.output.append(",\"type\":\"interrupted\"}\n")
-            case .locked(let family, let checksum):
-                self.output.append("{\"checksum\":")
-                self.output.appendQuoted(checksum.rawValue)
-                self.output.append(",\"family\":")
-                self.output.appendQuoted(family)
-                self.output.append(",\"type\":\"locked\"}\n")
+    /// Writes the lines of `outputs`.
+    mutating func print(_ outputs: [TICReader.Output]) {
+        for output in outputs { receive(output) }
+    }
+
+    mutating func group(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>?, data: Slice<UnsafeRawBufferPointer>) {
+        let quotedCount = TICJSONWriter.maximumQuotedCount(label.count) + TICJSONWriter.maximumQuotedCount(data.count)
+            + TICJSONWriter.maximumQuotedCount(horodate?.count ?? 0)
+        output.write(atMost: 64 + quotedCount) { line in
+            line.append("{\"data\":")
+            line.appendQuoted(data)
+            if let horodate {
+                line.append(",\"horodate\":")
+                line.appendQuoted(horodate)
             }
+            line.append(",\"label\":")
+            line.appendQuoted(label)
+            line.append(",\"type\":\"group\"}\n")
+        }
+    }
+
+    mutating func receive(_ output: TICReader.Output) {
+        switch output {
+        case .group(let group):
+            let label = Array(group.label.utf8), horodate = Array((group.horodate ?? "").utf8), data = Array(group.data.utf8)
+            label.withUnsafeBytes { label in
+                horodate.withUnsafeBytes { horodate in
+                    data.withUnsafeBytes { data in self.group(label: label[...], horodate: group.horodate != nil ? horodate[...] : nil, data: data[...]) }
+                }
+            }
+        case .rejected(let group):
+            rejected[group.reason, default: 0] += 1
+            let reason = group.reason.rawValue
+            let quotedCount = TICJSONWriter.maximumQuotedCount(group.bytes.count) + TICJSONWriter.maximumQuotedCount(reason.utf8.count)
+            self.output.write(atMost: 64 + quotedCount) { line in
+                line.append("{\"bytes\":")
+                line.appendQuoted(latin1: group.bytes)
+                line.append(",\"reason\":")
+                line.appendQuoted(reason)
+                line.append(",\"type\":\"rejected\"}\n")
+            }
+        case .frame(let frame):
+            frames += 1
+            if frame.isDegraded { degraded += 1 }
+            var hasMeasurement = false
+            if let family, frame.groupCount > 0 {
+                if normalizer?.family.name != family.name { normalizer = TICNormalizer(family: family, defaultDeviceID: "") }
+                if let normalizer {
+                    measurement.write(frame, normalizedBy: normalizer)
+                    hasMeasurement = true
+                }
+            }
+            let json = measurement.json
+            self.output.write(atMost: 96 + (hasMeasurement ? json.count : 0)) { line in
+                line.append("{\"groups\":")
+                line.append(frame.groupCount)
+                if hasMeasurement {
+                    line.append(",\"measurement\":")
+                    json.withUnsafeBytes { line.append($0) }
+                }
+                line.append(",\"rejected\":")
+                line.append(frame.rejected.count)
+                line.append(",\"type\":\"frame\"}\n")
+            }
+        case .interrupted(let frame):
+            interrupted += 1
+            self.output.append("{\"groups\":")
+            self.output.append(frame.groupCount)
+            self.output.append(",\"rejected\":")
+            self.output.append(frame.rejected.count)
+            self.output.append(",\"type\":\"interrupted\"}\n")
+        case .locked(let family, let checksum):
+            self.output.append("{\"checksum\":")
+            self.output.appendQuoted(checksum.rawValue)
+            self.output.append(",\"family\":")
+            self.output.appendQuoted(family)
+            self.output.append(",\"type\":\"locked\"}\n")
         }
     }
 
     /// The summary line; `groups`: the groups that passed every check (``TICReader/acceptedGroups``).
-    mutating func printSummary(family: TICFamily?, checksum: TICChecksumMode?, groups: Int) {
+    mutating func printSummary(checksum: TICChecksumMode?, groups: Int) {
         output.append("{\"bytes\":")
         output.append(bytes)
         output.append(",\"checksum\":")

@@ -35,6 +35,13 @@ public struct TICGroup: Sendable, Hashable {
         self.data = data
     }
 
+    /// The group whose parts are these bytes (as received: ASCII).
+    init(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>?, data: Slice<UnsafeRawBufferPointer>) {
+        self.label = String(decoding: label, as: UTF8.self)
+        self.horodate = horodate.map { String(decoding: $0, as: UTF8.self) }
+        self.data = String(decoding: data, as: UTF8.self)
+    }
+
     /// The group as a meter of `mode` sends it, `LF … checksum CR` (for simulators and tests).
     public func encoded(mode: TICChecksumMode) -> [UInt8] {
         let separator = mode.separator

@@ -28,10 +28,6 @@ struct TICGroupSpan: Sendable, Hashable {
 
     /// The group as strings, from the buffer the span describes.
     func group(in buffer: UnsafeRawBufferPointer) -> TICGroup {
-        TICGroup(
-            label: String(decoding: buffer[label], as: UTF8.self),
-            horodate: horodate.map { String(decoding: buffer[$0], as: UTF8.self) },
-            data: String(decoding: buffer[data], as: UTF8.self)
-        )
+        TICGroup(label: buffer[label], horodate: horodate.map { buffer[$0] }, data: buffer[data])
     }
 }

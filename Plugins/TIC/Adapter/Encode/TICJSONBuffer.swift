@@ -1,137 +1,83 @@
-import AdapterKit
-
 /// JSON text written straight into bytes: escaped strings and numbers appended to one buffer,
 /// with no JSON values built and nothing parsed. `tic-decode` writes its lines with it.
 ///
-/// Strings are escaped as AdapterKit's JSON form escapes them (`\"`, `\\`, `\n`, `\r`, `\t`,
-/// `\u00XX` for the other control characters); numbers are written as it writes them (whole
-/// numbers below 10^15 as integers).
+/// Text is written a piece at a time (a line, a member) through ``write(atMost:_:)``: room for
+/// the piece is made once, then a ``TICJSONWriter`` writes into it with no further capacity or
+/// uniqueness check per byte or per part.
 package struct TICJSONBuffer: Sendable {
-    /// The text so far, UTF-8.
-    package private(set) var bytes: [UInt8] = []
+    /// Zero-filled storage: the text is its first ``count`` bytes, the rest is room.
+    @usableFromInline var storage: [UInt8]
+    /// How many bytes of text the buffer holds.
+    @usableFromInline package internal(set) var count = 0
 
     /// An empty buffer that can hold `capacity` bytes before it grows.
     package init(capacity: Int = 0) {
-        bytes.reserveCapacity(capacity)
+        storage = Array(repeating: 0, count: capacity)
+    }
+
+    /// The text so far, UTF-8.
+    package var bytes: ArraySlice<UInt8> { storage[..<count] }
+
+    /// Calls `body` with the text so far.
+    package func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+    }
+
+    /// Calls `body` to write at most `maximumCount` bytes, and keeps what it wrote. The writer
+    /// cannot write past `maximumCount` bytes (it stops the program instead).
+    @inlinable
+    package mutating func write(atMost maximumCount: Int, _ body: (inout TICJSONWriter) -> Void) {
+        if storage.count - count < maximumCount { grow(toHold: maximumCount) }
+        let start = count
+        count += storage.withUnsafeMutableBufferPointer { storage in
+            var writer = TICJSONWriter(room: UnsafeMutableBufferPointer(rebasing: storage[start..<(start + maximumCount)]))
+            body(&writer)
+            return writer.count
+        }
     }
 
     /// Appends JSON text as it is (punctuation, keys known to need no escaping).
     package mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        write(atMost: text.utf8CodeUnitCount) { $0.append(text) }
     }
 
     /// Appends `string` quoted and escaped.
     package mutating func appendQuoted(_ string: String) {
         var string = string
-        string.withUTF8 { appendQuoted(utf8: UnsafeRawBufferPointer($0)) }
-    }
-
-    /// Appends UTF-8 bytes quoted and escaped.
-    package mutating func appendQuoted(utf8: Slice<UnsafeRawBufferPointer>) {
-        appendQuoted(utf8: UnsafeRawBufferPointer(rebasing: utf8))
-    }
-
-    /// Appends UTF-8 bytes quoted and escaped.
-    package mutating func appendQuoted(utf8: UnsafeRawBufferPointer) {
-        bytes.append(UInt8(ascii: "\""))
-        appendEscaped(utf8)
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// Appends the UTF-8 bytes of `utf8` then of `more`, as one string quoted and escaped.
-    package mutating func appendQuoted(utf8: Slice<UnsafeRawBufferPointer>, then more: [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        appendEscaped(UnsafeRawBufferPointer(rebasing: utf8))
-        more.withUnsafeBytes { appendEscaped($0) }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// Appends what `other` holds.
-    package mutating func append(_ other: TICJSONBuffer) {
-        bytes.append(contentsOf: other.bytes)
-    }
-
-    /// Appends a non-negative integer padded with zeros to `width` digits.
-    package mutating func append(_ number: Int, width: Int) {
-        var digits = 1
-        var rest = number / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
+        string.withUTF8 { utf8 in
+            write(atMost: TICJSONWriter.maximumQuotedCount(utf8.count)) { $0.appendQuoted(UnsafeRawBufferPointer(utf8)[...]) }
         }
-        for _ in digits..<max(digits, width) { bytes.append(UInt8(ascii: "0")) }
-        append(number)
     }
 
     /// Appends bytes quoted as text of one character per byte (U+0000 to U+00FF), escaped: a
     /// refused group shown as it was received, whatever its bytes.
-    package mutating func appendQuoted<Bytes: Sequence<UInt8>>(latin1: Bytes) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in latin1 {
-            if byte < 0x80 {
-                appendEscaped(byte)
-            } else {
-                bytes.append(0xC0 | byte >> 6)
-                bytes.append(0x80 | byte & 0x3F)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+    package mutating func appendQuoted(latin1: [UInt8]) {
+        write(atMost: TICJSONWriter.maximumQuotedCount(latin1.count)) { $0.appendQuoted(latin1: latin1) }
     }
 
     /// Appends an integer.
     package mutating func append(_ number: Int) {
-        if number < 0 { bytes.append(UInt8(ascii: "-")) }
-        appendDigits(number.magnitude)
+        write(atMost: TICJSONWriter.maximumIntegerCount) { $0.append(number) }
     }
 
     /// Appends a number: whole numbers below 10^15 as integers, others as AdapterKit writes them.
     package mutating func append(_ number: Double) {
-        if number.rounded() == number, abs(number) < 1e15 {
-            append(Int(number))
-        } else {
-            bytes.append(contentsOf: JSONValue.format(number).utf8)
-        }
+        write(atMost: TICJSONWriter.maximumNumberCount) { $0.append(number) }
+    }
+
+    /// Appends what `other` holds.
+    package mutating func append(_ other: TICJSONBuffer) {
+        other.withUnsafeBytes { text in write(atMost: text.count) { $0.append(text) } }
     }
 
     /// Empties the buffer, keeping its storage.
     package mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
+        count = 0
     }
 
-    private mutating func appendDigits(_ value: UInt) {
-        if value >= 10 { appendDigits(value / 10) }
-        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+    /// Makes room for `maximumCount` more bytes, at least doubling the storage.
+    @usableFromInline
+    mutating func grow(toHold maximumCount: Int) {
+        storage.append(contentsOf: repeatElement(0, count: max(storage.count, count + maximumCount - storage.count)))
     }
-
-    /// Appends `text` escaped: runs of bytes that need no escape are copied whole.
-    private mutating func appendEscaped(_ text: UnsafeRawBufferPointer) {
-        var run = 0
-        for index in 0..<text.count where Self.needsEscape(text[index]) {
-            if index > run { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[run..<index])) }
-            appendEscaped(text[index])
-            run = index + 1
-        }
-        if text.count > run { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[run...])) }
-    }
-
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-    }
-
-    private mutating func appendEscaped(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\""): append("\\\"")
-        case UInt8(ascii: "\\"): append("\\\\")
-        case UInt8(ascii: "\n"): append("\\n")
-        case UInt8(ascii: "\r"): append("\\r")
-        case UInt8(ascii: "\t"): append("\\t")
-        case ..<0x20:
-            append("\\u00")
-            bytes.append(Self.hexDigits[Int(byte >> 4)])
-            bytes.append(Self.hexDigits[Int(byte & 0xF)])
-        default: bytes.append(byte)
-        }
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -113,9 +113,15 @@ package struct TICProtobufMeasurementWriter: TICMeasurementSink {
         appendVarint(UInt64(Self.fieldSize(keyCount) + Self.fieldSize(value.count)))
         bytes.append(Tag.entryKey)
         appendVarint(UInt64(keyCount))
-        bytes.append(contentsOf: key)
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: key))
         if suffix { bytes.append(contentsOf: Self.horodateSuffix) }
         appendField(Tag.entryValue, value)
+    }
+
+    /// Appends a field of the frame's bytes, copied at once (a slice appended as a collection
+    /// would be copied byte by byte).
+    private mutating func appendField(_ tag: UInt8, _ value: Slice<UnsafeRawBufferPointer>) {
+        appendField(tag, UnsafeRawBufferPointer(rebasing: value))
     }
 
     private mutating func appendField<Bytes: Collection<UInt8>>(_ tag: UInt8, _ value: Bytes) {

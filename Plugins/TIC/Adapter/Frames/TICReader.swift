@@ -102,42 +102,57 @@ public struct TICReader: Sendable {
     }
 
     /// Feeds the bytes of a buffer; appends the outputs they complete.
-    ///
-    /// Each candidate decodes the whole buffer at once (the hot loop); the checks and frames
-    /// follow. A candidate that locks drops the others, whose outputs would not have been emitted.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, into outputs: inout [Output]) {
-        var index = 0
-        while index < candidates.count {
-            candidates[index].decoder.decode(bytes)
-            process(candidate: index, into: &outputs)
-            index += 1
-        }
+        feed(bytes, reportingTo: &outputs)
     }
 
     /// Feeds one byte, flagged when it arrived with a parity error; appends what it completes.
     public mutating func feed(_ byte: UInt8, parityError: Bool = false, into outputs: inout [Output]) {
-        var index = 0
-        while index < candidates.count {  // locking during this byte leaves one candidate
-            candidates[index].decoder.decode(byte, parityError: parityError)
-            process(candidate: index, into: &outputs)
-            index += 1
-        }
+        feed(byte, parityError: parityError, reportingTo: &outputs)
     }
 
     /// Ends the stream: a group still open is truncated, an open frame interrupted.
     public mutating func finish(into outputs: inout [Output]) {
+        finish(reportingTo: &outputs)
+    }
+
+    /// Feeds the bytes of a buffer; gives `sink` what they complete, in order.
+    ///
+    /// Each candidate decodes the whole buffer at once (the hot loop); the checks and frames
+    /// follow. A candidate that locks drops the others, whose outputs would not have been emitted.
+    package mutating func feed<Sink: TICReaderSink>(_ bytes: UnsafeRawBufferPointer, reportingTo sink: inout Sink) {
         var index = 0
         while index < candidates.count {
-            candidates[index].decoder.finish()
-            process(candidate: index, into: &outputs)
+            candidates[index].decoder.decode(bytes)
+            process(candidate: index, into: &sink)
             index += 1
         }
     }
 
-    private mutating func process(candidate index: Int, into outputs: inout [Output]) {
+    /// Feeds one byte, flagged when it arrived with a parity error; gives `sink` what it completes.
+    package mutating func feed<Sink: TICReaderSink>(_ byte: UInt8, parityError: Bool = false, reportingTo sink: inout Sink) {
+        var index = 0
+        while index < candidates.count {  // locking during this byte leaves one candidate
+            candidates[index].decoder.decode(byte, parityError: parityError)
+            process(candidate: index, into: &sink)
+            index += 1
+        }
+    }
+
+    /// Ends the stream, giving `sink` what that completes.
+    package mutating func finish<Sink: TICReaderSink>(reportingTo sink: inout Sink) {
+        var index = 0
+        while index < candidates.count {
+            candidates[index].decoder.finish()
+            process(candidate: index, into: &sink)
+            index += 1
+        }
+    }
+
+    private mutating func process<Sink: TICReaderSink>(candidate index: Int, into sink: inout Sink) {
         guard !candidates[index].decoder.events.isEmpty else { return }
         var progress = Progress(families: families, reportsGroups: reportsGroups, lockAfter: lockAfter, isLocked: isLocked, checkedGroups: checkedGroups, acceptedGroups: acceptedGroups)
-        candidates[index].process(&progress, into: &outputs)
+        candidates[index].process(&progress, into: &sink)
         candidates[index].decoder.consumeEvents()
         isLocked = progress.isLocked
         checkedGroups = progress.checkedGroups
@@ -156,20 +171,19 @@ public struct TICReader: Sendable {
 }
 
 extension TICReader.Candidate {
-    /// Turns the decoder's events into checked groups, frames and outputs, on bytes: strings are
-    /// made only for the groups reported one by one.
-    mutating func process(_ progress: inout TICReader.Progress, into outputs: inout [TICReader.Output]) {
+    /// Turns the decoder's events into checked groups, frames and outputs, on bytes: groups go to
+    /// the sink as bytes.
+    mutating func process<Sink: TICReaderSink>(_ progress: inout TICReader.Progress, into sink: inout Sink) {
         let events = decoder.events, buffer = decoder.buffer  // read while the frame changes
         buffer.withUnsafeBytes { buffer in
             for event in events {
-                handle(event, in: buffer, &progress, into: &outputs)
+                handle(event, in: buffer, &progress, into: &sink)
             }
         }
     }
 
-    private mutating func handle(
-        _ event: TICDecoder.Event, in buffer: UnsafeRawBufferPointer, _ progress: inout TICReader.Progress,
-        into outputs: inout [TICReader.Output]
+    private mutating func handle<Sink: TICReaderSink>(
+        _ event: TICDecoder.Event, in buffer: UnsafeRawBufferPointer, _ progress: inout TICReader.Progress, into sink: inout Sink
     ) {
         switch event {
         case .frameStarted:
@@ -187,31 +201,31 @@ extension TICReader.Candidate {
             if family.accepts(span, in: buffer) {
                 frame?.append(span, of: buffer)
                 progress.acceptedGroups += 1
-                if progress.reportsGroups { outputs.append(.group(span.group(in: buffer))) }
+                if progress.reportsGroups { sink.group(label: buffer[span.label], horodate: span.horodate.map { buffer[$0] }, data: buffer[span.data]) }
             } else {
                 let rejected = TICRejectedGroup(reason: .invalidField, bytes: Array(buffer[span.whole]))
                 frame?.rejected.append(rejected)
-                outputs.append(.rejected(rejected))
+                sink.receive(.rejected(rejected))
             }
         case .rejected(let reason, let range):
             guard frame != nil || family != nil else { return }
             let rejected = TICRejectedGroup(reason: reason, bytes: Array(buffer[range]))
             frame?.rejected.append(rejected)
-            if family != nil { outputs.append(.rejected(rejected)) }
+            if family != nil { sink.receive(.rejected(rejected)) }
         case .frameEnded:
             defer { frame = nil }
             guard let frame, let family else { return }
-            outputs.append(.frame(frame))
+            sink.receive(.frame(frame))
             groupsPerFrame = max(16, frame.groupCount)
             bytesPerFrame = max(256, frame.byteCount)
             completeFrames += 1
             if !progress.isLocked, completeFrames >= progress.lockAfter {
                 progress.isLocked = true
                 progress.lockedNow = true
-                outputs.append(.locked(family: family.name, checksum: decoder.mode))
+                sink.receive(.locked(family: family.name, checksum: decoder.mode))
             }
         case .frameInterrupted:
-            if let frame, family != nil { outputs.append(.interrupted(frame)) }
+            if let frame, family != nil { sink.receive(.interrupted(frame)) }
             frame = nil
         }
     }

@@ -47,24 +47,28 @@ public struct TICNormalizer: Sendable {
 
     /// Gives the measurement of `frame`, part by part in frame order, to `sink`.
     package func normalize<Sink: TICMeasurementSink>(_ frame: TICFrame, into sink: inout Sink) {
-        frame.withGroupSpans { buffer, spans in
-            for span in spans {
-                let label = buffer[span.label]
-                let data = buffer[span.data]
-                sink.raw(label: label, data: data)
-                if let horodate = span.horodate { sink.raw(label: label, horodate: buffer[horodate]) }
-                guard let position = family.position(of: label) else { continue }
-                let rule = rules[position]
-                switch rule.role {
-                case .deviceID: sink.deviceID(data)
-                case .meterTime:
-                    if let seconds = Self.meterTime(span, in: buffer) { sink.meterTime(secondsSinceEpoch: seconds) }
-                case .tariffPeriod: sink.tariffPeriod(Self.trimmed(data))
-                case .alarm, nil: break
+        // Rules are read in place through the buffer: reading one out of the array would copy it,
+        // retaining each of its strings and arrays.
+        rules.withUnsafeBufferPointer { rules in
+            frame.withGroupSpans { buffer, spans in
+                for span in spans {
+                    let label = buffer[span.label]
+                    let data = buffer[span.data]
+                    sink.raw(label: label, data: data)
+                    if let horodate = span.horodate { sink.raw(label: label, horodate: buffer[horodate]) }
+                    guard let position = family.position(of: label) else { continue }
+                    precondition(position < rules.count, "a label's position is that of its rule")
+                    switch rules[position].role {
+                    case .deviceID: sink.deviceID(data)
+                    case .meterTime:
+                        if let seconds = Self.meterTime(span, in: buffer) { sink.meterTime(secondsSinceEpoch: seconds) }
+                    case .tariffPeriod: sink.tariffPeriod(Self.trimmed(data))
+                    case .alarm, nil: break
+                    }
+                    if let value = rules[position].value(of: data, label: label) { sink.value(value) }
                 }
-                if let value = rule.value(of: data, label: label) { sink.value(value) }
+                sink.end()
             }
-            sink.end()
         }
     }
 
