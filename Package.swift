@@ -255,6 +255,16 @@ let package = Package(
             ],
             path: "Benchmarks/InterruptibilityBenchmarks"
         ),
+        .executableTarget(
+            name: "EnergySmartOABenchmarks",
+            dependencies: [
+                "EnergySmartOA", "EnergySmartOASimulator", "AdapterKit", "AdapterKitTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/SmartOABenchmarks"
+        ),
         .testTarget(name: "AdapterKitTests", dependencies: ["AdapterKit", "AdapterKitTesting"]),
         .testTarget(
             name: "AdapterKitHTTPTests",

@@ -6,6 +6,8 @@
 #   scripts/benchmark.sh tic                the TIC decoder's (throughput per mode, with
 #                                           normalization, memory over 1 GB)
 #   scripts/benchmark.sh interruptibility   trip decision latency, report cadence with 100 sites
+#   scripts/benchmark.sh smartoa            500 contracts across 50 accounts: resync, requests,
+#                                           memory, acknowledgement latency
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/dependencies.sh
@@ -13,5 +15,6 @@ swift build -c release --build-system native
 case "${1:-host}" in
     tic) .build/release/EnergyTICBenchmarks ;;
     interruptibility) .build/release/EnergyInterruptibilityBenchmarks ;;
+    smartoa) .build/release/EnergySmartOABenchmarks ;;
     *) .build/release/EnergyHostBenchmarks adapters.json ;;
 esac

@@ -4,6 +4,14 @@
 # TIC replays a Linky capture, Interruptibility trips on the dip, sheds "load-controller" and
 # reports to RTE's API, here the local simulator (energy-sim rte-poc, started by this script,
 # with the demo's test certificates); Recorder writes everything to data/demo/recorder/events.jsonl.
+# A second site, "producer", is a PV plant and a wind farm under EDF OA purchase obligation: SmartOA
+# polls the Smart OA platform simulator (energy-sim smartoa, started by this script with
+# demo/smartoa-scenario.json), acknowledges a rodage order at 0 for the PV plant, and curtails the
+# wind farm for a stop order at 1 (90 s after the start, revised once), which it acknowledges once
+# the farm confirmed; the platform's record of acknowledgements is data/smartoa-record.jsonl
+# (.build/debug/energy-sim smartoa acks --record data/smartoa-record.jsonl). The orders and their
+# acknowledgements: .build/debug/energy-host ctl command producer/smartoa orders --reference demo \
+#                   --token-file demo/operator.token
 # Admin API: http://127.0.0.1:9480/health, /metrics, /adapters. Stop with Ctrl-C (SIGINT) or SIGTERM.
 # After the trip: .build/debug/energy-host ctl restore demo/interruptibility --reference DEMO-1 \
 #                   --token-file demo/operator.token
@@ -20,11 +28,14 @@ fi
 scripts/dependencies.sh
 swift build --build-system native
 if [ "$resume" = false ]; then
-    rm -rf data/demo data/_host data/rte-poc.sqlite data/rte-poc.sqlite-wal data/rte-poc.sqlite-shm
+    rm -rf data/demo data/producer data/_host data/rte-poc.sqlite data/rte-poc.sqlite-wal data/rte-poc.sqlite-shm
 fi
 mkdir -p data
 .build/debug/energy-sim rte-poc serve --listen 127.0.0.1:8443 --certificate demo/certs/server.pem \
     --key demo/certs/server.key --client-ca demo/certs/ca.pem --database data/rte-poc.sqlite &
 simulator=$!
-trap 'kill $simulator 2>/dev/null || true' EXIT
+.build/debug/energy-sim smartoa serve --listen 127.0.0.1:8444 --certificate demo/certs/server.pem \
+    --key demo/certs/server.key --scenario demo/smartoa-scenario.json --record data/smartoa-record.jsonl &
+platform=$!
+trap 'kill $simulator $platform 2>/dev/null || true' EXIT
 .build/debug/energy-host run --config adapters.json "$@"

@@ -2,6 +2,8 @@ import AdapterKit
 import AdapterKitTesting
 @testable import EnergyHost
 import EnergyInterruptibility
+import EnergyPlantSimulator
+import EnergySmartOA
 import EnergyProbe
 import EnergyRecorder
 import EnergyReplay
@@ -19,6 +21,8 @@ import EnergyThreshold
         #expect(ConfigurationContract.violations(of: ThresholdAdapter.self) == [])
         #expect(ConfigurationContract.violations(of: TICAdapter.self) == [])
         #expect(ConfigurationContract.violations(of: InterruptibilityAdapter.self) == [])
+        #expect(ConfigurationContract.violations(of: SmartOAAdapter.self) == [])
+        #expect(ConfigurationContract.violations(of: PlantSimulatorAdapter.self) == [])
     }
 
     @Test func theHostConfigurationMatchesItsSchema() {

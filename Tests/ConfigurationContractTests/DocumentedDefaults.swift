@@ -2,6 +2,8 @@ import AdapterKit
 import Foundation
 @testable import EnergyHost
 import EnergyInterruptibility
+import EnergyPlantSimulator
+import EnergySmartOA
 import EnergyProbe
 import EnergyRecorder
 import EnergyReplay
@@ -27,6 +29,8 @@ enum DocumentedDefaults {
         Section(file: "docs/configuration.md", heading: "### Threshold", schema: ThresholdAdapter.description.configurationSchema),
         Section(file: "docs/tic.md", heading: "### Settings", schema: TICAdapter.description.configurationSchema),
         Section(file: "docs/interruptibility.md", heading: "## Settings", schema: InterruptibilityAdapter.description.configurationSchema),
+        Section(file: "docs/smartoa.md", heading: "## Settings", schema: SmartOAAdapter.description.configurationSchema),
+        Section(file: "docs/plant-simulator.md", heading: "## Settings", schema: PlantSimulatorAdapter.description.configurationSchema),
     ]
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath)

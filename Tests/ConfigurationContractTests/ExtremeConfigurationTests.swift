@@ -2,9 +2,11 @@ import AdapterKit
 import AdapterKitTesting
 @testable import EnergyHost
 import EnergyInterruptibility
+import EnergyPlantSimulator
 import EnergyProbe
 import EnergyRecorder
 import EnergyReplay
+import EnergySmartOA
 import EnergyThreshold
 import EnergyTIC
 import Foundation
@@ -86,6 +88,20 @@ import Testing
              "power": {"topic": "sites/test-site/meter/measurements"},
              "shed": [{"target": "load-1"}]}
             """#)
+        #expect(counts.refused > 0)
+    }
+
+    @Test func smartOA() async throws {
+        let counts = try await Self.drive(SmartOAAdapter.self, base: #"""
+            {"base_urls": {"recette": "https://127.0.0.1:1"}, "poll_interval_s": 60,
+             "accounts": [{"name": "producer-a", "token": "token-a", "token_expires": "2027-01-31",
+                           "contracts": [{"contract_id": "OA-1", "targets": ["plant-a"], "acknowledge": "after_plant"}]}]}
+            """#)
+        #expect(counts.refused > 0)
+    }
+
+    @Test func plantSimulator() async throws {
+        let counts = try await Self.drive(PlantSimulatorAdapter.self, base: #"{"technology": "wind", "peak_w": 10000000, "interval_s": 1, "profile": "wind"}"#)
         #expect(counts.refused > 0)
     }
 
