@@ -91,4 +91,38 @@ import Testing
             #expect(bed.alarms() == ["plant_ack_missing active", "plant_ack_missing cleared"])
         }
     }
+
+    @Test(.timeLimit(.minutes(2))) func theOperatorSeesOrdersAcknowledgementsAndTheLastPollAndTheTokenExpiryIsAlarmed() async throws {
+        let scenario = Self.scenario([
+            .init(id: "S1", contract: "OA-1", revisions: [Self.revision(start: 60, end: 600)]),
+            .init(id: "S2", contract: "OA-1", revisions: [Self.revision(start: 3600, end: 4500, value: 0)]),
+        ])
+        let expires = Bed.paris(5 * 86_400)  // five days after the start
+        try await Bed.run(scenario, configuration: {
+            Bed.configuration(port: $0, contracts: [("OA-1", "plant-a", "on_receipt")])
+                .replacingOccurrences(of: #""token": "token-a""#, with: #""token": "token-a", "token_expires": "\#(expires)""#)
+        }) { bed in
+            #expect(bed.alarms() == ["token_expiring active"])
+            let alarm = try #require(bed.host.published.first { $0.kind == .alarm }).decode(EnergyAlarm.self)
+            #expect(alarm.severity == AlarmSeverity.warning.rawValue && alarm.message.contains("5 days left"))
+            try await bed.advance(seconds: 62)
+            var command = EnergyCommand()
+            command.id = "op-1"
+            command.action = "orders"
+            var event = try Event(topic: "sites/producer/smartoa/commands", payload: command, time: EventTime(bed.now))
+            event.source = Event.operatorSource
+            try await bed.host.deliver([event], to: bed.adapter)
+            let ack = try #require(bed.host.published.last { $0.kind == .commandAck }).decode(EnergyCommandAck.self)
+            #expect(ack.id == "op-1" && ack.outcome == AckOutcome.executed.rawValue)
+            let view = try #require(try JSONSerialization.jsonObject(with: Data(ack.detail.utf8)) as? [String: Any])
+            let contract = try #require((view["contracts"] as? [[String: Any]])?.first)
+            #expect(contract["contract_id"] as? String == "OA-1" && contract["stop_now"] as? Bool == true)
+            #expect((contract["current"] as? [[String: Any]])?.map { $0["curtailment_id"] as? String } == ["S1"])
+            #expect((contract["current"] as? [[String: Any]])?.first?["acknowledgement"] as? String == "acknowledged")
+            #expect((contract["next"] as? [[String: Any]])?.map { $0["curtailment_id"] as? String } == ["S2"])
+            #expect((contract["last_command"] as? String)?.hasPrefix("curtail ") == true)
+            let poll = try #require((view["polls"] as? [[String: Any]])?.first)
+            #expect(poll["account"] as? String == "producer-a" && poll["outcome"] as? String == "ok")
+        }
+    }
 }
