@@ -3,9 +3,6 @@ import AdapterKitHarness
 import AdapterKitTesting
 import EnergySmartOASimulator
 import Foundation
-import Logging
-import ServiceLifecycle
-import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -45,10 +42,7 @@ import Glibc
         process.arguments = ["run", "--config", "adapters.json"]
         process.currentDirectoryURL = directory
         process.standardOutput = FileHandle.nullDevice
-        FileManager.default.createFile(atPath: directory.appendingPathComponent("host.log").path, contents: nil)
-        let log = try FileHandle(forWritingTo: directory.appendingPathComponent("host.log"))
-        log.seekToEndOfFile()
-        process.standardError = log
+        process.standardError = FileHandle.nullDevice
         try process.run()
         return process
     }
@@ -81,27 +75,6 @@ import Glibc
         }
     }
 
-    /// Runs the simulator on a free port while `body` runs.
-    static func withPlatform(_ simulator: SmartOASimulator, body: (Int) async throws -> Void) async throws {
-        let port = Atomic<Int>(0)
-        let logger = Logger(label: "smartoa-simulator")
-        let root = SmartOATestSupport.repositoryRoot
-        let settings = SmartOASimulator.serverSettings(port: 0, certificate: root + "/demo/certs/server.pem", privateKey: root + "/demo/certs/server.key")
-        let application = try simulator.makeApplication(settings: settings, logger: logger) { port.store($0, ordering: .relaxed) }
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            while port.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(5)) }
-            do {
-                try await body(port.load(ordering: .relaxed))
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-        }
-    }
-
     static func scenario(stopIn start: Double, for length: Double) -> SmartOAScenario {
         SmartOAScenario(
             accounts: [.init(token: "token-a", name: "producer-a", contracts: ["OA-1"])],
@@ -123,7 +96,7 @@ import Glibc
 
     @Test(.timeLimit(.minutes(2))) func killedBetweenStoringAndAcknowledgingThenTheWholeLoop() async throws {
         let simulator = try SmartOASimulator(scenario: Self.scenario(stopIn: 25, for: 10))
-        try await Self.withPlatform(simulator) { port in
+        try await SmartOATestSupport.withPlatform(simulator) { port in
             let site = try Self.site(platformPort: port)
             defer { try? FileManager.default.removeItem(at: site) }
             simulator.refuseAcknowledgements(status: 503)  // stored by the host, never acknowledged
@@ -161,7 +134,7 @@ import Glibc
 
     @Test(.timeLimit(.minutes(2))) func killedBetweenSendingAndRecordingTheAnswerNothingIsSentTwice() async throws {
         let simulator = try SmartOASimulator(scenario: Self.scenario(stopIn: 600, for: 900))
-        try await Self.withPlatform(simulator) { port in
+        try await SmartOATestSupport.withPlatform(simulator) { port in
             let site = try Self.site(platformPort: port)
             defer { try? FileManager.default.removeItem(at: site) }
             simulator.holdAcknowledgements(for: .seconds(60))  // stored by the platform, the answer never comes in time

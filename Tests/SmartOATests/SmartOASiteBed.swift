@@ -3,9 +3,6 @@ import AdapterKitTesting
 import EnergySmartOA
 import EnergySmartOASimulator
 import Foundation
-import Logging
-import ServiceLifecycle
-import Synchronization
 
 /// A SmartOA instance in an `InMemoryHost` on virtual time, polling the simulator over real HTTPS on
 /// loopback. The simulator and the adapter share one wall clock, which moves only with
@@ -19,7 +16,7 @@ final class SmartOASiteBed: Sendable {
     let simulator: SmartOASimulator
     let host: InMemoryHost
     let adapter: SmartOAAdapter
-    /// The adapter's tasks that sleep between steps: one per account, and the plant's ticker.
+    /// The adapter's tasks that sleep between steps: the account's, and the plant's ticker.
     let tasks: Int
 
     /// The shared wall clock.
@@ -32,43 +29,22 @@ final class SmartOASiteBed: Sendable {
     /// Seconds since the start.
     var elapsed: Int { Int(clock.now.offset.components.seconds) }
 
-    /// Runs the scenario's simulator and a SmartOA instance configured by `configuration(port)`
-    /// (`accounts` tasks), then `body`; `dataDirectory` runs it again on an earlier instance's state.
-    static func run(
-        _ scenario: SmartOAScenario, accounts: Int = 1, dataDirectory: String? = nil, configuration: (Int) -> String,
-        body: (SmartOASiteBed) async throws -> Void
-    ) async throws {
+    /// Runs the scenario's simulator and a SmartOA instance of one account configured by
+    /// `configuration(port)`, then `body`.
+    static func run(_ scenario: SmartOAScenario, configuration: (Int) -> String, body: (SmartOASiteBed) async throws -> Void) async throws {
         let clock = ManualClock()
-        try await run(scenario, clock: clock, simulator: try SmartOASimulator(scenario: scenario, now: { now(clock) }),
-                      accounts: accounts, dataDirectory: dataDirectory, configuration: configuration, body: body)
-    }
-
-    /// The same with a given clock and simulator (to run a second instance against the same platform).
-    static func run(
-        _ scenario: SmartOAScenario, clock: ManualClock, simulator: SmartOASimulator, accounts: Int, dataDirectory: String?,
-        configuration: (Int) -> String, body: (SmartOASiteBed) async throws -> Void
-    ) async throws {
-        let port = Atomic<Int>(0)
-        let logger = Logger(label: "smartoa-simulator")
-        let root = SmartOATestSupport.repositoryRoot
-        let settings = SmartOASimulator.serverSettings(port: 0, certificate: root + "/demo/certs/server.pem", privateKey: root + "/demo/certs/server.key")
-        let application = try simulator.makeApplication(settings: settings, logger: logger) { port.store($0, ordering: .relaxed) }
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            defer { tasks.cancelAll() }
-            while port.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let simulator = try SmartOASimulator(scenario: scenario, now: { now(clock) })
+        try await SmartOATestSupport.withPlatform(simulator) { port in
             let host = try InMemoryHost(
-                siteID: "producer", instanceID: "smartoa", configurationDirectory: root, dataDirectory: dataDirectory,
+                siteID: "producer", instanceID: "smartoa", configurationDirectory: SmartOATestSupport.repositoryRoot,
                 clock: clock, now: { EventTime(now(clock)) }
             )
-            let adapter = try host.makeAdapter(SmartOAAdapter.self, configuration: configuration(port.load(ordering: .relaxed)))
-            let bed = SmartOASiteBed(simulator: simulator, host: host, adapter: adapter, tasks: accounts + 1, clock: clock)
+            let adapter = try host.makeAdapter(SmartOAAdapter.self, configuration: configuration(port))
+            let bed = SmartOASiteBed(simulator: simulator, host: host, adapter: adapter, tasks: 2, clock: clock)
             try await host.run(adapter) { _ in
                 try await bed.settle()
                 try await body(bed)
             }
-            await group.triggerGracefulShutdown()
         }
     }
 
