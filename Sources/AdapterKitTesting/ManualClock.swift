@@ -80,8 +80,10 @@ public final class ManualClock: Clock, Sendable {
     }
 
     /// Waits (in real time, up to `timeout`) until at least `count` tasks sleep on the clock:
-    /// lets a test advance time only once the code under test is waiting.
-    public func waitForSleepers(_ count: Int = 1, timeout: Duration = .seconds(5)) async throws {
+    /// lets a test advance time only once the code under test is waiting. The default timeout is
+    /// generous: on a loaded 2-core machine running the whole suite, the cooperative pool can be
+    /// busy with other tests for seconds before the code under test reaches its sleep.
+    public func waitForSleepers(_ count: Int = 1, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while sleeperCount < count {
             guard ContinuousClock.now < deadline else { throw Timeout(count: count, sleeping: sleeperCount) }
