@@ -17,9 +17,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         let ledger = try SmartOALedger(path: path)
         let first = try await ledger.store([Self.revision("A", version: 1), Self.revision("B", version: 1, stop: false)], account: "p1", at: now) { _ in .pending }
-        #expect(first.count == 2)
-        let again = try await ledger.store([Self.revision("A", version: 1), Self.revision("A", version: 2)], account: "p1", at: now) { _ in .pending }
-        #expect(again.map(\.order.key) == [OrderKey(curtailmentID: "A", version: 2)], "a revision already stored is not new")
+        #expect(first.new.count == 2)
+        var changed = Self.revision("B", version: 1, stop: false)
+        changed.bodyHash = "another body"
+        let again = try await ledger.store([Self.revision("A", version: 1), Self.revision("A", version: 2), changed], account: "p1", at: now) { _ in .pending }
+        #expect(again.new.map(\.order.key) == [OrderKey(curtailmentID: "A", version: 2)], "a revision already stored is not new")
+        #expect(again.conflicts == [OrderKey(curtailmentID: "B", version: 1)], "a body changed without a new version is reported")
         try await ledger.beginAttempt(OrderKey(curtailmentID: "A", version: 1), at: now)
         try await ledger.settle(OrderKey(curtailmentID: "B", version: 1), state: .acknowledged, step: "created", status: 201, detail: "", at: now)
 

@@ -42,12 +42,21 @@ struct SmartOALedger: Sendable {
         store = try SQLiteStore(path: path, migrations: Self.migrations)
     }
 
-    /// Stores the revisions not stored yet, in `state(order)`; returns those stored now.
+    /// What ``store(_:account:at:state:)`` did.
+    struct Stored: Sendable {
+        /// The revisions stored now (not seen before).
+        var new: [OrderRevision] = []
+        /// Revisions already stored whose body is not the one stored: the platform changed an order
+        /// without a new version. The first body stays the one acted on.
+        var conflicts: [OrderKey] = []
+    }
+
+    /// Stores the revisions not stored yet, in `state(order)`.
     func store(_ revisions: [OrderRevision], account: String, at time: EventTime,
-               state: @escaping @Sendable (CurtailmentOrder) -> AcknowledgementState) async throws -> [OrderRevision] {
-        guard !revisions.isEmpty else { return [] }
+               state: @escaping @Sendable (CurtailmentOrder) -> AcknowledgementState) async throws -> Stored {
+        guard !revisions.isEmpty else { return Stored() }
         return try await store.write { db in
-            var stored: [OrderRevision] = []
+            var stored = Stored()
             for revision in revisions {
                 let order = revision.order
                 try db.execute(
@@ -61,7 +70,14 @@ struct SmartOALedger: Sendable {
                         time.nanosecondsSinceEpoch, state(order).rawValue,
                     ]
                 )
-                if db.changesCount == 1 { stored.append(revision) }
+                if db.changesCount == 1 {
+                    stored.new.append(revision)
+                } else if try String.fetchOne(
+                    db, sql: "SELECT body_sha256 FROM revisions WHERE curtailment_id = ? AND version = ?",
+                    arguments: [order.curtailmentID, order.version]
+                ) != revision.bodyHash {
+                    stored.conflicts.append(order.key)
+                }
             }
             return stored
         }

@@ -75,8 +75,15 @@ final class AccountWorker: Sendable {
         let policy = contract.acknowledge
         let stored: [OrderRevision]
         do {
-            stored = try await ledger.store(revisions, account: account.name, at: time) { order in
+            let result = try await ledger.store(revisions, account: account.name, at: time) { order in
                 policy == .afterPlant && order.stopsThePlant ? .waiting : .pending
+            }
+            stored = result.new
+            for key in result.conflicts {
+                publish(state.withAlarms {
+                    $0.raise("revision_conflict", for: key.description, severity: .warning,
+                             "the platform changed \(key) of contract \(contract.contractId) without a new version; the first one received stays in force")
+                })
             }
         } catch {
             context.logger.error("order revisions not stored: not acted on", metadata: ["contract": "\(contract.contractId)", "error": "\(error)"])
