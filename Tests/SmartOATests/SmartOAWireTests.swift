@@ -2,6 +2,7 @@ import AdapterKit
 import AdapterKitHTTPClient
 @testable import EnergySmartOA
 import Foundation
+import AdapterKitTesting
 import Testing
 
 @Suite struct SmartOAWireTests {
@@ -49,5 +50,52 @@ import Testing
         #expect(body?["curtailmentId"] as? String == "K-1")
         #expect((body?["version"] as? NSNumber)?.int64Value == 3)
         #expect(body?["acknowledgedAt"] as? String == "2026-03-28T23:00:00Z")
+    }
+}
+
+/// The platform's answers mutated at random: the wire reader refuses or reads them, never traps.
+@Suite struct SmartOAWireFuzzTests {
+    static let valid = Array(#"{"items":[\#(SmartOAWireTests.item),\#(SmartOAWireTests.item)],"page":1,"size":2,"total":2}"#.utf8)
+
+    @Test func randomMutationsOfAPageAreRefusedOrReadNeverTrap() {
+        var generator = SeededGenerator(seed: 12)
+        var read = 0, refused = 0
+        let replacements = Array("{}[]\",:0123456789-+.eE tfnull\\u00ZT".utf8) + [0x00, 0xFF, 0xC3]
+        for _ in 0..<3000 {
+            var bytes = Self.valid
+            for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                let index = Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes[index] = replacements.randomElement(using: &generator)!
+                case 1: bytes.remove(at: index)
+                default: bytes.insert(replacements.randomElement(using: &generator)!, at: index)
+                }
+            }
+            do {
+                let page = try SmartOAWire.page(bytes)
+                for item in page.items { _ = try SmartOAWire.revision(item) }
+                read += 1
+            } catch {
+                #expect(!"\(error)".isEmpty)
+                refused += 1
+            }
+        }
+        #expect(read > 0 && refused > 0, "read \(read), refused \(refused)")
+    }
+
+    @Test(arguments: [
+        #"{"items":[{"contractId":"C","curtailmentId":"K","start":"9999-12-31T23:59:59Z","end":"9999-12-31T23:59:59Z","value":1,"version":1,"status":"ACTIVE"}]}"#,
+        #"{"items":[{"contractId":"C","curtailmentId":"K","start":"2026-03-29T03:00:00Z","end":"2026-03-29T04:00:00Z","value":1,"version":1e300,"status":"ACTIVE"}]}"#,
+        #"{"items":[{"contractId":"C","curtailmentId":"K","start":"2026-03-29T03:00:00Z","end":"2026-03-29T04:00:00Z","value":-9223372036854775808,"version":1,"status":"ACTIVE"}]}"#,
+        #"{"items":[],"total":-5,"size":0}"#,
+    ])
+    func extremeValuesAreRefusedOrBounded(body: String) {
+        do {
+            let page = try SmartOAWire.page(Array(body.utf8))
+            for item in page.items { _ = try SmartOAWire.revision(item) }
+            #expect(page.items.isEmpty, "only the empty page may pass")
+        } catch {
+            #expect(!"\(error)".isEmpty)
+        }
     }
 }
