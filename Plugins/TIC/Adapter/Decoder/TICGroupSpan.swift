@@ -13,6 +13,9 @@ struct TICGroupSpan: Sendable, Hashable {
     var horodateCount: Int?
     /// The data's length; the data end just before `SEP checksum`.
     var dataCount: Int
+    /// The position of the label's entry in the dictionary of the family that checked the group
+    /// (``TICFrame/labelIndex``); nil when that family does not know the label, or none checked it.
+    var labelPosition: Int?
 
     var label: Range<Int> { start..<(start + labelCount) }
     var horodate: Range<Int>? { horodateCount.map { (start + labelCount + 1)..<(start + labelCount + 1 + $0) } }

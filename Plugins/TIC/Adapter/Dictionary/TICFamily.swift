@@ -69,12 +69,19 @@ public struct TICFamily: Codable, Sendable {
         table.position(of: label)
     }
 
-    /// Whether the group `span` describes in `buffer` passes its label's checks; true for a label
-    /// the family does not know. (On the hot path: works on bytes.)
-    func accepts(_ span: TICGroupSpan, in buffer: UnsafeRawBufferPointer) -> Bool {
-        guard let position = table.position(of: buffer[span.label]) else { return true }
-        return checks[position].accepts(span, in: buffer)
+    /// The group `span` describes in `buffer` with its label's position in ``labels`` (nil for a
+    /// label the family does not know), or nil when it fails its label's checks. (On the hot
+    /// path: works on bytes, and the position saves the normalizer a second lookup.)
+    @inline(__always)
+    func checked(_ span: TICGroupSpan, in buffer: UnsafeRawBufferPointer) -> TICGroupSpan? {
+        var span = span
+        span.labelPosition = table.position(of: buffer[span.label])
+        guard let position = span.labelPosition else { return span }
+        return checks[position].accepts(span, in: buffer) ? span : nil
     }
+
+    /// The index whose positions ``checked(_:in:)`` gives: a frame's spans carry positions of it.
+    var labelIndex: TICLabelTable.Identity { table.identity }
 
     /// Whether `label` identifies this family.
     func isIdentified<Bytes: Sequence<UInt8>>(by label: Bytes) -> Bool {

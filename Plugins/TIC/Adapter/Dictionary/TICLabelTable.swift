@@ -44,6 +44,10 @@ struct TICLabelTable: Sendable {
         }
     }
 
+    /// Which index this is: positions found in one are positions in the entries it indexed.
+    final class Identity: Sendable {}
+
+    let identity = Identity()
     private var keys: [Key]
     private var positions: [Int]
     private let shift: UInt64

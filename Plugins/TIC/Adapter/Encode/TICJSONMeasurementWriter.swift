@@ -10,6 +10,9 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
     /// What the frame gave so far.
     private var parts = Parts()
     private var rawOrder = TICRawKeyOrder()
+    /// The JSON of each value form's members before its number, rendered once per form
+    /// (``TICNormalizedValue/Form``) of the family whose label index this is.
+    private var valueForms = TICValueForms()
 
     /// The parts of a frame's measurement, as ``TICNormalizer`` gives them.
     private struct Parts {
@@ -32,6 +35,7 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
     /// Writes the measurement of `frame` as `normalizer` reads it into ``json`` (the
     /// normalizer's generic path, specialized here for this writer).
     package mutating func write(_ frame: TICFrame, normalizedBy normalizer: TICNormalizer) {
+        valueForms.use(normalizer.family.labelIndex)
         normalizer.normalize(frame, into: &self)
     }
 
@@ -58,34 +62,32 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
     }
 
     package mutating func value(_ value: TICNormalizedValue) {
-        let quotedCount = value.quantity.rawValue.utf8.count + value.unit.utf8.count + (value.register?.utf8.count ?? 0) + (value.registerLabel?.count ?? 0)
         let first = parts.valueCount == 0
         parts.valueCount += 1
-        parts.values.write(atMost: 128 + TICJSONWriter.maximumQuotedCount(quotedCount)) { json in
-            json.append(first ? "{" : ",{")
-            // Keys in order: phase, quality, quantity, register, unit, value.
-            if value.phase != 0 {
-                json.append("\"phase\":")
-                json.append(Int(value.phase))
-                json.append(",")
+        if value.registerLabel?.isEmpty ?? true, let members = valueForms.members(of: value) {
+            members.withUnsafeBytes { members in
+                parts.values.write(atMost: 2 + members.count + 16 + TICJSONWriter.maximumNumberCount) { json in
+                    json.append(first ? "{" : ",{")
+                    json.append(members)
+                    Self.appendNumber(of: value, to: &json)
+                }
             }
-            json.append("\"quality\":\"valid\",\"quantity\":")
-            json.appendQuoted(value.quantity.rawValue)
-            if let register = value.register, !register.isEmpty {
-                json.append(",\"register\":")
-                json.appendQuoted(register)
-            } else if let label = value.registerLabel, !label.isEmpty {
-                json.append(",\"register\":")
-                json.appendQuoted(label)
-            }
-            json.append(",\"unit\":")
-            json.appendQuoted(value.unit)
-            if value.number.bitPattern != 0 {  // -0 is written (as 0), +0 is the default
-                json.append(",\"value\":")
-                json.append(value.number)
-            }
-            json.append("}")
+            return
         }
+        parts.values.write(atMost: 2 + TICValueForms.maximumMembersCount(of: value) + 16 + TICJSONWriter.maximumNumberCount) { json in
+            json.append(first ? "{" : ",{")
+            TICValueForms.appendMembers(of: value, to: &json)
+            Self.appendNumber(of: value, to: &json)
+        }
+    }
+
+    /// Ends a value's object with its number (at most 16 bytes and a number).
+    private static func appendNumber(of value: TICNormalizedValue, to json: inout TICJSONWriter) {
+        if value.number.bitPattern != 0 {  // -0 is written (as 0), +0 is the default
+            json.append(",\"value\":")
+            json.append(value.number)
+        }
+        json.append("}")
     }
 
     package mutating func end() {

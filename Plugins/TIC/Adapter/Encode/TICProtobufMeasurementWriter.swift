@@ -7,8 +7,11 @@ import AdapterKit
 /// end; a decoder reads the same message as the one `EnergyMeasurement` would encode (for a
 /// label sent twice, the last one wins, as in a map).
 package struct TICProtobufMeasurementWriter: TICMeasurementSink {
-    /// The payload so far.
-    package private(set) var bytes: [UInt8] = []
+    /// The payload, once ``end()`` has written the frame's last fields (zero-filled room after
+    /// it before then).
+    package private(set) var bytes: [UInt8]
+    /// How many bytes of ``bytes`` are written.
+    private var count = 0
     private let deviceIDOverride: String?
     private let defaultDeviceID: String
     private var deviceID: Slice<UnsafeRawBufferPointer>?
@@ -19,7 +22,7 @@ package struct TICProtobufMeasurementWriter: TICMeasurementSink {
     package init(deviceID: String?, defaultDeviceID: String, capacity: Int = 0) {
         deviceIDOverride = deviceID
         self.defaultDeviceID = defaultDeviceID
-        bytes.reserveCapacity(capacity)
+        bytes = Array(repeating: 0, count: capacity)
     }
 
     // Field tags: (field number << 3) | wire type (0 varint, 1 64-bit, 2 length-delimited).
@@ -31,7 +34,8 @@ package struct TICProtobufMeasurementWriter: TICMeasurementSink {
         static let seconds: UInt8 = 0x08
     }
 
-    private static let horodateSuffix = Array(".horodate".utf8)
+    private static let horodateSuffix: StaticString = ".horodate"
+    private static let valid: StaticString = "valid"
 
     package mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>) {
         entry(label, suffix: false, data)
@@ -55,102 +59,96 @@ package struct TICProtobufMeasurementWriter: TICMeasurementSink {
 
     package mutating func value(_ value: TICNormalizedValue) {
         let quantity = value.quantity.rawValue
-        let registerCount = value.register?.utf8.count ?? value.registerLabel?.count ?? 0
-        var size = Self.fieldSize(quantity.utf8.count) + Self.fieldSize(value.unit.utf8.count) + Self.fieldSize(5)
+        let register = value.register.flatMap { $0.isEmpty ? nil : $0 }
+        let registerLabel = register == nil ? value.registerLabel.flatMap { $0.isEmpty ? nil : UnsafeRawBufferPointer(rebasing: $0) } : nil
+        let registerCount = register?.utf8.count ?? registerLabel?.count ?? 0
+        var size = TICProtobufWriter.fieldSize(quantity.utf8.count) + TICProtobufWriter.fieldSize(value.unit.utf8.count)
+            + TICProtobufWriter.fieldSize(Self.valid.utf8CodeUnitCount)
         if value.number.bitPattern != 0 { size += 9 }
-        if registerCount > 0 { size += Self.fieldSize(registerCount) }
-        if value.phase != 0 { size += 1 + Self.varintSize(UInt64(value.phase)) }
-        bytes.append(Tag.value)
-        appendVarint(UInt64(size))
-        appendField(Tag.quantity, quantity.utf8)
-        if value.number.bitPattern != 0 {
-            bytes.append(Tag.number)
-            withUnsafeBytes(of: value.number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        if registerCount > 0 { size += TICProtobufWriter.fieldSize(registerCount) }
+        if value.phase != 0 { size += 1 + TICProtobufWriter.varintSize(UInt64(value.phase)) }
+        write(atMost: 1 + TICProtobufWriter.maximumVarintCount + size) { message in
+            message.append(Tag.value)
+            message.appendVarint(UInt64(size))
+            message.appendField(Tag.quantity, quantity)
+            if value.number.bitPattern != 0 {
+                message.append(Tag.number)
+                withUnsafeBytes(of: value.number.bitPattern.littleEndian) { message.append($0) }
+            }
+            message.appendField(Tag.unit, value.unit)
+            if let register {
+                message.appendField(Tag.register, register)
+            } else if let registerLabel {
+                message.appendField(Tag.register, registerLabel)
+            }
+            if value.phase != 0 {
+                message.append(Tag.phase)
+                message.appendVarint(UInt64(value.phase))
+            }
+            message.appendField(Tag.quality, UnsafeRawBufferPointer(start: Self.valid.utf8Start, count: Self.valid.utf8CodeUnitCount))
         }
-        appendField(Tag.unit, value.unit.utf8)
-        if let register = value.register, !register.isEmpty {
-            appendField(Tag.register, register.utf8)
-        } else if let label = value.registerLabel, !label.isEmpty {
-            appendField(Tag.register, label)
-        }
-        if value.phase != 0 {
-            bytes.append(Tag.phase)
-            appendVarint(UInt64(value.phase))
-        }
-        appendField(Tag.quality, "valid".utf8)
     }
 
     package mutating func end() {
-        if let deviceIDOverride {
-            if !deviceIDOverride.isEmpty { appendField(Tag.deviceID, deviceIDOverride.utf8) }
-        } else if let deviceID {
-            if !deviceID.isEmpty { appendField(Tag.deviceID, deviceID) }
-        } else if !defaultDeviceID.isEmpty {
-            appendField(Tag.deviceID, defaultDeviceID.utf8)
-        }
-        if let meterTime {
-            // A google.protobuf.Timestamp of whole seconds: its nanos are 0, left out.
-            let seconds = UInt64(bitPattern: meterTime)
-            bytes.append(Tag.meterTime)
-            if seconds == 0 {
-                bytes.append(0)
-            } else {
-                appendVarint(UInt64(1 + Self.varintSize(seconds)))
-                bytes.append(Tag.seconds)
-                appendVarint(seconds)
+        let deviceID: UnsafeRawBufferPointer? = deviceIDOverride == nil ? self.deviceID.map { UnsafeRawBufferPointer(rebasing: $0) } : nil
+        let deviceIDString = deviceIDOverride ?? (deviceID == nil ? defaultDeviceID : "")
+        let meterTime = meterTime
+        let tariffPeriod = tariffPeriod.map { UnsafeRawBufferPointer(rebasing: $0) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        let maximumCount = TICProtobufWriter.maximumFieldCount(deviceID?.count ?? deviceIDString.utf8.count)
+            + 3 + 2 * TICProtobufWriter.maximumVarintCount + TICProtobufWriter.maximumFieldCount(tariffPeriod.count)
+        write(atMost: maximumCount) { message in
+            if let deviceID {
+                if !deviceID.isEmpty { message.appendField(Tag.deviceID, deviceID) }
+            } else if !deviceIDString.isEmpty {
+                message.appendField(Tag.deviceID, deviceIDString)
             }
+            if let meterTime {
+                // A google.protobuf.Timestamp of whole seconds: its nanos are 0, left out.
+                let seconds = UInt64(bitPattern: meterTime)
+                message.append(Tag.meterTime)
+                if seconds == 0 {
+                    message.append(0)
+                } else {
+                    message.appendVarint(UInt64(1 + TICProtobufWriter.varintSize(seconds)))
+                    message.append(Tag.seconds)
+                    message.appendVarint(seconds)
+                }
+            }
+            if !tariffPeriod.isEmpty { message.appendField(Tag.tariffPeriod, tariffPeriod) }
         }
-        if let tariffPeriod, !tariffPeriod.isEmpty { appendField(Tag.tariffPeriod, tariffPeriod) }
-        deviceID = nil
-        meterTime = nil
-        tariffPeriod = nil
+        bytes.removeLast(bytes.count - count)
+        self.deviceID = nil
+        self.meterTime = nil
+        self.tariffPeriod = nil
     }
 
     /// A map entry of `raw`: `key` (with `.horodate` after it when `suffix`) → `value`.
     private mutating func entry(_ key: Slice<UnsafeRawBufferPointer>, suffix: Bool, _ value: Slice<UnsafeRawBufferPointer>) {
-        let keyCount = key.count + (suffix ? Self.horodateSuffix.count : 0)
-        bytes.append(Tag.raw)
-        appendVarint(UInt64(Self.fieldSize(keyCount) + Self.fieldSize(value.count)))
-        bytes.append(Tag.entryKey)
-        appendVarint(UInt64(keyCount))
-        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: key))
-        if suffix { bytes.append(contentsOf: Self.horodateSuffix) }
-        appendField(Tag.entryValue, value)
-    }
-
-    /// Appends a field of the frame's bytes, copied at once (a slice appended as a collection
-    /// would be copied byte by byte).
-    private mutating func appendField(_ tag: UInt8, _ value: Slice<UnsafeRawBufferPointer>) {
-        appendField(tag, UnsafeRawBufferPointer(rebasing: value))
-    }
-
-    private mutating func appendField<Bytes: Collection<UInt8>>(_ tag: UInt8, _ value: Bytes) {
-        bytes.append(tag)
-        appendVarint(UInt64(value.count))
-        bytes.append(contentsOf: value)
-    }
-
-    private mutating func appendVarint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
+        let key = UnsafeRawBufferPointer(rebasing: key), value = UnsafeRawBufferPointer(rebasing: value)
+        let keyCount = key.count + (suffix ? Self.horodateSuffix.utf8CodeUnitCount : 0)
+        let size = TICProtobufWriter.fieldSize(keyCount) + TICProtobufWriter.fieldSize(value.count)
+        write(atMost: 1 + TICProtobufWriter.maximumVarintCount + size) { entry in
+            entry.append(Tag.raw)
+            entry.appendVarint(UInt64(size))
+            entry.append(Tag.entryKey)
+            entry.appendVarint(UInt64(keyCount))
+            entry.append(key)
+            if suffix { entry.append(UnsafeRawBufferPointer(start: Self.horodateSuffix.utf8Start, count: Self.horodateSuffix.utf8CodeUnitCount)) }
+            entry.appendField(Tag.entryValue, value)
         }
-        bytes.append(UInt8(value))
     }
 
-    /// The size of a length-delimited field of `count` bytes (tag, length, bytes).
-    private static func fieldSize(_ count: Int) -> Int {
-        1 + varintSize(UInt64(count)) + count
-    }
-
-    private static func varintSize(_ value: UInt64) -> Int {
-        var size = 1
-        var value = value >> 7
-        while value != 0 {
-            size += 1
-            value >>= 7
+    /// Calls `body` to write at most `maximumCount` bytes into room made once, and keeps what it
+    /// wrote.
+    private mutating func write(atMost maximumCount: Int, _ body: (inout TICProtobufWriter) -> Void) {
+        if bytes.count - count < maximumCount {  // at least doubling
+            bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, count + maximumCount - bytes.count)))
         }
-        return size
+        let start = count
+        count += bytes.withUnsafeMutableBufferPointer { bytes in
+            var writer = TICProtobufWriter(room: UnsafeMutableBufferPointer(rebasing: bytes[start..<(start + maximumCount)]))
+            body(&writer)
+            return writer.count
+        }
     }
 }

@@ -9,6 +9,9 @@ public struct TICFrame: Sendable {
     private var spans: [TICGroupSpan] = []
     /// Refused groups (never published as values).
     public var rejected: [TICRejectedGroup] = []
+    /// The family label index whose positions the valid groups carry (``TICGroupSpan/labelPosition``),
+    /// if they were all checked against one: the normalizer of that family need not look them up.
+    private(set) var labelIndex: TICLabelTable.Identity?
 
     /// A frame of `groups` and `rejected` groups.
     public init(groups: [TICGroup] = [], rejected: [TICRejectedGroup] = []) {
@@ -23,8 +26,10 @@ public struct TICFrame: Sendable {
         self.rejected = rejected
     }
 
-    /// A frame that will hold about `groups` groups of `bytes` bytes in all.
-    init(reservingGroups groups: Int, bytes: Int) {
+    /// A frame that will hold about `groups` groups of `bytes` bytes in all, checked against the
+    /// family label index `labelIndex` if given.
+    init(reservingGroups groups: Int, bytes: Int, labelIndex: TICLabelTable.Identity? = nil) {
+        self.labelIndex = labelIndex
         spans.reserveCapacity(groups)
         self.bytes.reserveCapacity(bytes)
     }
@@ -65,7 +70,7 @@ public struct TICFrame: Sendable {
         _ reason: TICRejectedGroup.Reason,
         where isRefused: (TICGroupSpan, UnsafeRawBufferPointer) -> Bool
     ) {
-        var kept = TICFrame(reservingGroups: spans.count, bytes: bytes.count)
+        var kept = TICFrame(reservingGroups: spans.count, bytes: bytes.count, labelIndex: labelIndex)
         kept.rejected = rejected
         bytes.withUnsafeBytes { buffer in
             for span in spans {

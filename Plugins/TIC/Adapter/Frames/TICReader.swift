@@ -23,12 +23,21 @@ public struct TICReader: Sendable {
     /// One decoding of the stream, with what it identified and the frame it is assembling.
     fileprivate struct Candidate: Sendable {
         var decoder: TICDecoder
-        var family: TICFamily?
+        var family: TICFamily? { didSet { labelIndex = family?.labelIndex } }
+        /// The label index of ``family``, kept apart: reading it from the family per frame would
+        /// copy the family.
+        var labelIndex: TICLabelTable.Identity?
         var frame: TICFrame?
         var completeFrames = 0
         /// The size of the last complete frame: what the next one reserves.
         var groupsPerFrame = 16
         var bytesPerFrame = 256
+
+        init(decoder: TICDecoder, family: TICFamily? = nil) {
+            self.decoder = decoder
+            self.family = family
+            labelIndex = family?.labelIndex
+        }
     }
 
     /// What the reader's candidates share while one of them turns its events into outputs.
@@ -187,19 +196,21 @@ extension TICReader.Candidate {
     ) {
         switch event {
         case .frameStarted:
-            frame = TICFrame(reservingGroups: groupsPerFrame, bytes: bytesPerFrame)  // one allocation each per frame
+            // One allocation each per frame.
+            frame = TICFrame(reservingGroups: groupsPerFrame, bytes: bytesPerFrame, labelIndex: labelIndex)
         case .group(let span):
             progress.checkedGroups += 1
             if family == nil, let identified = identify(buffer[span.label], among: progress.families) {
                 family = identified
-                frame?.refuse(.invalidField) { !identified.accepts($0, in: $1) }
+                frame?.refuse(.invalidField) { identified.checked($0, in: $1) == nil }
             }
-            guard let family else {
+            guard family != nil else {
                 frame?.append(span, of: buffer)
                 return
             }
-            if family.accepts(span, in: buffer) {
-                frame?.append(span, of: buffer)
+            // `family?` reads the family in place (binding it would copy it, retaining its arrays).
+            if let checked = family?.checked(span, in: buffer) {
+                frame?.append(checked, of: buffer)
                 progress.acceptedGroups += 1
                 if progress.reportsGroups { sink.group(label: buffer[span.label], horodate: span.horodate.map { buffer[$0] }, data: buffer[span.data]) }
             } else {

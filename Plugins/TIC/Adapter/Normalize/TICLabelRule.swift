@@ -44,9 +44,9 @@ struct TICLabelRule: Sendable {
         }
     }
 
-    /// The value of `data`, sent under `label`; nil when the label has no quantity or the data
-    /// does not give a number of an accepted unit.
-    func value(of data: Slice<UnsafeRawBufferPointer>, label: Slice<UnsafeRawBufferPointer>) -> TICNormalizedValue? {
+    /// The value of `data`, sent under `label`, by the rule at `position` among the family's;
+    /// nil when the label has no quantity or the data does not give a number of an accepted unit.
+    func value(of data: Slice<UnsafeRawBufferPointer>, label: Slice<UnsafeRawBufferPointer>, position: Int) -> TICNormalizedValue? {
         guard let quantity, let (count, unitIndex) = format.parse(utf8: data) else { return nil }
         var unit = quantity.unit
         var factor = scale
@@ -58,7 +58,8 @@ struct TICLabelRule: Sendable {
         guard let number = TICNumber.parse(data.prefix(count), decimalComma: format.characters == .decimalComma) else { return nil }
         return TICNormalizedValue(
             quantity: quantity, number: number * factor, unit: unit, register: register,
-            registerLabel: register == nil && isEnergy ? label : nil, phase: phase
+            registerLabel: register == nil && isEnergy ? label : nil, phase: phase,
+            form: TICNormalizedValue.Form(rule: position, unit: unitIndex)
         )
     }
 

@@ -35,4 +35,14 @@ package struct TICNormalizedValue {
     package var registerLabel: Slice<UnsafeRawBufferPointer>?
     /// Phase 1, 2 or 3; 0 when not per phase.
     package var phase: UInt32
+    /// Which rule and unit gave the value: values of one form have the same quantity, unit,
+    /// register and phase (all but ``registerLabel`` and ``number``), so a writer may render
+    /// those once per form.
+    package var form: Form
+
+    /// A label entry's position in its family, and the index of the unit the data carried.
+    package struct Form: Hashable {
+        var rule: Int
+        var unit: Int?
+    }
 }

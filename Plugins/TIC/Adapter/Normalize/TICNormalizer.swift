@@ -50,13 +50,14 @@ public struct TICNormalizer: Sendable {
         // Rules are read in place through the buffer: reading one out of the array would copy it,
         // retaining each of its strings and arrays.
         rules.withUnsafeBufferPointer { rules in
+            let hasPositions = frame.labelIndex === family.labelIndex
             frame.withGroupSpans { buffer, spans in
                 for span in spans {
                     let label = buffer[span.label]
                     let data = buffer[span.data]
                     sink.raw(label: label, data: data)
                     if let horodate = span.horodate { sink.raw(label: label, horodate: buffer[horodate]) }
-                    guard let position = family.position(of: label) else { continue }
+                    guard let position = hasPositions ? span.labelPosition : family.position(of: label) else { continue }
                     precondition(position < rules.count, "a label's position is that of its rule")
                     switch rules[position].role {
                     case .deviceID: sink.deviceID(data)
@@ -65,7 +66,7 @@ public struct TICNormalizer: Sendable {
                     case .tariffPeriod: sink.tariffPeriod(Self.trimmed(data))
                     case .alarm, nil: break
                     }
-                    if let value = rules[position].value(of: data, label: label) { sink.value(value) }
+                    if let value = rules[position].value(of: data, label: label, position: position) { sink.value(value) }
                 }
                 sink.end()
             }
@@ -75,9 +76,12 @@ public struct TICNormalizer: Sendable {
     /// The alarm labels present in `frame`.
     public func alarms(in frame: TICFrame) -> [ActiveAlarm] {
         guard rules.contains(where: { $0.role == .alarm }) else { return [] }
+        let hasPositions = frame.labelIndex === family.labelIndex
         return frame.withGroupSpans { buffer, spans in
             spans.compactMap { span in
-                guard let position = family.position(of: buffer[span.label]), rules[position].role == .alarm else { return nil }
+                guard let position = hasPositions ? span.labelPosition : family.position(of: buffer[span.label]),
+                    rules[position].role == .alarm
+                else { return nil }
                 let label = String(decoding: buffer[span.label], as: UTF8.self)
                 return ActiveAlarm(
                     code: rules[position].alarmCode ?? label.lowercased(), label: label,

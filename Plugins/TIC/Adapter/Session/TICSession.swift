@@ -115,23 +115,29 @@ public struct TICSession: Sendable {
             case .frame(let frame):
                 frameCount += 1
                 counters.countFrame(frame.isDegraded ? .degraded : .ok)
-                guard frame.groupCount > 0, let family = reader.family else { continue }
-                publish(frame, family: family, at: time, into: &publications)
+                guard frame.groupCount > 0 else { continue }
+                publish(frame, at: time, into: &publications)
             }
         }
     }
 
-    private mutating func publish(_ frame: TICFrame, family: TICFamily, at time: Duration, into publications: inout [Publication]) {
-        if normalizer?.family.name != family.name {
-            normalizer = TICNormalizer(family: family, defaultDeviceID: defaultDeviceID)
+    private mutating func publish(_ frame: TICFrame, at time: Duration, into publications: inout [Publication]) {
+        // A frame checked against the normalizer's family says so (its label index): then neither
+        // the reader's family nor the normalizer is copied, as binding them would.
+        if frame.labelIndex == nil || normalizer?.family.labelIndex !== frame.labelIndex {
+            guard let family = reader.family else { return }
+            if normalizer?.family.name != family.name {
+                normalizer = TICNormalizer(family: family, defaultDeviceID: defaultDeviceID)
+            }
         }
-        guard let normalizer else { return }
+        guard let payload = normalizer?.payload(of: frame, deviceID: deviceID), let present = normalizer?.alarms(in: frame) else { return }
         if case .linkUp(let clearingLoss) = link.frameReceived(at: time) {
             if clearingLoss, let cleared = alarms.clear("link_lost", "TIC frames received again") { publications.append(.alarm(cleared)) }
-            publications.append(.status(EnergyStatus(available: true, state: .receiving, detail: "\(family.name) frames")))
+            let family = normalizer?.family.name ?? ""
+            publications.append(.status(EnergyStatus(available: true, state: .receiving, detail: "\(family) frames")))
         }
-        publications.append(.measurement(TICMeasurementPayload(bytes: normalizer.payload(of: frame, deviceID: deviceID))))
-        updateAlarms(normalizer.alarms(in: frame), clearing: !frame.isDegraded, into: &publications)
+        publications.append(.measurement(TICMeasurementPayload(bytes: payload)))
+        updateAlarms(present, clearing: !frame.isDegraded, into: &publications)
     }
 
     /// Raises the alarms that appeared; clears those gone, unless `clearing` is false (a degraded
