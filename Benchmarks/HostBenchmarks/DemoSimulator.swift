@@ -1,32 +1,41 @@
 import EnergyHost
 import Foundation
 
-/// The simulator of RTE's reporting API that `scripts/demo.sh` starts beside the host
-/// (`energy-sim rte-poc serve` on 127.0.0.1:8443 with the demo's certificates), so that the
-/// demo's Interruptibility instance reports as it does in the demo. Its database is temporary.
+/// The simulators that `scripts/demo.sh` starts beside the host, so that the demo's adapters work
+/// as they do in the demo: RTE's reporting API (`energy-sim rte-poc serve` on 127.0.0.1:8443, for
+/// the Interruptibility instance) and the Smart OA platform (`energy-sim smartoa serve` on
+/// 127.0.0.1:8444, for the SmartOA instance), with the demo's certificates. Their files are temporary.
 final class DemoSimulator {
-    private let process = Process()
+    private let processes: [Process]
     private let directory: URL
 
-    /// Starts the simulator from the release build, next to this executable.
+    /// Starts the simulators from the release build, next to this executable.
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        process.executableURL = URL(fileURLWithPath: PluginLoader.executableDirectory + "/energy-sim")
-        process.arguments = [
-            "rte-poc", "serve", "--listen", "127.0.0.1:8443",
-            "--certificate", "demo/certs/server.pem", "--key", "demo/certs/server.key",
-            "--client-ca", "demo/certs/ca.pem", "--database", directory.appendingPathComponent("rte-poc.sqlite").path,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let certificates = ["--certificate", "demo/certs/server.pem", "--key", "demo/certs/server.key"]
+        processes = try [
+            ["rte-poc", "serve", "--listen", "127.0.0.1:8443"] + certificates
+                + ["--client-ca", "demo/certs/ca.pem", "--database", directory.appendingPathComponent("rte-poc.sqlite").path],
+            ["smartoa", "serve", "--listen", "127.0.0.1:8444"] + certificates
+                + ["--scenario", "demo/smartoa-scenario.json", "--record", directory.appendingPathComponent("smartoa.jsonl").path],
+        ].map { arguments in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: PluginLoader.executableDirectory + "/energy-sim")
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
     }
 
-    /// Stops the simulator and removes its database.
+    /// Stops the simulators and removes their files.
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        for process in processes {
+            process.terminate()
+            process.waitUntilExit()
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 }
