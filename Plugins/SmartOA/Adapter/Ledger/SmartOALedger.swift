@@ -218,10 +218,14 @@ struct SmartOALedger: Sendable {
         }
     }
 
-    /// The targets of command `id` that have not answered yet.
-    func unansweredTargets(of id: String) async throws -> [String] {
+    /// The answer of each target of command `id`; nil for a target that has not answered.
+    func answers(to id: String) async throws -> [String: String?] {
         try await store.read { db in
-            try String.fetchAll(db, sql: "SELECT target FROM plant_commands WHERE command_id = ? AND ack_outcome IS NULL", arguments: [id])
+            var answers: [String: String?] = [:]
+            for row in try GRDB.Row.fetchAll(db, sql: "SELECT target, ack_outcome FROM plant_commands WHERE command_id = ?", arguments: [id]) {
+                answers[row["target"] as String] = .some(row["ack_outcome"] as String?)
+            }
+            return answers
         }
     }
 

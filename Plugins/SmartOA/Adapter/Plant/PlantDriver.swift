@@ -42,12 +42,20 @@ final class PlantDriver: Sendable {
 
     /// Takes back the last commands from the ledger, then brings every plant and schedule in line
     /// with the stored orders (an unreachable platform leaves them running).
+    ///
+    /// A curtailment still due that some target never answered before the restart (its answer may
+    /// have been lost with the process) is sent again, so that the plant confirms it; one every
+    /// target confirmed releases, for `after_plant` contracts, the acknowledgements still waiting
+    /// for it. A curtailment no longer due is released as usual.
     func start() async throws {
-        let last = try await ledger.lastCommands()
         let now = context.now()
-        sent.withLock { sent in
-            for (contract, command) in last {
-                sent[contract] = Sent(id: command.id, action: command.action, period: nil, time: now, unanswered: [])
+        for (contract, command) in try await ledger.lastCommands() {
+            let period = command.action == "curtail" ? state.withBook { $0.stopPeriod(of: contract, at: now) } : nil
+            let answers: [String?] = period == nil ? [] : Array(try await ledger.answers(to: command.id).values)
+            if answers.contains(where: { $0 == nil }) { continue }  // curtailed again below
+            sent.withLock { $0[contract] = Sent(id: command.id, action: command.action, period: period, time: now, unanswered: []) }
+            if let period, answers.allSatisfy({ $0 == AckOutcome.executed.rawValue || $0 == AckOutcome.accepted.rawValue }) {
+                await releaseAcknowledgements(of: contract, executedIn: period, at: now)
             }
         }
         for contract in contracts.keys.sorted() { await ordersChanged(of: contract) }
@@ -94,10 +102,14 @@ final class PlantDriver: Sendable {
             publish(state.withAlarms { $0.clear("plant_ack_missing", for: contract, "the plant of contract \(contract) answered") })
             publish(state.withAlarms { $0.clear("plant_command_failed", for: contract, "the plant of contract \(contract) confirmed \(command.action)") })
         }
-        guard complete, command.action == "curtail", let period = command.period, let entry = contracts[contract],
-            entry.contract.acknowledge == .afterPlant
-        else { return }
-        // The stop orders this curtailment executes may now be acknowledged.
+        guard complete, command.action == "curtail", let period = command.period else { return }
+        await releaseAcknowledgements(of: contract, executedIn: period, at: now)
+    }
+
+    /// For an `after_plant` contract, makes the acknowledgements of the stop orders a confirmed
+    /// curtailment of `period` executes ready to be sent.
+    private func releaseAcknowledgements(of contract: String, executedIn period: Range<EventTime>, at now: EventTime) async {
+        guard let entry = contracts[contract], entry.contract.acknowledge == .afterPlant else { return }
         let keys = state.withBook { book in
             book.effectiveOrders(of: contract).filter { $0.stopsThePlant && $0.start < period.upperBound && period.lowerBound < $0.end }.map(\.key)
         }
