@@ -28,6 +28,8 @@ public struct TICReader: Sendable {
         /// copy the family.
         var labelIndex: TICLabelTable.Identity?
         var frame: TICFrame?
+        /// The last frame, once output: its storage serves the next frame when no output holds it.
+        var spareFrame: TICFrame?
         var completeFrames = 0
         /// The size of the last complete frame: what the next one reserves.
         var groupsPerFrame = 16
@@ -196,8 +198,13 @@ extension TICReader.Candidate {
     ) {
         switch event {
         case .frameStarted:
-            // One allocation each per frame.
-            frame = TICFrame(reservingGroups: groupsPerFrame, bytes: bytesPerFrame, labelIndex: labelIndex)
+            if var spare = spareFrame {
+                spareFrame = nil  // `spare` is then its storage's only owner, unless an output holds it
+                spare.removeAll(labelIndex: labelIndex)
+                frame = spare
+            } else {
+                frame = TICFrame(reservingGroups: groupsPerFrame, bytes: bytesPerFrame, labelIndex: labelIndex)
+            }
         case .group(let span):
             progress.checkedGroups += 1
             if family == nil, let identified = identify(buffer[span.label], among: progress.families) {
@@ -224,7 +231,7 @@ extension TICReader.Candidate {
             frame?.rejected.append(rejected)
             if family != nil { sink.receive(.rejected(rejected)) }
         case .frameEnded:
-            defer { frame = nil }
+            defer { recycleFrame() }
             guard let frame, let family else { return }
             sink.receive(.frame(frame))
             groupsPerFrame = max(16, frame.groupCount)
@@ -237,8 +244,14 @@ extension TICReader.Candidate {
             }
         case .frameInterrupted:
             if let frame, family != nil { sink.receive(.interrupted(frame)) }
-            frame = nil
+            recycleFrame()
         }
+    }
+
+    /// Ends the frame in progress, keeping it as the spare for the next.
+    private mutating func recycleFrame() {
+        if let frame { spareFrame = frame }
+        frame = nil
     }
 
     private func identify(_ label: Slice<UnsafeRawBufferPointer>, among families: [TICFamily]) -> TICFamily? {
