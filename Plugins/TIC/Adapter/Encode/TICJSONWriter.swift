@@ -144,6 +144,19 @@ package struct TICJSONWriter {
             count += 8
             offset += 8
         }
+        // Fewer than 8 bytes left: one word too when both buffers have 8 bytes from there (the
+        // bytes past the text are read as letters, and written past the text but in the room,
+        // where the next writes go).
+        let rest = text.endIndex - offset
+        if rest > 0, rest < 8, text.base.count - offset >= 8, room.count - count >= 8 {
+            let kept: UInt64 = (1 << (UInt64(rest) * 8)) - 1
+            let word = source.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & kept | 0x4141_4141_4141_4141 & ~kept
+            if !Self.needsEscape(word) {
+                UnsafeMutableRawPointer(target + count).storeBytes(of: word, as: UInt64.self)
+                count += rest
+                return
+            }
+        }
         while offset < text.endIndex {
             let byte = source.load(fromByteOffset: offset, as: UInt8.self)
             if Self.needsEscape(byte) {

@@ -27,6 +27,8 @@ public struct TICReader: Sendable {
         /// The label index of ``family``, kept apart: reading it from the family per frame would
         /// copy the family.
         var labelIndex: TICLabelTable.Identity?
+        /// Whether ``family`` is known, asked without reading the family (which would copy it).
+        var isIdentified: Bool { labelIndex != nil }
         var frame: TICFrame?
         /// The last frame, once output: its storage serves the next frame when no output holds it.
         var spareFrame: TICFrame?
@@ -207,11 +209,11 @@ extension TICReader.Candidate {
             }
         case .group(let span):
             progress.checkedGroups += 1
-            if family == nil, let identified = identify(buffer[span.label], among: progress.families) {
+            if !isIdentified, let identified = identify(buffer[span.label], among: progress.families) {
                 family = identified
                 frame?.refuse(.invalidField) { identified.checked($0, in: $1) == nil }
             }
-            guard family != nil else {
+            guard isIdentified else {
                 frame?.append(span, of: buffer)
                 return
             }
@@ -226,13 +228,13 @@ extension TICReader.Candidate {
                 sink.receive(.rejected(rejected))
             }
         case .rejected(let reason, let range):
-            guard frame != nil || family != nil else { return }
+            guard frame != nil || isIdentified else { return }
             let rejected = TICRejectedGroup(reason: reason, bytes: Array(buffer[range]))
             frame?.rejected.append(rejected)
-            if family != nil { sink.receive(.rejected(rejected)) }
+            if isIdentified { sink.receive(.rejected(rejected)) }
         case .frameEnded:
             defer { recycleFrame() }
-            guard let frame, let family else { return }
+            guard let frame, isIdentified else { return }
             sink.receive(.frame(frame))
             groupsPerFrame = max(16, frame.groupCount)
             bytesPerFrame = max(256, frame.byteCount)
@@ -240,10 +242,10 @@ extension TICReader.Candidate {
             if !progress.isLocked, completeFrames >= progress.lockAfter {
                 progress.isLocked = true
                 progress.lockedNow = true
-                sink.receive(.locked(family: family.name, checksum: decoder.mode))
+                sink.receive(.locked(family: family?.name ?? "", checksum: decoder.mode))
             }
         case .frameInterrupted:
-            if let frame, family != nil { sink.receive(.interrupted(frame)) }
+            if let frame, isIdentified { sink.receive(.interrupted(frame)) }
             recycleFrame()
         }
     }
