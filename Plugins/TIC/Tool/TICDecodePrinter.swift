@@ -12,12 +12,16 @@ struct TICDecodePrinter: TICReaderSink {
     /// The lines written since the caller last emptied it.
     var output = TICJSONBuffer(capacity: 1 << 20)
     /// The family whose dictionary gives frames' measurements (the one the reader identified).
-    var family: TICFamily?
+    var family: TICFamily? {
+        didSet {
+            if family?.name != normalizer?.family.name { normalizer = family.map { TICNormalizer(family: $0, defaultDeviceID: "") } }
+        }
+    }
     private var frames = 0
     private var degraded = 0
     private var interrupted = 0
     private var rejected: [TICRejectedGroup.Reason: Int] = [:]
-    /// The normalizer of the family identified, made once.
+    /// The normalizer of ``family``, made once.
     private var normalizer: TICNormalizer?
     /// Writes each frame's measurement as JSON, from the frame's bytes.
     private var measurement = TICJSONMeasurementWriter(defaultDeviceID: "")
@@ -67,13 +71,8 @@ struct TICDecodePrinter: TICReaderSink {
             frames += 1
             if frame.isDegraded { degraded += 1 }
             var hasMeasurement = false
-            if let family, frame.groupCount > 0 {
-                if normalizer?.family.name != family.name { normalizer = TICNormalizer(family: family, defaultDeviceID: "") }
-                if let normalizer {
-                    measurement.write(frame, normalizedBy: normalizer)
-                    hasMeasurement = true
-                }
-            }
+            // `normalizer?` calls the normalizer in place: binding it would copy it, retaining its arrays.
+            if frame.groupCount > 0, normalizer?.write(frame, into: &measurement) != nil { hasMeasurement = true }
             let json = measurement.json
             self.output.write(atMost: 96 + (hasMeasurement ? json.count : 0)) { line in
                 line.append("{\"groups\":")

@@ -6,25 +6,29 @@ enum TICGroupParser {
     /// Parses `buffer[range]`, where a group's bytes are.
     static func parse(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>, mode: TICChecksumMode) -> Result<TICGroupSpan, TICRejectedGroup.Reason> {
         let separator = mode.separator
-        // One pass: characters, the first separator (end of the label) and the checksum's sum.
-        var labelEnd: Int?
-        var sum = 0
+        let end = range.upperBound
+        // The label ends at the first separator.
+        var labelEnd = range.lowerBound
+        while labelEnd < end, buffer[labelEnd] != separator { labelEnd += 1 }
+        // Characters and the checksum's sum, in one pass with no branch per byte. The sum wraps
+        // in a byte: only its low 6 bits count (bytes, not integers, make wider vector steps).
+        var sum: UInt8 = 0
+        var invalid: UInt8 = 0
         for index in range {
             let byte = buffer[index]
-            guard (0x20...0x7E).contains(byte) || byte == separator else { return .failure(.invalidCharacter) }
-            if labelEnd == nil, byte == separator { labelEnd = index }
-            sum &+= Int(byte)
+            sum &+= byte
+            invalid |= (byte &- 0x20 > 0x5E ? 1 : 0) & (byte != separator ? 1 : 0)
         }
+        guard invalid == 0 else { return .failure(.invalidCharacter) }
         // At least `label SEP checksum`. Labels have 1 to 8 characters by the specifications, but
         // three-phase Linky meters send 9 (`SMAXSN1-1`): up to 16 are accepted.
-        let end = range.upperBound
-        guard range.count >= 3, buffer[end - 2] == separator, let labelEnd, (1...16).contains(labelEnd - range.lowerBound)
+        guard range.count >= 3, buffer[end - 2] == separator, labelEnd < end, (1...16).contains(labelEnd - range.lowerBound)
         else { return .failure(.malformed) }
         let checksum = buffer[end - 1]
         // The zone ends before `SEP checksum` (mode 1) or includes that separator (standard, mode 2).
-        sum -= Int(checksum)
-        if mode != .standard, mode != .historicMode2 { sum -= Int(separator) }
-        guard UInt8(truncatingIfNeeded: sum & 0x3F) + 0x20 == checksum else { return .failure(.checksum) }
+        sum &-= checksum
+        if mode != .standard, mode != .historicMode2 { sum &-= separator }
+        guard sum & 0x3F + 0x20 == checksum else { return .failure(.checksum) }
         var dataStart = min(labelEnd + 1, end - 2)
         var horodateCount: Int?
         if mode == .standard, let split = (dataStart..<(end - 2)).first(where: { buffer[$0] == separator }) {

@@ -77,7 +77,8 @@ public struct TICFamily: Codable, Sendable {
         var span = span
         span.labelPosition = table.position(of: buffer[span.label])
         guard let position = span.labelPosition else { return span }
-        return checks[position].accepts(span, in: buffer) ? span : nil
+        // Read in place: reading the check out of the array would copy it, retaining its arrays.
+        return checks.withUnsafeBufferPointer { $0[position].accepts(span, in: buffer) } ? span : nil
     }
 
     /// The index whose positions ``checked(_:in:)`` gives: a frame's spans carry positions of it.

@@ -46,50 +46,6 @@ public struct TICFieldFormat: Codable, Sendable, Hashable {
 
     /// Whether `data` has this format.
     public func accepts(_ data: String) -> Bool {
-        parse(utf8: data.utf8) != nil
-    }
-
-    /// How many leading bytes of `data` are its number, and its unit as an index in ``units`` (nil
-    /// when the format has none); nil when `data` does not have this format. Works on bytes: it
-    /// runs for every group.
-    func parse<Bytes: BidirectionalCollection<UInt8>>(utf8 data: Bytes) -> (valueCount: Int, unit: Int?)? {
-        guard !units.isEmpty else {  // the common case
-            return (minWidth...maxWidth).contains(data.count) && Self.matches(characters, data) ? (data.count, nil) : nil
-        }
-        // The longest unit the data ends with.
-        var best: Int?
-        for (index, candidate) in units.enumerated()
-        where data.count > candidate.utf8.count && (best.map { units[$0].utf8.count } ?? 0) < candidate.utf8.count {
-            if data.suffix(candidate.utf8.count).elementsEqual(candidate.utf8) { best = index }
-        }
-        guard let best else { return nil }
-        var value = data.dropLast(units[best].utf8.count)
-        if value.last == UInt8(ascii: "T") { value = value.dropLast() }  // truncated power, `0TkW`
-        guard (minWidth...maxWidth).contains(value.count), Self.matches(characters, value) else { return nil }
-        return (value.count, best)
-    }
-
-    private static func matches<Bytes: Collection<UInt8>>(_ characters: TICCharacters, _ value: Bytes) -> Bool {
-        switch characters {
-        case .digits: return value.allSatisfy(isDigit)
-        case .alphanumeric: return value.allSatisfy { isDigit($0) || isLetter($0) }
-        case .paddedAlphanumeric:
-            let name = value.prefix { $0 != UInt8(ascii: " ") }
-            return !name.isEmpty && name.allSatisfy { isDigit($0) || isLetter($0) }
-                && value[name.endIndex...].allSatisfy { $0 == UInt8(ascii: " ") }
-        case .hex: return value.allSatisfy { isDigit($0) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }
-        case .text: return value.allSatisfy { (0x20...0x7E).contains($0) }
-        case .decimalComma:
-            let unsigned = value.first == UInt8(ascii: "-") ? value.dropFirst() : value[...]
-            guard let comma = unsigned.firstIndex(of: UInt8(ascii: ",")) else { return false }
-            let integer = unsigned[..<comma], fraction = unsigned[unsigned.index(after: comma)...]
-            return !integer.isEmpty && !fraction.isEmpty && integer.allSatisfy(isDigit) && fraction.allSatisfy(isDigit)
-        case .date: return TICWallTime(utf8: value) != nil
-        }
-    }
-
-    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-    private static func isLetter(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+        TICFieldParser(self).parse(utf8: data.utf8) != nil
     }
 }

@@ -77,18 +77,18 @@ public struct TICLabel: Codable, Sendable, Hashable {
     }
 
     /// What checking a group against this entry needs.
-    var check: Check { Check(format: format, horodated: horodated) }
+    var check: Check { Check(parser: TICFieldParser(format), horodated: horodated) }
 
     /// The checks of one entry, apart from the entry (copied on the hot path, so it holds only
     /// what the checks read).
     struct Check: Sendable {
-        var format: TICFieldFormat
+        var parser: TICFieldParser
         var horodated: Bool
 
         /// Checks the group `span` describes in `buffer`: the data's format, and the horodate's
         /// presence and form.
         func accepts(_ span: TICGroupSpan, in buffer: UnsafeRawBufferPointer) -> Bool {
-            guard format.parse(utf8: buffer[span.data]) != nil else { return false }
+            guard parser.parse(utf8: buffer[span.data]) != nil else { return false }
             guard let horodate = span.horodate else { return !horodated }
             return horodated && TICHorodate(utf8: buffer[horodate]) != nil
         }

@@ -12,7 +12,7 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
     private var rawOrder = TICRawKeyOrder()
     /// The JSON of each value form's members before its number, rendered once per form
     /// (``TICNormalizedValue/Form``) of the family whose label index this is.
-    private var valueForms = TICValueForms()
+    fileprivate var valueForms = TICValueForms()
 
     /// The parts of a frame's measurement, as ``TICNormalizer`` gives them.
     private struct Parts {
@@ -32,12 +32,6 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
         self.defaultDeviceID = defaultDeviceID
     }
 
-    /// Writes the measurement of `frame` as `normalizer` reads it into ``json`` (the
-    /// normalizer's generic path, specialized here for this writer).
-    package mutating func write(_ frame: TICFrame, normalizedBy normalizer: TICNormalizer) {
-        valueForms.use(normalizer.family.labelIndex)
-        normalizer.normalize(frame, into: &self)
-    }
 
     package mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>) {
         parts.raw.append(TICRawEntry(label: label, isHorodate: false, value: data))
@@ -172,5 +166,15 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
         json.append(":")
         json.append(secondOfDay % 60, width: 2)
         json.append("Z\"")
+    }
+}
+
+extension TICNormalizer {
+    /// Writes the measurement of `frame` into `writer`'s ``TICJSONMeasurementWriter/json`` (the
+    /// generic path, specialized here for this writer). Called as `normalizer?.write(…)` on a
+    /// stored normalizer, it works in place: binding the normalizer first would copy it.
+    package func write(_ frame: TICFrame, into writer: inout TICJSONMeasurementWriter) {
+        writer.valueForms.use(family.labelIndex)
+        normalize(frame, into: &writer)
     }
 }

@@ -47,8 +47,10 @@ struct TICProtobufWriter {
         count += bytes.count
     }
 
-    /// Appends a varint.
+    /// Appends a varint (inlined: most are lengths of one byte).
+    @inline(__always)
     mutating func appendVarint(_ value: UInt64) {
+        guard value >= 0x80 else { return append(UInt8(value)) }
         var value = value
         while value >= 0x80 {
             append(UInt8(truncatingIfNeeded: value) | 0x80)

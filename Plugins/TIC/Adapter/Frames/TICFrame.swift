@@ -34,6 +34,15 @@ public struct TICFrame: Sendable {
         self.bytes.reserveCapacity(bytes)
     }
 
+    /// Empties the frame for the next one, checked against `labelIndex`: its storage is kept when
+    /// no copy of the frame is left (the reader reuses a frame once its sink is done with it).
+    mutating func removeAll(labelIndex: TICLabelTable.Identity?) {
+        self.labelIndex = labelIndex
+        bytes.removeAll(keepingCapacity: true)
+        spans.removeAll(keepingCapacity: true)
+        rejected.removeAll()
+    }
+
     /// Valid groups.
     public var groups: [TICGroup] {
         bytes.withUnsafeBytes { buffer in spans.map { $0.group(in: buffer) } }

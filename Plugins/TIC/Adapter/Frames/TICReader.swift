@@ -27,7 +27,11 @@ public struct TICReader: Sendable {
         /// The label index of ``family``, kept apart: reading it from the family per frame would
         /// copy the family.
         var labelIndex: TICLabelTable.Identity?
+        /// Whether ``family`` is known, asked without reading the family (which would copy it).
+        var isIdentified: Bool { labelIndex != nil }
         var frame: TICFrame?
+        /// The last frame, once output: its storage serves the next frame when no output holds it.
+        var spareFrame: TICFrame?
         var completeFrames = 0
         /// The size of the last complete frame: what the next one reserves.
         var groupsPerFrame = 16
@@ -196,15 +200,20 @@ extension TICReader.Candidate {
     ) {
         switch event {
         case .frameStarted:
-            // One allocation each per frame.
-            frame = TICFrame(reservingGroups: groupsPerFrame, bytes: bytesPerFrame, labelIndex: labelIndex)
+            if var spare = spareFrame {
+                spareFrame = nil  // `spare` is then its storage's only owner, unless an output holds it
+                spare.removeAll(labelIndex: labelIndex)
+                frame = spare
+            } else {
+                frame = TICFrame(reservingGroups: groupsPerFrame, bytes: bytesPerFrame, labelIndex: labelIndex)
+            }
         case .group(let span):
             progress.checkedGroups += 1
-            if family == nil, let identified = identify(buffer[span.label], among: progress.families) {
+            if !isIdentified, let identified = identify(buffer[span.label], among: progress.families) {
                 family = identified
                 frame?.refuse(.invalidField) { identified.checked($0, in: $1) == nil }
             }
-            guard family != nil else {
+            guard isIdentified else {
                 frame?.append(span, of: buffer)
                 return
             }
@@ -219,13 +228,13 @@ extension TICReader.Candidate {
                 sink.receive(.rejected(rejected))
             }
         case .rejected(let reason, let range):
-            guard frame != nil || family != nil else { return }
+            guard frame != nil || isIdentified else { return }
             let rejected = TICRejectedGroup(reason: reason, bytes: Array(buffer[range]))
             frame?.rejected.append(rejected)
-            if family != nil { sink.receive(.rejected(rejected)) }
+            if isIdentified { sink.receive(.rejected(rejected)) }
         case .frameEnded:
-            defer { frame = nil }
-            guard let frame, let family else { return }
+            defer { recycleFrame() }
+            guard let frame, isIdentified else { return }
             sink.receive(.frame(frame))
             groupsPerFrame = max(16, frame.groupCount)
             bytesPerFrame = max(256, frame.byteCount)
@@ -233,12 +242,18 @@ extension TICReader.Candidate {
             if !progress.isLocked, completeFrames >= progress.lockAfter {
                 progress.isLocked = true
                 progress.lockedNow = true
-                sink.receive(.locked(family: family.name, checksum: decoder.mode))
+                sink.receive(.locked(family: family?.name ?? "", checksum: decoder.mode))
             }
         case .frameInterrupted:
-            if let frame, family != nil { sink.receive(.interrupted(frame)) }
-            frame = nil
+            if let frame, isIdentified { sink.receive(.interrupted(frame)) }
+            recycleFrame()
         }
+    }
+
+    /// Ends the frame in progress, keeping it as the spare for the next.
+    private mutating func recycleFrame() {
+        if let frame { spareFrame = frame }
+        frame = nil
     }
 
     private func identify(_ label: Slice<UnsafeRawBufferPointer>, among families: [TICFamily]) -> TICFamily? {

@@ -22,10 +22,10 @@ struct TICLabelRule: Sendable {
     private let register: String?
     private let isEnergy: Bool
     private let phase: UInt32
-    private let format: TICFieldFormat
+    private let parser: TICFieldParser
     /// The factor of a value sent without a unit.
     private let scale: Double
-    /// The units of ``format``, in its order.
+    /// The units of the label's format, in its order.
     private let units: [Unit]
 
     init(_ entry: TICLabel) {
@@ -35,7 +35,7 @@ struct TICLabelRule: Sendable {
         register = entry.register
         isEnergy = quantity?.unit.hasSuffix("h") ?? false
         phase = entry.phase ?? 0
-        format = entry.format
+        parser = TICFieldParser(entry.format)
         scale = entry.scale ?? 1
         let quantity = quantity
         units = entry.format.units.map { suffix in
@@ -46,8 +46,14 @@ struct TICLabelRule: Sendable {
 
     /// The value of `data`, sent under `label`, by the rule at `position` among the family's;
     /// nil when the label has no quantity or the data does not give a number of an accepted unit.
-    func value(of data: Slice<UnsafeRawBufferPointer>, label: Slice<UnsafeRawBufferPointer>, position: Int) -> TICNormalizedValue? {
-        guard let quantity, let (count, unitIndex) = format.parse(utf8: data) else { return nil }
+    /// `isChecked`: the family checked the data against the label's format already (data with no
+    /// unit are then all number).
+    func value(
+        of data: Slice<UnsafeRawBufferPointer>, label: Slice<UnsafeRawBufferPointer>, position: Int, isChecked: Bool
+    ) -> TICNormalizedValue? {
+        guard let quantity else { return nil }
+        let parsed = isChecked && !parser.hasUnits ? (data.count, nil) : parser.parse(utf8: data)
+        guard let (count, unitIndex) = parsed else { return nil }
         var unit = quantity.unit
         var factor = scale
         if let unitIndex {
@@ -55,7 +61,7 @@ struct TICLabelRule: Sendable {
             unit = units[unitIndex].name
             factor = units[unitIndex].factor
         }
-        guard let number = TICNumber.parse(data.prefix(count), decimalComma: format.characters == .decimalComma) else { return nil }
+        guard let number = TICNumber.parse(data.prefix(count), decimalComma: parser.characters == .decimalComma) else { return nil }
         return TICNormalizedValue(
             quantity: quantity, number: number * factor, unit: unit, register: register,
             registerLabel: register == nil && isEnergy ? label : nil, phase: phase,

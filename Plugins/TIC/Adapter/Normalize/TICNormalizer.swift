@@ -66,7 +66,7 @@ public struct TICNormalizer: Sendable {
                     case .tariffPeriod: sink.tariffPeriod(Self.trimmed(data))
                     case .alarm, nil: break
                     }
-                    if let value = rules[position].value(of: data, label: label, position: position) { sink.value(value) }
+                    if let value = rules[position].value(of: data, label: label, position: position, isChecked: hasPositions) { sink.value(value) }
                 }
                 sink.end()
             }

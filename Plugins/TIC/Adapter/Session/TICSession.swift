@@ -25,30 +25,22 @@ public struct TICSession: Sendable {
 
     private var reader: TICReader
     private var filter: TICParityFilter
-    private let deviceID: String?
-    private let defaultDeviceID: String
     private var outputs: [TICReader.Output] = []
-    private var normalizer: TICNormalizer?
-    private var alarms = AlarmSet()
-    /// The label behind each raised label alarm, for the clearing message.
-    private var alarmLabels: [String: String] = [:]
-    private var link: TICLinkStateMachine
-    private var counters = TICCounters()
+    /// What the reader's outputs become: publications, alarms, counters.
+    private var handler: TICSessionHandler
     /// Whether the link is up: nil until the first valid frame or the first timeout.
-    public var linkUp: Bool? { link.isUp }
+    public var linkUp: Bool? { handler.link.isUp }
     /// When the link is lost unless a valid frame comes first: when to call
     /// ``checkLink(at:into:)`` next (nil: the link is lost already).
-    public var linkDeadline: Duration? { link.deadline }
+    public var linkDeadline: Duration? { handler.link.deadline }
     /// Complete frames read since the start (published or not).
-    public private(set) var frameCount = 0
+    public var frameCount: Int { handler.frameCount }
 
     /// A session reading with `reader`; `deviceID` overrides the meter's own address.
     public init(reader: TICReader, parity: TICParity, linkTimeout: Duration = .seconds(10), deviceID: String?, defaultDeviceID: String) {
         self.reader = reader
         self.filter = TICParityFilter(parity: parity)
-        self.link = TICLinkStateMachine(timeout: linkTimeout)
-        self.deviceID = deviceID
-        self.defaultDeviceID = defaultDeviceID
+        handler = TICSessionHandler(link: TICLinkStateMachine(timeout: linkTimeout), deviceID: deviceID, defaultDeviceID: defaultDeviceID)
     }
 
     /// The identified (or configured) family, if any yet.
@@ -65,7 +57,18 @@ public struct TICSession: Sendable {
     }
 
     /// Consumes the bytes of a buffer received at `time`.
+    ///
+    /// Once the family is settled, the reader gives its outputs to the handler as it reads (a
+    /// frame's storage then serves the next frame); before, they are handled after the read,
+    /// with the family the read identified.
     public mutating func consume(_ bytes: UnsafeRawBufferPointer, at time: Duration, into publications: inout [Publication]) {
+        handler.begin(at: time, taking: &publications)
+        defer { handler.end(giving: &publications) }
+        if filter.parity == .none, reader.isLocked {
+            if handler.family == nil { handler.family = reader.family }
+            reader.feed(bytes, reportingTo: &handler)
+            return
+        }
         var parityErrors = 0
         if filter.parity == .none {
             reader.feed(bytes, into: &outputs)
@@ -75,89 +78,37 @@ public struct TICSession: Sendable {
                 reader.feed(byte, parityError: parityError, into: &outputs)
             }
         }
-        if parityErrors > 0 { counters.countParityErrors(parityErrors) }
-        handleOutputs(at: time, into: &publications)
+        if parityErrors > 0 { handler.counters.countParityErrors(parityErrors) }
+        handleOutputs()
     }
 
     /// Ends the input (a capture's end): an open group is truncated, an open frame interrupted.
     public mutating func finish(at time: Duration, into publications: inout [Publication]) {
+        handler.begin(at: time, taking: &publications)
+        defer { handler.end(giving: &publications) }
         reader.finish(into: &outputs)
-        handleOutputs(at: time, into: &publications)
+        handleOutputs()
     }
 
     /// Time has reached `time`: at ``linkDeadline``, no valid frame for `linkTimeout` makes the
     /// link lost (once).
     public mutating func checkLink(at time: Duration, into publications: inout [Publication]) {
-        guard link.timeElapsed(to: time) == .linkLost else { return }
+        guard handler.link.timeElapsed(to: time) == .linkLost else { return }
         reader.restartDetection()
-        let message = "no valid TIC frame for \(Self.seconds(link.timeout)) s"
-        if let alarm = alarms.raise("link_lost", severity: .critical, message) { publications.append(.alarm(alarm)) }
-        publications.append(.status(EnergyStatus(available: false, state: .linkLost, detail: message)))
+        handler.family = nil
+        handler.begin(at: time, taking: &publications)
+        defer { handler.end(giving: &publications) }
+        handler.linkLost()
     }
 
     /// The counter increments since the last call.
     public mutating func takeCounterDeltas() -> [CounterDelta] {
-        counters.take()
+        handler.counters.take()
     }
 
-    private mutating func handleOutputs(at time: Duration, into publications: inout [Publication]) {
+    private mutating func handleOutputs() {
         defer { outputs.removeAll(keepingCapacity: true) }
-        for output in outputs {
-            switch output {
-            case .group, .locked: break
-            case .rejected(let rejected):
-                counters.countRejected(rejected.reason)
-            case .interrupted:
-                counters.countFrame(.interrupted)
-            case .frame(let frame) where frame.groupCount == 0 && !frame.isDegraded:
-                // STX ETX with nothing between (line noise, a meter starting up): not a reading.
-                counters.countFrame(.empty)
-            case .frame(let frame):
-                frameCount += 1
-                counters.countFrame(frame.isDegraded ? .degraded : .ok)
-                guard frame.groupCount > 0 else { continue }
-                publish(frame, at: time, into: &publications)
-            }
-        }
-    }
-
-    private mutating func publish(_ frame: TICFrame, at time: Duration, into publications: inout [Publication]) {
-        // A frame checked against the normalizer's family says so (its label index): then neither
-        // the reader's family nor the normalizer is copied, as binding them would.
-        if frame.labelIndex == nil || normalizer?.family.labelIndex !== frame.labelIndex {
-            guard let family = reader.family else { return }
-            if normalizer?.family.name != family.name {
-                normalizer = TICNormalizer(family: family, defaultDeviceID: defaultDeviceID)
-            }
-        }
-        guard let payload = normalizer?.payload(of: frame, deviceID: deviceID), let present = normalizer?.alarms(in: frame) else { return }
-        if case .linkUp(let clearingLoss) = link.frameReceived(at: time) {
-            if clearingLoss, let cleared = alarms.clear("link_lost", "TIC frames received again") { publications.append(.alarm(cleared)) }
-            let family = normalizer?.family.name ?? ""
-            publications.append(.status(EnergyStatus(available: true, state: .receiving, detail: "\(family) frames")))
-        }
-        publications.append(.measurement(TICMeasurementPayload(bytes: payload)))
-        updateAlarms(present, clearing: !frame.isDegraded, into: &publications)
-    }
-
-    /// Raises the alarms that appeared; clears those gone, unless `clearing` is false (a degraded
-    /// frame may have lost the alarm's group to a bad checksum: it does not clear anything).
-    private mutating func updateAlarms(_ present: [TICNormalizer.ActiveAlarm], clearing: Bool, into publications: inout [Publication]) {
-        if present.isEmpty && alarmLabels.isEmpty { return }  // the common case: no alarm at all
-        let codes = Set(present.map(\.code))
-        for alarm in present {
-            guard let raised = alarms.raise(alarm.code, severity: .warning, "\(alarm.label) \(alarm.data)") else { continue }
-            alarmLabels[alarm.code] = alarm.label
-            publications.append(.alarm(raised))
-        }
-        for (code, label) in alarmLabels.sorted(by: { $0.key < $1.key }) where clearing && !codes.contains(code) {
-            alarmLabels[code] = nil
-            if let cleared = alarms.clear(code, "\(label) no longer sent") { publications.append(.alarm(cleared)) }
-        }
-    }
-
-    private static func seconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return attoseconds == 0 ? "\(seconds)" : "\(Double(seconds) + Double(attoseconds) / 1e18)"
+        handler.family = reader.family
+        for output in outputs { handler.receive(output) }
     }
 }

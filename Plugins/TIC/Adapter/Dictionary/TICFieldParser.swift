@@ -1,0 +1,72 @@
+/// A ``TICFieldFormat`` as the hot path checks data against it: the same rules, with the unit
+/// suffixes' bytes laid out once in one array, so that matching a group's data against them makes
+/// no `String` work (PME-PMI data carry a unit in most groups).
+struct TICFieldParser: Sendable {
+    /// The characters of the data (of the number, when a unit follows).
+    let characters: TICCharacters
+    private let widths: ClosedRange<Int>
+    /// The unit suffixes' bytes, one after the other, in the format's order.
+    private let unitBytes: [UInt8]
+    /// Where each unit suffix ends in ``unitBytes``.
+    private let unitEnds: [Int]
+
+    init(_ format: TICFieldFormat) {
+        characters = format.characters
+        widths = format.minWidth...format.maxWidth
+        unitBytes = format.units.flatMap(\.utf8)
+        var end = 0
+        unitEnds = format.units.map { unit in
+            end += unit.utf8.count
+            return end
+        }
+    }
+
+    /// Whether the format has unit suffixes.
+    var hasUnits: Bool { !unitEnds.isEmpty }
+
+    /// How many leading bytes of `data` are its number, and its unit as an index in the format's
+    /// units (nil when the format has none); nil when `data` does not have the format.
+    func parse<Bytes: BidirectionalCollection<UInt8>>(utf8 data: Bytes) -> (valueCount: Int, unit: Int?)? {
+        guard hasUnits else {  // the common case
+            return widths.contains(data.count) && Self.matches(characters, data) ? (data.count, nil) : nil
+        }
+        // The longest unit the data ends with (the first of equal lengths).
+        var best: (index: Int, count: Int)?
+        var start = 0
+        for (index, end) in unitEnds.enumerated() {
+            defer { start = end }
+            let count = end - start
+            guard data.count > count, count > (best?.count ?? 0) else { continue }
+            if data.suffix(count).elementsEqual(unitBytes[start..<end]) { best = (index, count) }
+        }
+        guard let best else { return nil }
+        var value = data.dropLast(best.count)
+        if value.last == UInt8(ascii: "T") { value = value.dropLast() }  // truncated power, `0TkW`
+        guard widths.contains(value.count), Self.matches(characters, value) else { return nil }
+        return (value.count, best.index)
+    }
+
+    private static func matches<Bytes: Collection<UInt8>>(_ characters: TICCharacters, _ value: Bytes) -> Bool {
+        switch characters {
+        case .digits: return value.allSatisfy(isDigit)
+        case .alphanumeric: return value.allSatisfy { isDigit($0) || isLetter($0) }
+        case .paddedAlphanumeric:
+            let name = value.prefix { $0 != UInt8(ascii: " ") }
+            return !name.isEmpty && name.allSatisfy { isDigit($0) || isLetter($0) }
+                && value[name.endIndex...].allSatisfy { $0 == UInt8(ascii: " ") }
+        case .hex: return value.allSatisfy { isDigit($0) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }
+        case .text: return value.allSatisfy { (0x20...0x7E).contains($0) }
+        case .decimalComma:
+            let unsigned = value.first == UInt8(ascii: "-") ? value.dropFirst() : value[...]
+            guard let comma = unsigned.firstIndex(of: UInt8(ascii: ",")) else { return false }
+            let integer = unsigned[..<comma], fraction = unsigned[unsigned.index(after: comma)...]
+            return !integer.isEmpty && !fraction.isEmpty && integer.allSatisfy(isDigit) && fraction.allSatisfy(isDigit)
+        case .date: return TICWallTime(utf8: value) != nil
+        }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+    }
+}
