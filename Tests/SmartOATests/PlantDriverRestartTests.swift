@@ -35,11 +35,22 @@ import Testing
         host.published.filter { $0.kind == .command }.compactMap { try? $0.decode(EnergyCommand.self) }
     }
 
+    /// Waits (real time, at most 20 s: the whole suite may load the machine) until `condition` holds.
+    static func waitUntil(_ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
     @Test(.timeLimit(.minutes(1))) func anAnswerLostWithTheProcessIsAskedForAgain() async throws {
         let (host, ledger) = try await Self.restarted(answered: false)
         let adapter = try host.makeAdapter(SmartOAAdapter.self, configuration: Self.configuration)
         try await host.run(adapter) { host in
-            _ = await host.waitForPublished(count: 1)
+            let curtailed = try await Self.waitUntil { !Self.commands(host).isEmpty }
+            #expect(curtailed)
             let commands = Self.commands(host)
             #expect(commands.map(\.action) == ["curtail"], "the curtailment sent again for the plant to confirm")
             #expect(try await ledger.revisions(in: [.waiting]).count == 1)
@@ -57,8 +68,8 @@ import Testing
         let (host, ledger) = try await Self.restarted(answered: true)
         let adapter = try host.makeAdapter(SmartOAAdapter.self, configuration: Self.configuration)
         try await host.run(adapter) { _ in
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(try await ledger.revisions(in: [.waiting]).isEmpty, "no longer waiting for the plant")
+            let released = try await Self.waitUntil { try await ledger.revisions(in: [.waiting]).isEmpty }
+            #expect(released, "no longer waiting for the plant")
         }
         #expect(Self.commands(host).isEmpty, "nothing sent again")
     }
