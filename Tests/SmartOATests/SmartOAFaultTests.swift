@@ -70,6 +70,18 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(2))) func anotherClientErrorIsAlarmedWithItsBodyAndNotRetriedBeforeTheNextPoll() async throws {
+        try await Bed.run(SmartOAAdapterTests.scenario([]), configuration: { Self.configuration($0) }) { bed in
+            bed.simulator.failNext(1, status: 400)
+            try await bed.advance(seconds: 150)
+            #expect(Self.requestTimes(bed, from: 1).prefix(2) == [60, 120], "the next poll at the interval, not sooner")
+            #expect(bed.alarms() == ["request_refused active", "request_refused cleared"])
+            let alarm = try #require(bed.host.published.first { $0.kind == .alarm }).decode(EnergyAlarm.self)
+            #expect(alarm.message.contains("HTTP 400") && alarm.message.contains("error"), "the body is in the alarm: \(alarm.message)")
+            #expect(bed.host.logs.contains { $0.message == "poll failed" && $0.metadata["outcome"] == "client_error" })
+        }
+    }
+
     @Test(.timeLimit(.minutes(2))) func anUndeclaredAddressOrAResetIsDiagnosedAsSuch() async throws {
         try await Bed.run(SmartOAAdapterTests.scenario([]), configuration: { Self.configuration($0) }) { bed in
             bed.simulator.forbidAll(true)
