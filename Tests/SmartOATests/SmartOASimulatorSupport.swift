@@ -1,8 +1,6 @@
 import AdapterKitHTTPClient
 import EnergySmartOASimulator
 import Foundation
-import Logging
-import ServiceLifecycle
 import Synchronization
 
 /// The simulator on loopback over HTTPS with the demo certificates, and a client for it.
@@ -26,28 +24,9 @@ enum SmartOASimulatorBed {
     /// Runs `simulator` until `body` returns, with a client of the server (no token of its own:
     /// requests carry theirs, see ``Client``).
     static func serve<T: Sendable>(_ simulator: SmartOASimulator, body: (Client) async throws -> T) async throws -> T {
-        let port = Atomic<Int>(0)
-        let logger = Logger(label: "smartoa-test")
-        let settings = SmartOASimulator.serverSettings(
-            port: 0, certificate: path("demo/certs/server.pem"), privateKey: path("demo/certs/server.key")
-        )
-        let application = try simulator.makeApplication(settings: settings, logger: logger) { port.store($0, ordering: .relaxed) }
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            while port.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(10)) }
-            let clientSettings = HTTPClientSettings(
-                baseURL: "https://127.0.0.1:\(port.load(ordering: .relaxed))", trust: .pinned(caFile: "demo/certs/ca.pem")
-            )
-            do {
-                let result = try await HTTPClientResource.run(clientSettings, resolvePath: path) { try await body(Client(resource: $0)) }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
+        try await SmartOATestSupport.withPlatform(simulator) { port in
+            let clientSettings = HTTPClientSettings(baseURL: "https://127.0.0.1:\(port)", trust: .pinned(caFile: "demo/certs/ca.pem"))
+            return try await HTTPClientResource.run(clientSettings, resolvePath: path) { try await body(Client(resource: $0)) }
         }
     }
 
