@@ -183,10 +183,18 @@ private final class RecordingLink: HostLink {
         guard Topic.problem(in: event.topic, isFilter: false) == nil, !event.kind.rawValue.isEmpty else {
             return .invalid
         }
+        // A bridge keeps the original publisher, never an operator or the host (as the real host).
+        if event.isBridged, event.source.isEmpty || event.source == Event.operatorSource || event.source == Event.hostSource {
+            return .invalid
+        }
         let accepted = state.withLock { state -> Event? in
             guard state.running else { return nil }
             var event = event
-            event.source = instanceID
+            if event.isBridged {
+                event.via = instanceID
+            } else {
+                event.source = instanceID
+            }
             event.sequence = UInt64(state.published.count + 1)
             state.published.append(event)
             return event

@@ -127,6 +127,26 @@ import Testing
         #expect(batch.map(\.source).contains(Event.operatorSource))
     }
 
+    /// A bridged command is judged by its bridge (``Event/via``), never by the source it carries:
+    /// claiming a named source or the operators' does not open a command stream.
+    @Test func bridgedCommandsAreJudgedByTheirBridge() async {
+        let bus = EventBus()
+        let queue = SubscriberQueue(name: "x", capacity: 8)
+        bus.subscribe(queue, filter: "sites/a/x/commands", policy: .lossless)
+        bus.restrictCommands(to: "sites/a/x/commands", senders: ["ems", "mqtt-in"])
+        var claimsNamed = command("sites/a/x/commands", source: "ems")
+        claimsNamed.via = "mqtt"
+        #expect(bus.publish(claimsNamed).forbiddenCommand)
+        var claimsOperator = command("sites/a/x/commands", source: Event.operatorSource)
+        claimsOperator.via = "mqtt"
+        #expect(bus.publish(claimsOperator).forbiddenCommand)
+        var allowed = command("sites/a/x/commands", source: "central-ems")
+        allowed.via = "mqtt-in"
+        #expect(bus.publish(allowed).outcome == .accepted)
+        let batch = await queue.next(maxCount: 8) ?? []
+        #expect(batch.map(\.source) == ["central-ems"])
+    }
+
     private func command(_ topic: String, source: String) -> Event {
         Event(topic: topic, kind: .command, source: source, time: EventTime(nanosecondsSinceEpoch: 0), payload: [])
     }

@@ -26,6 +26,11 @@ public struct Event: Sendable, Hashable {
     public static let hostSource = "host"
     /// The encoded payload.
     public var payload: [UInt8]
+    /// For an event a bridge brought from another host, the local instance that injected it (set by
+    /// the host); `source` is then the original publisher on that host. Empty for an event
+    /// published on this host. An adapter publishing a bridged event sets it to any non-empty value
+    /// to keep its `source`.
+    public var via: String
 
     /// Creates an event; `source` and `sequence` are normally filled by the host on publish.
     public init(
@@ -34,7 +39,8 @@ public struct Event: Sendable, Hashable {
         source: String = "",
         time: EventTime,
         sequence: UInt64 = 0,
-        payload: [UInt8]
+        payload: [UInt8],
+        via: String = ""
     ) {
         self.topic = topic
         self.kind = kind
@@ -42,7 +48,11 @@ public struct Event: Sendable, Hashable {
         self.time = time
         self.sequence = sequence
         self.payload = payload
+        self.via = via
     }
+
+    /// Whether a bridge brought this event from another host (``via`` is set).
+    public var isBridged: Bool { !via.isEmpty }
 
     /// Creates an event carrying `payload` encoded.
     public init<Payload: EventPayload>(topic: String, payload: Payload, time: EventTime) throws {

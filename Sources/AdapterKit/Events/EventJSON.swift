@@ -9,6 +9,8 @@ import SwiftProtobuf
 ///  "time":"2026-11-22T10:00:00.5Z","sequence":42,"payload":{"device_id":"...","values":[...]}}
 /// ```
 ///
+/// A bridged event (``Event/via``) has a `"via"` member after `"sequence"`.
+///
 /// Payloads of the normalized kinds use the Protocol Buffers JSON mapping with the schema's own
 /// field names; payloads of other kinds appear as `"payload_base64"`.
 extension Event {
@@ -21,6 +23,10 @@ extension Event {
         out += ",\"source\":"
         JSONValue.appendQuoted(source, to: &out)
         out += ",\"time\":\"" + RFC3339.format(time) + "\",\"sequence\":" + String(sequence)
+        if isBridged {
+            out += ",\"via\":"
+            JSONValue.appendQuoted(via, to: &out)
+        }
         if let type = PayloadRegistry.types[kind],
             let message = try? type.init(serializedBytes: payload),
             let json = try? message.jsonString(options: Event.jsonOptions)
@@ -75,7 +81,8 @@ extension Event {
             source: members["source"]?.stringValue ?? "",
             time: time,
             sequence: sequence,
-            payload: payload
+            payload: payload,
+            via: members["via"]?.stringValue ?? ""
         )
     }
 

@@ -187,7 +187,11 @@ private func exportedDeliver(
     doneContext: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let instance, let done, count == 0 || events != nil else { return Int32(AK_ERR_INVALID) }
-    let batch = (0..<count).map { Event(abi: events![$0]) }
+    // The array's stride is the host's `struct_size`: an older host's events are smaller.
+    let stride = count == 0 ? 0 : Int(events!.pointee.struct_size)
+    let batch = (0..<count).map { index in
+        Event(abi: (UnsafeRawPointer(events!) + index * stride).assumingMemoryBound(to: ak_event.self))
+    }
     let context = UInt(bitPattern: doneContext)
     let delivery = ExportedInstance.Delivery(events: batch) { done(UnsafeMutableRawPointer(bitPattern: context)) }
     return ExportedInstance.from(instance).deliver(delivery) ? Int32(AK_OK) : Int32(AK_ERR_STOPPED)

@@ -36,9 +36,17 @@ final class CHostLink: HostLink, @unchecked Sendable {
                         time_ns: event.time.nanosecondsSinceEpoch,
                         sequence: 0,
                         payload: payload.baseAddress,
-                        payload_len: payload.count
+                        payload_len: payload.count,
+                        via: nil
                     )
-                    return services.publish!(services.host_context, &abiEvent)
+                    guard event.isBridged else { return services.publish!(services.host_context, &abiEvent) }
+                    return event.source.withCString { source in
+                        event.via.withCString { via in
+                            abiEvent.source = source
+                            abiEvent.via = via
+                            return services.publish!(services.host_context, &abiEvent)
+                        }
+                    }
                 }
             }
         }

@@ -45,7 +45,7 @@ extern "C" {
 #ifndef ADAPTERKIT_ABI_MAJOR
 #define ADAPTERKIT_ABI_MAJOR 1
 #endif
-#define ADAPTERKIT_ABI_MINOR 2
+#define ADAPTERKIT_ABI_MINOR 3
 /** The entry symbol every adapter library exports; the ABI major is part of its name. */
 #define ADAPTERKIT_ENTRY_SYMBOL "adapterkit_plugin_v1"
 
@@ -101,6 +101,14 @@ typedef struct ak_event {
     uint64_t sequence;
     const uint8_t *payload;
     size_t payload_len;
+    /**
+     * ABI 1.3. Delivered: the local instance that injected this event from another host (a bridge),
+     * with `source` the original publisher there; NULL or "" for an event published on this host.
+     * On publish: non-empty asks the host to keep the given `source` (non-empty, not "admin" or
+     * "host"); the host then sets `via` to the publisher's own id. Read it only when struct_size
+     * covers it.
+     */
+    const char *via;
 } ak_event;
 
 /** Metric kinds of the host service `metric` (ABI 1.1). */

@@ -118,14 +118,17 @@ public final class EventBus: Sendable {
 
     /// Routes `event` to every matching queue. Refused as a whole (nothing enqueued) when a
     /// lossless subscriber's lane is at its hard limit, or when the topic is a command stream
-    /// that does not accept the event's source.
+    /// that does not accept the event's source. A bridged event (``Event/via``) is judged by its
+    /// bridge, the instance that published it here, never by the source it carries.
     public func publish(_ event: Event) -> PublishResult {
         let entry = entry(for: event.topic)
-        if let senders = entry.senders, event.source != Event.operatorSource, !senders.contains(event.source) {
+        let sender = event.isBridged ? event.via : event.source
+        let isOperator = !event.isBridged && event.source == Event.operatorSource
+        if let senders = entry.senders, !isOperator, !senders.contains(sender) {
             return PublishResult(outcome: .invalid, pressured: [], forbiddenCommand: true)
         }
         var routes = entry.routes
-        if event.source == Event.operatorSource {
+        if isOperator {
             // Operators' commands have lanes of their own (each subscription's odd lane): no
             // adapter's flood delays or refuses them.
             routes = routes.map { route in

@@ -12,7 +12,7 @@ enum ABIEventBatch {
         _ body: (UnsafePointer<ak_event>, Int) -> Result
     ) -> Result {
         var arena: [UInt8] = []
-        var offsets: [(topic: Int, kind: Int, source: Int, payload: Int)] = []
+        var offsets: [(topic: Int, kind: Int, source: Int, via: Int?, payload: Int)] = []
         offsets.reserveCapacity(events.count)
         arena.reserveCapacity(events.reduce(0) { $0 + $1.topic.utf8.count + $1.payload.count + 48 })
         func append(_ text: String) -> Int {
@@ -25,9 +25,10 @@ enum ABIEventBatch {
             let topic = append(event.topic)
             let kind = append(event.kind.rawValue)
             let source = append(event.source)
+            let via = event.via.isEmpty ? nil : append(event.via)
             let payload = arena.count
             arena.append(contentsOf: event.payload)
-            offsets.append((topic, kind, source, payload))
+            offsets.append((topic, kind, source, via, payload))
         }
         return arena.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress!
@@ -45,7 +46,8 @@ enum ABIEventBatch {
                         time_ns: event.time.nanosecondsSinceEpoch,
                         sequence: event.sequence,
                         payload: base + offset.payload,
-                        payload_len: event.payload.count
+                        payload_len: event.payload.count,
+                        via: offset.via.map(cString)
                     )
                 )
             }

@@ -58,7 +58,14 @@ package final class InstanceSource: Sendable {
             !event.topic.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") })
         else { return .invalid }
         var event = event
-        event.source = instanceID
+        if event.isBridged {
+            // A bridge keeps the original publisher; the host names the bridge, and no bridge may
+            // speak as an operator or as the host.
+            guard !event.source.isEmpty, event.source != Event.operatorSource, event.source != Event.hostSource else { return .invalid }
+            event.via = instanceID
+        } else {
+            event.source = instanceID
+        }
         let result = sequence.withLock { last in
             event.sequence = last &+ 1
             let result = bus.publish(event)

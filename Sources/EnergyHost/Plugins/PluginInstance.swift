@@ -341,7 +341,7 @@ private func hostPublish(context: UnsafeMutableRawPointer?, event: UnsafePointer
         event.pointee.topic != nil, event.pointee.kind != nil,
         event.pointee.payload_len == 0 || event.pointee.payload != nil
     else { return Int32(AK_ERR_INVALID) }
-    return source(context).publish(Event(abi: event.pointee)).status
+    return source(context).publish(Event(abi: event)).status
 }
 
 private func hostPublishReady(context: UnsafeMutableRawPointer?) -> Int32 {
