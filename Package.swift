@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "Interruptibility", type: .dynamic, targets: ["EnergyInterruptibilityExport"]),
         .library(name: "SmartOA", type: .dynamic, targets: ["EnergySmartOAExport"]),
         .library(name: "PlantSimulator", type: .dynamic, targets: ["EnergyPlantSimulatorExport"]),
+        .library(name: "MQTTBridge", type: .dynamic, targets: ["EnergyMQTTBridgeExport"]),
         .library(name: "CEcho", type: .dynamic, targets: ["EnergyCEcho"]),
     ],
     dependencies: [
@@ -230,6 +231,20 @@ let package = Package(
         ),
         .target(name: "EnergySmartOAExport", dependencies: ["EnergySmartOA", "AdapterKit"], path: "Plugins/SmartOA/Export"),
         .target(name: "EnergyPlantSimulator", dependencies: ["AdapterKit"], path: "Plugins/PlantSimulator/Adapter"),
+        // libmosquitto, the broker ecosystem's own MQTT client (Debian: libmosquitto-dev).
+        .systemLibrary(name: "CMosquitto", path: "Sources/CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .target(
+            name: "EnergyMQTTBridge",
+            dependencies: [
+                "AdapterKit", "AdapterKitStorage", "CMosquitto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Plugins/MQTTBridge/Adapter"
+        ),
+        .target(name: "EnergyMQTTBridgeExport", dependencies: ["EnergyMQTTBridge", "AdapterKit"], path: "Plugins/MQTTBridge/Export"),
         .target(name: "EnergyPlantSimulatorExport", dependencies: ["EnergyPlantSimulator", "AdapterKit"], path: "Plugins/PlantSimulator/Export"),
         .executableTarget(
             name: "EnergyTICDecode",
@@ -312,13 +327,21 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .testTarget(
+            name: "MQTTBridgeTests",
+            dependencies: [
+                "EnergyMQTTBridge", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness", "AdapterKitStorage", "CMosquitto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "PlantSimulatorTests", dependencies: ["EnergyPlantSimulator", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness"]),
         .testTarget(name: "ThresholdTests", dependencies: ["EnergyThreshold", "AdapterKit", "AdapterKitTesting", "AdapterKitHarness"]),
         .testTarget(
             name: "ConfigurationContractTests",
             dependencies: [
                 "AdapterKit", "AdapterKitTesting", "EnergyHost", "EnergyRecorder", "EnergyReplay", "EnergyProbe", "EnergyThreshold",
-                "EnergyTIC", "EnergyInterruptibility", "EnergySmartOA", "EnergyPlantSimulator",
+                "EnergyTIC", "EnergyInterruptibility", "EnergySmartOA", "EnergyPlantSimulator", "EnergyMQTTBridge",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -327,7 +350,7 @@ let package = Package(
 )
 
 // House rules (STYLE-ANCHORS.md rule 14) for every Swift target.
-for target in package.targets where target.name != "AdapterKitABI" && target.name != "EnergyCEcho" {
+for target in package.targets where target.type != .system && target.name != "AdapterKitABI" && target.name != "EnergyCEcho" {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .enableUpcomingFeature("ExistentialAny"),

@@ -12,6 +12,8 @@
 # (.build/debug/energy-sim smartoa acks --record data/smartoa-record.jsonl). The orders and their
 # acknowledgements: .build/debug/energy-host ctl command producer/smartoa orders --reference demo \
 #                   --token-file demo/operator.token
+# The demo site's MQTTBridge sends the site's events to a Mosquitto broker on 127.0.0.1:18830,
+# started by this script (docs/mqtt.md): mosquitto_sub -p 18830 -t 'energy/#' -v
 # Admin API: http://127.0.0.1:9480/health, /metrics, /adapters. Stop with Ctrl-C (SIGINT) or SIGTERM.
 # After the trip: .build/debug/energy-host ctl restore demo/interruptibility --reference DEMO-1 \
 #                   --token-file demo/operator.token
@@ -28,14 +30,19 @@ fi
 scripts/dependencies.sh
 swift build --build-system native
 if [ "$resume" = false ]; then
-    rm -rf data/demo data/producer data/_host data/rte-poc.sqlite data/rte-poc.sqlite-wal data/rte-poc.sqlite-shm
+    rm -rf data/demo data/producer data/_host data/rte-poc.sqlite data/rte-poc.sqlite-wal data/rte-poc.sqlite-shm data/mosquitto
 fi
-mkdir -p data
+mkdir -p data/mosquitto
+# The broker runs as the current user, its log and state in data/mosquitto.
+printf 'user %s\nlistener 18830 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\nlog_dest file %s/mosquitto.log\n' \
+    "$(id -un)" "$PWD/data/mosquitto" "$PWD/data/mosquitto" > data/mosquitto/mosquitto.conf
+"$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c data/mosquitto/mosquitto.conf &
+broker=$!
 .build/debug/energy-sim rte-poc serve --listen 127.0.0.1:8443 --certificate demo/certs/server.pem \
     --key demo/certs/server.key --client-ca demo/certs/ca.pem --database data/rte-poc.sqlite &
 simulator=$!
 .build/debug/energy-sim smartoa serve --listen 127.0.0.1:8444 --certificate demo/certs/server.pem \
     --key demo/certs/server.key --scenario demo/smartoa-scenario.json --record data/smartoa-record.jsonl &
 platform=$!
-trap 'kill $simulator $platform 2>/dev/null || true' EXIT
+trap 'kill $simulator $platform $broker 2>/dev/null || true' EXIT
 .build/debug/energy-host run --config adapters.json "$@"

@@ -52,10 +52,23 @@ public struct Outbox: Sendable {
         }
     }
 
-    /// The oldest `limit` items still to send, in order.
-    public func pending(limit: Int = 100) async throws -> [Item] {
+    /// Queues `items` in one transaction, in order; durable when it returns. Returns their ids.
+    @discardableResult
+    public func enqueue(contentsOf items: [(kind: String, payload: [UInt8])], at time: EventTime) async throws -> [Int64] {
+        guard !items.isEmpty else { return [] }
+        return try await store.write { [table] db in
+            let statement = try db.makeStatement(sql: "INSERT INTO \(table) (kind, payload, queued_ns) VALUES (?, ?, ?)")
+            return try items.map { item in
+                try statement.execute(arguments: [item.kind, Data(item.payload), time.nanosecondsSinceEpoch])
+                return db.lastInsertedRowID
+            }
+        }
+    }
+
+    /// The oldest `limit` items still to send whose id is above `id`, in order.
+    public func pending(after id: Int64 = 0, limit: Int = 100) async throws -> [Item] {
         try await store.read { [table] db in
-            try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY id LIMIT ?", arguments: [limit]).map { row in
+            try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit]).map { row in
                 Item(
                     id: row["id"], kind: row["kind"], payload: [UInt8](row["payload"] as Data? ?? Data()), attempts: row["attempts"],
                     lastError: row["last_error"], queued: EventTime(nanosecondsSinceEpoch: row["queued_ns"])
@@ -67,6 +80,15 @@ public struct Outbox: Sendable {
     /// The item arrived: it leaves the outbox.
     public func markSent(_ id: Int64) async throws {
         try await store.write { [table] db in try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id]) }
+    }
+
+    /// The items arrived: they leave the outbox, in one transaction.
+    public func markSent(_ ids: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        try await store.write { [table] db in
+            let statement = try db.makeStatement(sql: "DELETE FROM \(table) WHERE id = ?")
+            for id in ids { try statement.execute(arguments: [id]) }
+        }
     }
 
     /// An attempt failed: the item stays, its attempts and last error recorded.

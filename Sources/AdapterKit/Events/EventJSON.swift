@@ -43,6 +43,12 @@ extension Event {
         guard case .object(let members) = try? JSONValue.parse(jsonLine) else {
             throw AdapterError(.invalidEvent, "not a JSON object")
         }
+        try self.init(jsonMembers: members)
+    }
+
+    /// Reads an event from the members of its parsed JSON form (members it does not know are
+    /// ignored); the error names what is wrong.
+    package init(jsonMembers members: [String: JSONValue]) throws {
         func string(_ key: String) throws -> String {
             guard let value = members[key]?.stringValue else {
                 throw AdapterError(.invalidEvent, "\"\(key)\" is missing or not a string")
