@@ -3,6 +3,7 @@ import AdapterKitTesting
 @testable import EnergyHost
 import EnergyInterruptibility
 import EnergyPlantSimulator
+import EnergyMQTTBridge
 import EnergySmartOA
 import EnergyProbe
 import EnergyRecorder
@@ -23,6 +24,7 @@ import EnergyThreshold
         #expect(ConfigurationContract.violations(of: InterruptibilityAdapter.self) == [])
         #expect(ConfigurationContract.violations(of: SmartOAAdapter.self) == [])
         #expect(ConfigurationContract.violations(of: PlantSimulatorAdapter.self) == [])
+        #expect(ConfigurationContract.violations(of: MQTTBridgeAdapter.self) == [])
     }
 
     @Test func theHostConfigurationMatchesItsSchema() {

@@ -2,6 +2,7 @@ import AdapterKit
 import Foundation
 @testable import EnergyHost
 import EnergyInterruptibility
+import EnergyMQTTBridge
 import EnergyPlantSimulator
 import EnergySmartOA
 import EnergyProbe
@@ -31,6 +32,7 @@ enum DocumentedDefaults {
         Section(file: "docs/interruptibility.md", heading: "## Settings", schema: InterruptibilityAdapter.description.configurationSchema),
         Section(file: "docs/smartoa.md", heading: "## Settings", schema: SmartOAAdapter.description.configurationSchema),
         Section(file: "docs/plant-simulator.md", heading: "## Settings", schema: PlantSimulatorAdapter.description.configurationSchema),
+        Section(file: "docs/mqtt.md", heading: "## Settings", schema: MQTTBridgeAdapter.description.configurationSchema),
     ]
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath)

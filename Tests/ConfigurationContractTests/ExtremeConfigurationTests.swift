@@ -3,6 +3,7 @@ import AdapterKitTesting
 @testable import EnergyHost
 import EnergyInterruptibility
 import EnergyPlantSimulator
+import EnergyMQTTBridge
 import EnergyProbe
 import EnergyRecorder
 import EnergyReplay
@@ -102,6 +103,15 @@ import Testing
 
     @Test func plantSimulator() async throws {
         let counts = try await Self.drive(PlantSimulatorAdapter.self, base: #"{"technology": "wind", "peak_w": 10000000, "interval_s": 1, "profile": "wind"}"#)
+        #expect(counts.refused > 0)
+    }
+
+    @Test func mqttBridge() async throws {
+        let counts = try await Self.drive(MQTTBridgeAdapter.self, base: #"""
+            {"broker": "mqtt://127.0.0.1:1", "keepalive_s": 30, "telemetry_buffer": 100, "inflight_limit": 10,
+             "outbound": [{"filter": "sites/#", "prefix": "energy/gw", "qos": 1, "retain": false, "kinds": ["alarm"]}],
+             "inbound": [{"filter": "energy/+/sites/#", "kinds": ["alarm"], "bus_prefix": "fleet", "qos": 0}]}
+            """#)
         #expect(counts.refused > 0)
     }
 
