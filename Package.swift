@@ -241,8 +241,10 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
-            path: "Plugins/MQTTBridge/Adapter"
+            path: "Plugins/MQTTBridge/Adapter",
+            exclude: ["Wire/bridged_event.proto"]
         ),
         .target(name: "EnergyMQTTBridgeExport", dependencies: ["EnergyMQTTBridge", "AdapterKit"], path: "Plugins/MQTTBridge/Export"),
         .target(name: "EnergyPlantSimulatorExport", dependencies: ["EnergyPlantSimulator", "AdapterKit"], path: "Plugins/PlantSimulator/Export"),
@@ -279,6 +281,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/SmartOABenchmarks"
+        ),
+        .executableTarget(
+            name: "EnergyMQTTBenchmarks",
+            dependencies: ["EnergyMQTTBridge", "AdapterKit", "AdapterKitTesting"],
+            path: "Benchmarks/MQTTBenchmarks"
         ),
         .testTarget(name: "AdapterKitTests", dependencies: ["AdapterKit", "AdapterKitTesting"]),
         .testTarget(

@@ -8,6 +8,8 @@
 #   scripts/benchmark.sh interruptibility   trip decision latency, report cadence with 100 sites
 #   scripts/benchmark.sh smartoa            500 contracts across 50 accounts: resync, requests,
 #                                           memory, acknowledgement latency
+#   scripts/benchmark.sh mqtt               the MQTT bridge against mosquitto_pub/mosquitto_sub,
+#                                           latency at a fixed rate, a 50-site fleet
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/dependencies.sh
@@ -16,5 +18,6 @@ case "${1:-host}" in
     tic) .build/release/EnergyTICBenchmarks ;;
     interruptibility) .build/release/EnergyInterruptibilityBenchmarks ;;
     smartoa) .build/release/EnergySmartOABenchmarks ;;
+    mqtt) .build/release/EnergyMQTTBenchmarks ;;
     *) .build/release/EnergyHostBenchmarks adapters.json ;;
 esac

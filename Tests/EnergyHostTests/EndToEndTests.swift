@@ -128,7 +128,7 @@ import Testing
     @Test func validateAcceptsTheDemoConfiguration() throws {
         let result = try TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", TestSupport.repositoryRoot.appendingPathComponent("adapters.json").path])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("valid — 2 site(s), 11 adapter(s)"))
+        #expect(result.output.contains("valid — 2 site(s), 12 adapter(s)"))
     }
 
     @Test func pluginsListsEveryLibraryAndRefusesSkewedOnes() throws {

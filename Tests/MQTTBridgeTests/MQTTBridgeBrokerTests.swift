@@ -47,14 +47,14 @@ import Testing
             let measurement = try await peer.waitFor(count: 1) { $0.topic == "energy/gw-a/sites/a/tic/measurements" }[0]
             let alarm = try await peer.waitFor(count: 1) { $0.topic == "energy/gw-a/sites/a/tic/alarms" }[0]
             #expect(measurement.qos == 0 && alarm.qos == 1)
-            let decoded = try BridgeMessage(json: alarm.payload)
+            let decoded = try BridgeMessage(bytes: alarm.payload)
             #expect(decoded.event == Self.alarm(1) && decoded.origin == "gw-a/mqtt" && decoded.seq == 1)
-            #expect(try BridgeMessage(json: measurement.payload).seq == nil)
+            #expect(try BridgeMessage(bytes: measurement.payload).seq == nil)
 
             // From another gateway: in, with its source and time, marked bridged.
             var remote = Self.alarm(7, site: "b")
             remote.source = "central-tic"
-            try peer.publish("energy/gw-b/sites/b/tic/alarms", BridgeMessage(event: remote, origin: "gw-b/mqtt", epoch: "e1", seq: 5).json())
+            try peer.publish("energy/gw-b/sites/b/tic/alarms", BridgeMessage(event: remote, origin: "gw-b/mqtt", epoch: "e1", seq: 5).encoded(.json))
             let injected = await host.waitForPublished(count: 1).filter { $0.topic == "sites/b/tic/alarms" }
             try #require(injected.count == 1)
             #expect(injected[0].source == "central-tic" && injected[0].time == remote.time && injected[0].via == "mqtt")
@@ -63,11 +63,11 @@ import Testing
             // Refused: an operator's source, a command without a mapping naming it, a duplicate, our own echo.
             var forged = Self.alarm(8, site: "b")
             forged.source = Event.operatorSource
-            try peer.publish("energy/gw-b/sites/b/tic/alarms", BridgeMessage(event: forged, origin: "gw-b/mqtt", epoch: "e1", seq: 6).json())
+            try peer.publish("energy/gw-b/sites/b/tic/alarms", BridgeMessage(event: forged, origin: "gw-b/mqtt", epoch: "e1", seq: 6).encoded(.json))
             var command = try Event(topic: "sites/b/boiler/commands", payload: EnergyCommand(), time: remote.time)
             command.source = "ems"
-            try peer.publish("energy/gw-b/sites/b/boiler/commands", BridgeMessage(event: command, origin: "gw-b/mqtt", epoch: "e1", seq: 7).json())
-            try peer.publish("energy/gw-b/sites/b/tic/alarms", BridgeMessage(event: remote, origin: "gw-b/mqtt", epoch: "e1", seq: 5).json())
+            try peer.publish("energy/gw-b/sites/b/boiler/commands", BridgeMessage(event: command, origin: "gw-b/mqtt", epoch: "e1", seq: 7).encoded(.json))
+            try peer.publish("energy/gw-b/sites/b/tic/alarms", BridgeMessage(event: remote, origin: "gw-b/mqtt", epoch: "e1", seq: 5).encoded(.json))
             try peer.publish("energy/gw-b/sites/b/tic/alarms", Array("{broken".utf8))
             try await MQTTTestSupport.waitFor(10, "the refusals") {
                 host.metric("mqtt_refused_total", labels: ["route": "in-0", "reason": "malformed"]) == 1
@@ -79,7 +79,7 @@ import Testing
             #expect(host.published.filter { $0.isBridged }.count == 1)
 
             // A command through the mapping that names commands: in, under its bus prefix.
-            try peer.publish("orders/site-a", BridgeMessage(event: command, origin: "central/mqtt", epoch: "e2", seq: 1).json())
+            try peer.publish("orders/site-a", BridgeMessage(event: command, origin: "central/mqtt", epoch: "e2", seq: 1).encoded(.json))
             try await MQTTTestSupport.waitFor(10, "the allowed command") { host.published.contains { $0.topic == "central/sites/b/boiler/commands" } }
             #expect(host.metric("mqtt_messages_in_total", labels: ["route": "orders"]) == 1)
         }
@@ -145,7 +145,7 @@ import Testing
         let restarted = try second.makeAdapter(MQTTBridgeAdapter.self, configuration: configuration)
         try await second.run(restarted) { host in
             let alarms = try await peer.waitFor(count: 20) { $0.topic.hasSuffix("/alarms") }
-            #expect(try alarms.map { try BridgeMessage(json: $0.payload).seq } == (1...20).map { Int64($0) })
+            #expect(try alarms.map { try BridgeMessage(bytes: $0.payload).seq } == (1...20).map { Int64($0) })
             try await MQTTTestSupport.waitFor(10, "the outbox emptied") { host.metric("mqtt_outbox_depth") == 0 }
         }
     }

@@ -149,7 +149,7 @@ import Glibc
         host = try Self.start(site.directory)
         defer { Self.stop(host) }
         let acks = try await watcher.waitFor(count: 5, matching: { $0.topic == "energy/site-a/sites/site-a/plant/acks" }, seconds: 30)
-        let ids = try acks.map { try BridgeMessage(json: $0.payload).event.decode(EnergyCommandAck.self).id }
+        let ids = try acks.map { try BridgeMessage(bytes: $0.payload).event.decode(EnergyCommandAck.self).id }
         #expect(Set(ids).count == 5 && ids.count == 5, "each acknowledgement once: \(ids)")
         let commands = watcher.received.filter { $0.topic == "energy/site-a/sites/site-a/plant/commands" }
         #expect(commands.count == 5)

@@ -19,7 +19,8 @@ import Testing
         let hostA = try InMemoryHost(siteID: "a", instanceID: "mqtt")
         let hostB = try InMemoryHost(siteID: "b", instanceID: "mqtt")
         let bridgeA = try hostA.makeAdapter(MQTTBridgeAdapter.self, configuration: configuration)
-        let bridgeB = try hostB.makeAdapter(MQTTBridgeAdapter.self, configuration: configuration)
+        // B writes the Protocol Buffers form; each reads either.
+        let bridgeB = try hostB.makeAdapter(MQTTBridgeAdapter.self, configuration: configuration.replacingOccurrences(of: #""reconnect_max_s": 1"#, with: #""reconnect_max_s": 1, "format": "protobuf""#))
         try await hostA.run(bridgeA) { hostA in
             try await hostB.run(bridgeB) { hostB in
                 try await MQTTTestSupport.waitFor(10, "both connected") { hostA.metric("mqtt_connected") == 1 && hostB.metric("mqtt_connected") == 1 }
@@ -33,6 +34,10 @@ import Testing
                 #expect(hostA.published.filter { $0.isBridged }.isEmpty, "A took none of its own alarms back")
                 #expect(hostA.metric("mqtt_refused_total", labels: ["route": "in-0", "reason": "echo"]) == 10)
                 #expect(hostB.published.filter { $0.isBridged }.allSatisfy { $0.source == "tic" && $0.via == "mqtt" })
+                // And B's own alarms reach A in B's form.
+                try await hostB.deliver((0..<3).map { MQTTBridgeBrokerTests.alarm($0, site: "b") }, to: bridgeB)
+                try await MQTTTestSupport.waitFor(10, "A received B's alarms") { hostA.published.filter { $0.isBridged }.count == 3 }
+                #expect(watcher.received.suffix(3).allSatisfy { $0.payload.first != UInt8(ascii: "{") })
             }
         }
     }

@@ -97,7 +97,7 @@ final class BridgeEngine: Sendable {
         var lossless: [(kind: String, payload: [UInt8])] = []
         for event in events {
             for message in settings.routing.outgoing(event) {
-                let body = BridgeMessage.body(of: event, origin: settings.origin, epoch: ledger.epoch)
+                let body = BridgeMessage.body(of: event, origin: settings.origin, epoch: ledger.epoch, format: settings.format)
                 if message.lossless {
                     lossless.append((OutboxEntry(message: message, body: body).kind, body))
                 } else {
@@ -262,7 +262,7 @@ final class BridgeEngine: Sendable {
         guard let route = settings.routing.inboundRoute(of: topic) else { return refuse(.unmapped, route: nil, topic: topic) }
         let message: BridgeMessage
         do {
-            message = try BridgeMessage(json: payload)
+            message = try BridgeMessage(bytes: payload)
         } catch {
             return refuse(.malformed, route: route.name, topic: topic, detail: "\(error)")
         }

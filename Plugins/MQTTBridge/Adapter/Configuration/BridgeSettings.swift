@@ -11,6 +11,7 @@ struct BridgeSettings: Sendable {
     var statusTopic: String
     var routing: BridgeRouting
     var telemetryBuffer: Int
+    var format: BridgeMessage.Format
     var inflightLimit: Int
 
     /// Resolves `configuration`; throws the issues found, all of them.
@@ -85,6 +86,7 @@ struct BridgeSettings: Sendable {
             origin: origin
         )
         telemetryBuffer = configuration.telemetryBuffer
+        format = configuration.format
         inflightLimit = configuration.inflightLimit
     }
 

@@ -61,6 +61,16 @@ public struct MQTTBridgeConfiguration: Decodable, Sendable {
     public var reconnectMaxS: Int
     /// The retained status topic; `{gateway}` is replaced (default `energy/{gateway}/status`).
     public var statusTopic: String
+    /// How events are written on the broker.
+    public enum Format: String, Decodable, Sendable, CaseIterable {
+        /// The documented JSON form of events with a `bridge` member (the default).
+        case json
+        /// `energy.bridge.v1.BridgedEvent` (bridged_event.proto).
+        case protobuf
+    }
+
+    /// How events are written on the broker (`json`).
+    public var format: Format
     /// Kinds kept in the durable outbox while the broker is unreachable and sent at QoS 1 by
     /// default; nil: ``defaultLosslessKinds``.
     public var losslessKinds: [String]?
@@ -92,6 +102,7 @@ public struct MQTTBridgeConfiguration: Decodable, Sendable {
             "reconnect_min_s": .integer(minimum: 1, maximum: 3600, default: 1),
             "reconnect_max_s": .integer(minimum: 1, maximum: 3600, default: 30),
             "status_topic": .string(default: "energy/{gateway}/status", minLength: 1),
+            "format": .string(description: "json or protobuf (bridged_event.proto).", default: Format.json.rawValue, oneOf: Format.allCases.map(\.rawValue)),
             "lossless_kinds": .array(of: .string(minLength: 1), description: "Kinds kept in the durable outbox.", maxItems: 64),
             "telemetry_buffer": .integer(description: "Telemetry events held while disconnected.", minimum: 0, maximum: 10_000_000, default: 10_000),
             "inflight_limit": .integer(minimum: 1, maximum: 65_535, default: 1000),
