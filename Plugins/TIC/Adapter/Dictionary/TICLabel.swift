@@ -76,19 +76,21 @@ public struct TICLabel: Codable, Sendable, Hashable {
         alarm = try container.decodeIfPresent(String.self, forKey: .alarm)
     }
 
-    /// What checking a group against this entry needs.
-    var check: Check { Check(parser: TICFieldParser(format), horodated: horodated) }
+    /// What checking a group against this entry needs; its format's unit suffixes go to `suffixes`.
+    func check(suffixes: inout TICUnitSuffixes) -> Check {
+        Check(parser: TICFieldParser(format, suffixes: &suffixes), horodated: horodated)
+    }
 
-    /// The checks of one entry, apart from the entry (copied on the hot path, so it holds only
-    /// what the checks read).
+    /// The checks of one entry, apart from the entry (read on the hot path, so it holds only
+    /// what the checks read, and nothing to retain).
     struct Check: Sendable {
         var parser: TICFieldParser
         var horodated: Bool
 
         /// Checks the group `span` describes in `buffer`: the data's format, and the horodate's
-        /// presence and form.
-        func accepts(_ span: TICGroupSpan, in buffer: UnsafeRawBufferPointer) -> Bool {
-            guard parser.parse(utf8: buffer[span.data]) != nil else { return false }
+        /// presence and form. `suffixes`: those the parser was made with.
+        func accepts(_ span: TICGroupSpan, in buffer: UnsafeRawBufferPointer, suffixes: TICUnitSuffixes.View) -> Bool {
+            guard parser.parse(utf8: buffer[span.data], suffixes: suffixes) != nil else { return false }
             guard let horodate = span.horodate else { return !horodated }
             return horodated && TICHorodate(utf8: buffer[horodate]) != nil
         }

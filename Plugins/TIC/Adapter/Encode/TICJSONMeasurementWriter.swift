@@ -58,7 +58,7 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
     package mutating func value(_ value: TICNormalizedValue) {
         let first = parts.valueCount == 0
         parts.valueCount += 1
-        if value.registerLabel?.isEmpty ?? true, let members = valueForms.members(of: value) {
+        if !value.registerIsLabel, let members = valueForms.members(of: value) {
             members.withUnsafeBytes { members in
                 parts.values.write(atMost: 2 + members.count + 16 + TICJSONWriter.maximumNumberCount) { json in
                     json.append(first ? "{" : ",{")

@@ -16,7 +16,7 @@ struct TICValueForms {
     }
 
     /// The members of `value`'s form, rendered now if they were not yet; nil when no family is
-    /// in use. `value` has no register label (those differ within a form).
+    /// in use. `value`'s register is not its label (those differ within a form).
     mutating func members(of value: TICNormalizedValue) -> [UInt8]? {
         guard labelIndex != nil else { return nil }
         if let rendered = members[value.form] { return rendered }
@@ -29,8 +29,7 @@ struct TICValueForms {
 
     /// The most bytes ``appendMembers(of:to:)`` writes for `value`.
     static func maximumMembersCount(of value: TICNormalizedValue) -> Int {
-        let quotedCount = value.quantity.rawValue.utf8.count + value.unit.utf8.count + (value.register?.utf8.count ?? 0)
-            + (value.registerLabel?.count ?? 0)
+        let quotedCount = value.quantity.count + value.unit.count + (value.register?.count ?? 0)
         return 96 + TICJSONWriter.maximumQuotedCount(quotedCount)
     }
 
@@ -43,13 +42,10 @@ struct TICValueForms {
             json.append(",")
         }
         json.append("\"quality\":\"valid\",\"quantity\":")
-        json.appendQuoted(value.quantity.rawValue)
+        json.appendQuoted(value.quantity)
         if let register = value.register, !register.isEmpty {
             json.append(",\"register\":")
             json.appendQuoted(register)
-        } else if let label = value.registerLabel, !label.isEmpty {
-            json.append(",\"register\":")
-            json.appendQuoted(label)
         }
         json.append(",\"unit\":")
         json.appendQuoted(value.unit)
