@@ -10,15 +10,23 @@ enum TICGroupParser {
         // The label ends at the first separator.
         var labelEnd = range.lowerBound
         while labelEnd < end, buffer[labelEnd] != separator { labelEnd += 1 }
-        // Characters and the checksum's sum, in one pass with no branch per byte. The sum wraps
-        // in a byte: only its low 6 bits count (bytes, not integers, make wider vector steps).
+        // Characters, the checksum's sum and what text formats escape (`"`, `\`, separators that
+        // are HT), in one pass with no branch per byte over all but the checksum character. The
+        // sum wraps in a byte: only its low 6 bits count (bytes, not integers, make wider vector
+        // steps); so does the count of separators (at most 255 bytes are counted).
         var sum: UInt8 = 0
         var invalid: UInt8 = 0
-        for index in range {
+        var escaped: UInt8 = 0
+        var separators: UInt8 = 0
+        let last = max(range.lowerBound, end - 1)
+        for index in range.lowerBound..<last {
             let byte = buffer[index]
             sum &+= byte
             invalid |= (byte &- 0x20 > 0x5E ? 1 : 0) & (byte != separator ? 1 : 0)
+            escaped |= (byte == UInt8(ascii: "\"") ? 1 : 0) | (byte == UInt8(ascii: "\\") ? 1 : 0)
+            separators &+= byte == separator ? 1 : 0
         }
+        if last < end { invalid |= (buffer[last] &- 0x20 > 0x5E ? 1 : 0) & (buffer[last] != separator ? 1 : 0) }
         guard invalid == 0 else { return .failure(.invalidCharacter) }
         // At least `label SEP checksum`. Labels have 1 to 8 characters by the specifications, but
         // three-phase Linky meters send 9 (`SMAXSN1-1`): up to 16 are accepted.
@@ -26,7 +34,6 @@ enum TICGroupParser {
         else { return .failure(.malformed) }
         let checksum = buffer[end - 1]
         // The zone ends before `SEP checksum` (mode 1) or includes that separator (standard, mode 2).
-        sum &-= checksum
         if mode != .standard, mode != .historicMode2 { sum &-= separator }
         guard sum & 0x3F + 0x20 == checksum else { return .failure(.checksum) }
         var dataStart = min(labelEnd + 1, end - 2)
@@ -35,9 +42,11 @@ enum TICGroupParser {
             horodateCount = split - dataStart
             dataStart = split + 1
         }
+        // The data hold an HT when the group has more than its two or three.
+        let dataHoldHT = separator == 0x09 && Int(separators) > (horodateCount == nil ? 2 : 3)
         return .success(TICGroupSpan(
             start: range.lowerBound, count: range.count, labelCount: labelEnd - range.lowerBound,
-            horodateCount: horodateCount, dataCount: end - 2 - dataStart
+            horodateCount: horodateCount, dataCount: end - 2 - dataStart, isVerbatim: escaped == 0 && !dataHoldHT
         ))
     }
 }

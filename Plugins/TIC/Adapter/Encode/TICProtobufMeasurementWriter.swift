@@ -37,11 +37,11 @@ package struct TICProtobufMeasurementWriter: TICMeasurementSink {
     private static let horodateSuffix: StaticString = ".horodate"
     private static let valid: StaticString = "valid"
 
-    package mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>) {
+    package mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool) {
         entry(label, suffix: false, data)
     }
 
-    package mutating func raw(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>) {
+    package mutating func raw(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool) {
         entry(label, suffix: true, horodate)
     }
 

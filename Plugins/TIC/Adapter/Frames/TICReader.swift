@@ -229,7 +229,9 @@ extension TICReader.Candidate {
             if let checked = family?.checked(span, in: buffer) {
                 frame?.append(checked, of: buffer)
                 progress.acceptedGroups += 1
-                if progress.reportsGroups { sink.group(label: buffer[span.label], horodate: span.horodate.map { buffer[$0] }, data: buffer[span.data]) }
+                if progress.reportsGroups {
+                    sink.group(label: buffer[span.label], horodate: span.horodate.map { buffer[$0] }, data: buffer[span.data], isVerbatim: span.isVerbatim)
+                }
             } else {
                 let rejected = TICRejectedGroup(reason: .invalidField, bytes: Array(buffer[span.whole]))
                 frame?.rejected.append(rejected)

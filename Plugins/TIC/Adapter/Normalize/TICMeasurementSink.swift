@@ -4,10 +4,11 @@
 ///
 /// The byte slices are valid until ``end()``, which is called before the frame's bytes go.
 package protocol TICMeasurementSink {
-    /// A valid group, raw: its label as sent and its data (padding kept).
-    mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>)
+    /// A valid group, raw: its label as sent and its data (padding kept). `isVerbatim`: neither
+    /// holds a byte that text formats escape (``TICGroupSpan/isVerbatim``).
+    mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool)
     /// The horodate of a valid group, raw under `LABEL.horodate`.
-    mutating func raw(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>)
+    mutating func raw(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool)
     /// The data of the meter's address label (`ADCO`, `ADSC`, `ADS`).
     mutating func deviceID(_ data: Slice<UnsafeRawBufferPointer>)
     /// The meter's clock, in seconds since 1970 UTC.

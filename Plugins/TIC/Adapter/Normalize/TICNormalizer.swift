@@ -53,8 +53,8 @@ public struct TICNormalizer: Sendable {
                 for span in spans {
                     let label = buffer[span.label]
                     let data = buffer[span.data]
-                    sink.raw(label: label, data: data)
-                    if let horodate = span.horodate { sink.raw(label: label, horodate: buffer[horodate]) }
+                    sink.raw(label: label, data: data, isVerbatim: span.isVerbatim)
+                    if let horodate = span.horodate { sink.raw(label: label, horodate: buffer[horodate], isVerbatim: span.isVerbatim) }
                     guard let position = hasPositions ? span.labelPosition : family.position(of: label) else { continue }
                     precondition(position < rules.rules.count, "a label's position is that of its rule")
                     let rule = rules.rules[position]
