@@ -19,6 +19,9 @@ struct TICGroupSpan: Sendable, Hashable {
     /// The position of the label's entry in the dictionary of the family that checked the group
     /// (``TICFrame/labelIndex``); nil when that family does not know the label, or none checked it.
     var labelPosition: Int?
+    /// How that family's entry read the data: the length of its number and the index of its unit
+    /// among the format's (nil: none); nil when no family checked the group against a known label.
+    var checkedValue: TICFieldParser.Reading?
 
     var label: Range<Int> { start..<(start + labelCount) }
     var horodate: Range<Int>? { horodateCount.map { (start + labelCount + 1)..<(start + labelCount + 1 + $0) } }

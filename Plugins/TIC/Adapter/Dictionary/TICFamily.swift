@@ -79,10 +79,10 @@ public struct TICFamily: Codable, Sendable {
         var span = span
         span.labelPosition = table.position(of: buffer[span.label])
         guard let position = span.labelPosition else { return span }
-        let accepted = checks.withUnsafeBufferPointer { checks in
-            suffixes.withView { checks[position].accepts(span, in: buffer, suffixes: $0) }
+        span.checkedValue = checks.withUnsafeBufferPointer { checks in
+            suffixes.withView { checks[position].check(span, in: buffer, suffixes: $0) }
         }
-        return accepted ? span : nil
+        return span.checkedValue == nil ? nil : span
     }
 
     /// The index whose positions ``checked(_:in:)`` gives: a frame's spans carry positions of it.

@@ -16,15 +16,22 @@ struct TICFieldParser: Sendable {
         units = suffixes.append(format.units)
     }
 
+    /// Data as a format reads them.
+    struct Reading: Sendable, Hashable {
+        /// How many leading bytes of the data are its number.
+        var count: Int
+        /// Its unit, as an index in the format's units (nil when the format has none).
+        var unit: Int?
+    }
+
     /// Whether the format has unit suffixes.
     var hasUnits: Bool { !units.isEmpty }
 
-    /// How many leading bytes of `data` are its number, and its unit as an index in the format's
-    /// units (nil when the format has none); nil when `data` does not have the format.
-    /// `suffixes`: those the parser was made with.
-    func parse(utf8 data: Slice<UnsafeRawBufferPointer>, suffixes: TICUnitSuffixes.View) -> (valueCount: Int, unit: Int?)? {
+    /// How `data` reads by the format: its number's length and its unit; nil when `data` does
+    /// not have the format. `suffixes`: those the parser was made with.
+    func parse(utf8 data: Slice<UnsafeRawBufferPointer>, suffixes: TICUnitSuffixes.View) -> Reading? {
         guard hasUnits else {  // the common case
-            return widths.contains(data.count) && Self.matches(characters, data) ? (data.count, nil) : nil
+            return widths.contains(data.count) && Self.matches(characters, data) ? Reading(count: data.count, unit: nil) : nil
         }
         // The longest unit the data ends with (the first of equal lengths).
         var best: (index: Int, count: Int)?
@@ -37,7 +44,7 @@ struct TICFieldParser: Sendable {
         var value = data.dropLast(best.count)
         if value.last == UInt8(ascii: "T") { value = value.dropLast() }  // truncated power, `0TkW`
         guard widths.contains(value.count), Self.matches(characters, value) else { return nil }
-        return (value.count, best.index)
+        return Reading(count: value.count, unit: best.index)
     }
 
     private static func matches(_ characters: TICCharacters, _ value: Slice<UnsafeRawBufferPointer>) -> Bool {

@@ -88,11 +88,12 @@ public struct TICLabel: Codable, Sendable, Hashable {
         var horodated: Bool
 
         /// Checks the group `span` describes in `buffer`: the data's format, and the horodate's
-        /// presence and form. `suffixes`: those the parser was made with.
-        func accepts(_ span: TICGroupSpan, in buffer: UnsafeRawBufferPointer, suffixes: TICUnitSuffixes.View) -> Bool {
-            guard parser.parse(utf8: buffer[span.data], suffixes: suffixes) != nil else { return false }
-            guard let horodate = span.horodate else { return !horodated }
-            return horodated && TICHorodate(utf8: buffer[horodate]) != nil
+        /// presence and form. `suffixes`: those the parser was made with. The data as the format
+        /// reads them (``TICFieldParser/parse(utf8:suffixes:)``), or nil when the group fails.
+        func check(_ span: TICGroupSpan, in buffer: UnsafeRawBufferPointer, suffixes: TICUnitSuffixes.View) -> TICFieldParser.Reading? {
+            guard let value = parser.parse(utf8: buffer[span.data], suffixes: suffixes) else { return nil }
+            guard let horodate = span.horodate else { return horodated ? nil : value }
+            return horodated && TICHorodate(utf8: buffer[horodate]) != nil ? value : nil
         }
     }
 }

@@ -50,15 +50,15 @@ struct TICLabelRule: Sendable {
 
     /// The value of `data`, sent under `label`, by the rule at `position` among `rules`; nil when
     /// the label has no quantity or the data does not give a number of an accepted unit.
-    /// `isChecked`: the family checked the data against the label's format already (data with no
-    /// unit are then all number).
+    /// `checked`: how the family's check of the label's format read the data, if it did
+    /// (``TICGroupSpan/checkedValue``); the data are not parsed again then.
     func value(
-        of data: Slice<UnsafeRawBufferPointer>, label: Slice<UnsafeRawBufferPointer>, position: Int, isChecked: Bool,
+        of data: Slice<UnsafeRawBufferPointer>, label: Slice<UnsafeRawBufferPointer>, position: Int, checked: TICFieldParser.Reading?,
         in rules: TICLabelRules.View
     ) -> TICNormalizedValue? {
         guard let quantity else { return nil }
-        let parsed = isChecked && !parser.hasUnits ? (data.count, nil) : parser.parse(utf8: data, suffixes: rules.suffixes)
-        guard let (count, unitIndex) = parsed else { return nil }
+        guard let reading = checked ?? parser.parse(utf8: data, suffixes: rules.suffixes) else { return nil }
+        let unitIndex = reading.unit
         var unit = unit
         var factor = scale
         if let unitIndex {
@@ -67,7 +67,7 @@ struct TICLabelRule: Sendable {
             unit = transmitted.name
             factor = transmitted.factor
         }
-        guard let number = TICNumber.parse(data.prefix(count), decimalComma: parser.characters == .decimalComma) else { return nil }
+        guard let number = TICNumber.parse(data.prefix(reading.count), decimalComma: parser.characters == .decimalComma) else { return nil }
         return TICNormalizedValue(
             quantity: rules.names[quantity], number: number * factor, unit: rules.names[unit],
             register: register.map { rules.names[$0] } ?? (isEnergy ? label : nil), registerIsLabel: register == nil && isEnergy,

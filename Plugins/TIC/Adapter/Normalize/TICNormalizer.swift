@@ -65,7 +65,8 @@ public struct TICNormalizer: Sendable {
                     case .tariffPeriod: sink.tariffPeriod(Self.trimmed(data))
                     case .alarm, nil: break
                     }
-                    if let value = rule.value(of: data, label: label, position: position, isChecked: hasPositions, in: rules) {
+                    let checked = hasPositions ? span.checkedValue : nil
+                    if let value = rule.value(of: data, label: label, position: position, checked: checked, in: rules) {
                         sink.value(value)
                     }
                 }
