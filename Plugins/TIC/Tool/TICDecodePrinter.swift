@@ -31,18 +31,20 @@ struct TICDecodePrinter: TICReaderSink {
         for output in outputs { receive(output) }
     }
 
-    mutating func group(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>?, data: Slice<UnsafeRawBufferPointer>) {
+    mutating func group(
+        label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>?, data: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool
+    ) {
         let quotedCount = TICJSONWriter.maximumQuotedCount(label.count) + TICJSONWriter.maximumQuotedCount(data.count)
             + TICJSONWriter.maximumQuotedCount(horodate?.count ?? 0)
         output.write(atMost: 64 + quotedCount) { line in
             line.append("{\"data\":")
-            line.appendQuoted(data)
+            line.appendQuoted(data, verbatim: isVerbatim)
             if let horodate {
                 line.append(",\"horodate\":")
-                line.appendQuoted(horodate)
+                line.appendQuoted(horodate, verbatim: isVerbatim)
             }
             line.append(",\"label\":")
-            line.appendQuoted(label)
+            line.appendQuoted(label, verbatim: isVerbatim)
             line.append(",\"type\":\"group\"}\n")
         }
     }
@@ -53,7 +55,9 @@ struct TICDecodePrinter: TICReaderSink {
             let label = Array(group.label.utf8), horodate = Array((group.horodate ?? "").utf8), data = Array(group.data.utf8)
             label.withUnsafeBytes { label in
                 horodate.withUnsafeBytes { horodate in
-                    data.withUnsafeBytes { data in self.group(label: label[...], horodate: group.horodate != nil ? horodate[...] : nil, data: data[...]) }
+                    data.withUnsafeBytes { data in
+                        self.group(label: label[...], horodate: group.horodate != nil ? horodate[...] : nil, data: data[...], isVerbatim: false)
+                    }
                 }
             }
         case .rejected(let group):

@@ -5,6 +5,9 @@
 /// Groups are recognized by `LF … CR` even outside `STX … ETX` (some captures lack them);
 /// frames are reported around them. Group and frame sizes are bounded, so garbage cannot grow
 /// memory.
+///
+/// Groups are decoded where they lie in the buffer being fed: only a group that a buffer ends in
+/// is copied, to be completed by the next (``carried``).
 public struct TICDecoder: Sendable {
     /// What the bytes fed so far produced, in order.
     public enum Output: Sendable, Hashable {
@@ -21,8 +24,9 @@ public struct TICDecoder: Sendable {
         case frameInterrupted
     }
 
-    /// What the bytes fed so far produced, on bytes: groups are spans of ``buffer`` (the reader's
-    /// hot path; ``Output`` is this with strings).
+    /// One thing the bytes produced, on bytes (the reader's hot path; ``Output`` is this with
+    /// strings). A group's span and a refused group's range are in the buffer being decoded, or
+    /// in ``carried`` when ``isCarried``.
     enum Event: Sendable, Hashable {
         case frameStarted
         case group(TICGroupSpan)
@@ -48,19 +52,24 @@ public struct TICDecoder: Sendable {
     public let mode: TICChecksumMode
     private var frame = FrameState.partial
     private var groupsInFrame = 0
-    /// The events since the last ``consumeEvents()``.
-    private(set) var events: [Event] = []
-    /// The bytes of the groups of ``events``, then those of the group in progress.
-    private(set) var buffer: [UInt8] = []
-    /// Where the group in progress begins in ``buffer``.
-    private var groupStart = 0
+    /// Set when a group ended its frame for holding too many: the interruption comes next.
+    private var interruptionPending = false
+    /// Whether a group is in progress (since its LF).
     private var inGroup = false
+    /// Where the group in progress begins in the buffer being decoded (unless ``isCarried``).
+    private var groupStart = 0
+    /// Whether the group in progress, or the last one, began in an earlier buffer: its bytes are
+    /// then in ``carried``.
+    private(set) var isCarried = false
+    /// The first bytes of a group begun in an earlier buffer (at most ``maximumGroupLength``).
+    private(set) var carried: [UInt8] = []
+    /// Whether the carried group has more bytes than it keeps.
     private var overflowed = false
     private var parityFailed = false
 
     public init(mode: TICChecksumMode) {
         self.mode = mode
-        buffer.reserveCapacity(4 * Self.maximumGroupLength)
+        carried.reserveCapacity(Self.maximumGroupLength)
     }
 
     /// Feeds bytes; appends the outputs they complete.
@@ -73,148 +82,194 @@ public struct TICDecoder: Sendable {
 
     /// Feeds the bytes of a buffer; appends the outputs they complete.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, into outputs: inout [Output]) {
-        decode(bytes)
-        takeOutputs(into: &outputs)
+        var position = 0
+        while let event = next(in: bytes, at: &position) { outputs.append(output(event, in: bytes)) }
     }
 
     /// Feeds one byte, flagged when it arrived with a parity error (its group is then refused
     /// with ``TICRejectedGroup/Reason/parity``); appends the outputs it completes.
     public mutating func feed(_ byte: UInt8, parityError: Bool = false, into outputs: inout [Output]) {
-        decode(byte, parityError: parityError)
-        takeOutputs(into: &outputs)
+        withUnsafeBytes(of: byte) { bytes in
+            var position = 0
+            while let event = next(in: bytes, at: &position, parityError: parityError) { outputs.append(output(event, in: bytes)) }
+        }
     }
 
     /// Ends the stream: a group still open is reported truncated, an open frame interrupted.
     public mutating func finish(into outputs: inout [Output]) {
-        finish()
-        takeOutputs(into: &outputs)
+        while let event = finish() { outputs.append(output(event, in: UnsafeRawBufferPointer(start: nil, count: 0))) }
     }
 
-    private mutating func takeOutputs(into outputs: inout [Output]) {
-        guard !events.isEmpty else { return }
-        buffer.withUnsafeBytes { buffer in
-            for event in events {
-                switch event {
-                case .frameStarted: outputs.append(.frameStarted)
-                case .group(let span): outputs.append(.group(span.group(in: buffer)))
-                case .rejected(let reason, let range): outputs.append(.rejected(TICRejectedGroup(reason: reason, bytes: Array(buffer[range]))))
-                case .frameEnded: outputs.append(.frameEnded)
-                case .frameInterrupted: outputs.append(.frameInterrupted)
+    /// The output of `event`, just decoded from `bytes`: its bytes are there or in ``carried``.
+    private func output(_ event: Event, in bytes: UnsafeRawBufferPointer) -> Output {
+        switch event {
+        case .frameStarted: .frameStarted
+        case .group(let span):
+            .group(isCarried ? carried.withUnsafeBytes { span.group(in: $0) } : span.group(in: bytes))
+        case .rejected(let reason, let range):
+            .rejected(TICRejectedGroup(reason: reason, bytes: isCarried ? Array(carried[range]) : Array(bytes[range])))
+        case .frameEnded: .frameEnded
+        case .frameInterrupted: .frameInterrupted
+        }
+    }
+
+    /// The next event of `bytes` from `position`, which it advances; nil once every byte of
+    /// `bytes` is decoded (a group in progress is then carried over to the next buffer).
+    /// `parityError`: the bytes arrived with a parity error (the parity filter feeds one at a time).
+    ///
+    /// A byte that makes several events (STX in a group: the group truncated, the frame
+    /// interrupted, a frame started) is decoded again after each, its position unchanged.
+    mutating func next(in bytes: UnsafeRawBufferPointer, at position: inout Int, parityError: Bool = false) -> Event? {
+        if interruptionPending {
+            interruptionPending = false
+            return .frameInterrupted
+        }
+        while position < bytes.count {
+            let byte = bytes[position]
+            if parityError, inGroup { parityFailed = true }
+            switch byte {
+            case Byte.stx:
+                if let truncated = truncateGroup(at: position) { return truncated }
+                if frame == .open {
+                    frame = .between
+                    return .frameInterrupted
                 }
+                frame = .open
+                groupsInFrame = 0
+                position += 1
+                return .frameStarted
+            case Byte.etx:
+                if let truncated = truncateGroup(at: position) { return truncated }
+                position += 1
+                defer { frame = .between }
+                if frame == .open { return .frameEnded }
+            case Byte.eot:
+                if let truncated = truncateGroup(at: position) { return truncated }
+                position += 1
+                defer { frame = .between }
+                if frame != .between { return .frameInterrupted }
+            case Byte.lf:
+                if let truncated = truncateGroup(at: position) { return truncated }
+                position += 1
+                startGroup(at: position, parityError: parityError)
+            case Byte.cr:
+                guard inGroup else {
+                    position += 1
+                    continue
+                }
+                let event = finishGroup(in: bytes, at: position)
+                position += 1
+                return event
+            default:
+                guard inGroup else {  // noise between groups is ignored
+                    position += 1
+                    continue
+                }
+                let end = Self.controlByte(in: bytes, from: position + 1)
+                if isCarried { carry(UnsafeRawBufferPointer(rebasing: bytes[position..<end])) }
+                position = end
             }
         }
-        consumeEvents()
-    }
-
-    /// Decodes the bytes of a buffer into ``events``. Inside a group, runs of ordinary bytes are
-    /// copied at once (the hot loop); control bytes go one at a time.
-    mutating func decode(_ bytes: UnsafeRawBufferPointer) {
-        var start = 0
-        while start < bytes.count {
-            guard inGroup, Self.isOrdinary(bytes[start]) else {
-                decode(bytes[start], parityError: false)
-                start += 1
-                continue
-            }
-            var end = start + 1
-            while end < bytes.count, Self.isOrdinary(bytes[end]) { end += 1 }
-            let room = Self.maximumGroupLength - (buffer.count - groupStart)
-            if end - start > room { overflowed = true }
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + min(room, end - start))]))
-            start = end
+        if inGroup, !isCarried {
+            isCarried = true
+            carry(UnsafeRawBufferPointer(rebasing: bytes[groupStart..<bytes.count]))
         }
+        return nil
     }
 
-    /// Decodes one byte into ``events``.
-    mutating func decode(_ byte: UInt8, parityError: Bool) {
-        if parityError, inGroup { parityFailed = true }
-        switch byte {
-        case Byte.stx:
-            truncateGroup()
-            if frame == .open { events.append(.frameInterrupted) }
-            frame = .open
-            groupsInFrame = 0
-            events.append(.frameStarted)
-        case Byte.etx:
-            truncateGroup()
-            if frame == .open { events.append(.frameEnded) }
-            frame = .between
-        case Byte.eot:
-            truncateGroup()
-            if frame != .between { events.append(.frameInterrupted) }
-            frame = .between
-        case Byte.lf:
-            truncateGroup()
-            inGroup = true
-            groupStart = buffer.count
-            parityFailed = parityError
-        case Byte.cr:
-            guard inGroup else { return }
-            finishGroup()
-        default:
-            guard inGroup else { return }  // noise between groups is ignored
-            if buffer.count - groupStart < Self.maximumGroupLength {
-                buffer.append(byte)
-            } else {
-                overflowed = true
-            }
+    /// The next event of the stream's end (a group truncated, the frame interrupted); nil once
+    /// there is none left. The bytes fed so far must all be decoded.
+    mutating func finish() -> Event? {
+        if interruptionPending {
+            interruptionPending = false
+            return .frameInterrupted
         }
+        if let truncated = truncateGroup(at: 0) { return truncated }
+        defer { frame = .partial }
+        return frame == .open ? .frameInterrupted : nil
     }
 
-    /// Ends the stream into ``events``.
-    mutating func finish() {
-        truncateGroup()
-        if frame == .open { events.append(.frameInterrupted) }
-        frame = .partial
-    }
-
-    /// Forgets ``events`` and the bytes of their groups, once they have been read.
-    mutating func consumeEvents() {
-        events.removeAll(keepingCapacity: true)
-        if inGroup {
-            buffer.removeSubrange(0..<groupStart)
-            groupStart = 0
-        } else {
-            buffer.removeAll(keepingCapacity: true)
+    /// Where the first framing byte (STX, ETX, EOT, LF, CR) is in `bytes` from `start`, or the end.
+    /// Eight bytes at a time while none of them is below 0x05, LF or CR.
+    @inline(__always)
+    private static func controlByte(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var index = start
+        while bytes.count - index >= 8 {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            let lf = word ^ (ones &* UInt64(Byte.lf)), cr = word ^ (ones &* UInt64(Byte.cr))
+            // A byte below 0x05, or one equal to LF or CR (zero once xored): no false negative.
+            let found = ((word &- ones &* 0x05) & ~word | (lf &- ones) & ~lf | (cr &- ones) & ~cr) & highs
+            if found != 0 { break }
+            index += 8
         }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == Byte.cr || byte == Byte.lf || (Byte.stx...Byte.eot).contains(byte) { return index }
+            index += 1
+        }
+        return index
     }
 
-    /// Whether `byte` is data for the framing: not STX, ETX, EOT, LF or CR.
-    private static func isOrdinary(_ byte: UInt8) -> Bool {
-        byte > Byte.eot && byte != Byte.lf && byte != Byte.cr
+    private mutating func startGroup(at start: Int, parityError: Bool) {
+        inGroup = true
+        groupStart = start
+        if isCarried {
+            isCarried = false
+            carried.removeAll(keepingCapacity: true)
+        }
+        parityFailed = parityError
     }
 
-    private mutating func truncateGroup() {
-        guard inGroup else { return }
+    /// Keeps bytes of a group begun in an earlier buffer, up to the longest group.
+    private mutating func carry(_ bytes: UnsafeRawBufferPointer) {
+        let room = Self.maximumGroupLength - carried.count
+        if bytes.count > room { overflowed = true }
+        carried.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes.prefix(room)))
+    }
+
+    /// Ends the group in progress, if any, at a framing byte at `end`: a refused group unless
+    /// it is empty (a lone LF, e.g. the last byte of a capture, is no group).
+    private mutating func truncateGroup(at end: Int) -> Event? {
+        guard inGroup else { return nil }
         defer { endGroup() }
-        guard buffer.count > groupStart else { return }  // a lone LF (e.g. the last byte of a capture) is no group
-        emit(.rejected(overflowed ? .tooLong : .truncated, groupStart..<buffer.count))
+        let (range, tooLong) = groupBytes(endingAt: end)
+        guard !range.isEmpty else { return nil }
+        return emit(.rejected(tooLong ? .tooLong : .truncated, range))
     }
 
-    private mutating func finishGroup() {
+    /// Ends the group in progress at its CR at `end`: the group, or why it is refused.
+    private mutating func finishGroup(in bytes: UnsafeRawBufferPointer, at end: Int) -> Event {
         defer { endGroup() }
-        if overflowed || parityFailed {
-            emit(.rejected(overflowed ? .tooLong : .parity, groupStart..<buffer.count))
-            return
-        }
-        let range = groupStart..<buffer.count
-        switch buffer.withUnsafeBytes({ TICGroupParser.parse($0, range, mode: mode) }) {
-        case .success(let span): emit(.group(span))
-        case .failure(let reason): emit(.rejected(reason, range))
+        let (range, tooLong) = groupBytes(endingAt: end)
+        if tooLong || parityFailed { return emit(.rejected(tooLong ? .tooLong : .parity, range)) }
+        let parsed = isCarried ? carried.withUnsafeBytes { TICGroupParser.parse($0, range, mode: mode) } : TICGroupParser.parse(bytes, range, mode: mode)
+        switch parsed {
+        case .success(let span): return emit(.group(span))
+        case .failure(let reason): return emit(.rejected(reason, range))
         }
     }
 
-    private mutating func emit(_ event: Event) {
-        events.append(event)
-        guard frame == .open else { return }
+    /// The kept bytes of the group in progress, ending at `end` in the buffer being decoded
+    /// (or in ``carried``), and whether it has more bytes than that.
+    private func groupBytes(endingAt end: Int) -> (Range<Int>, tooLong: Bool) {
+        if isCarried { return (0..<carried.count, overflowed) }
+        let count = end - groupStart
+        return (groupStart..<(groupStart + min(count, Self.maximumGroupLength)), count > Self.maximumGroupLength)
+    }
+
+    /// `event`, counted in its frame: a frame with too many groups is interrupted after it.
+    private mutating func emit(_ event: Event) -> Event {
+        guard frame == .open else { return event }
         groupsInFrame += 1
         if groupsInFrame > Self.maximumGroupsPerFrame {
-            events.append(.frameInterrupted)
+            interruptionPending = true
             frame = .between
         }
+        return event
     }
 
-    /// Ends the group in progress; its bytes stay in the buffer for the events that refer to them.
+    /// Ends the group in progress; its bytes stay where they are for the event that refers to them.
     private mutating func endGroup() {
         inGroup = false
         overflowed = false

@@ -35,9 +35,33 @@ enum TICGroupParser {
             horodateCount = split - dataStart
             dataStart = split + 1
         }
+        // What text formats escape: `"` or `\` anywhere, an HT in the data (standard mode).
+        let isVerbatim = !holds(UInt8(ascii: "\""), or: UInt8(ascii: "\\"), in: buffer, range.lowerBound..<(end - 2))
+            && !(separator == 0x09 && holds(0x09, or: 0x09, in: buffer, dataStart..<(end - 2)))
         return .success(TICGroupSpan(
             start: range.lowerBound, count: range.count, labelCount: labelEnd - range.lowerBound,
-            horodateCount: horodateCount, dataCount: end - 2 - dataStart
+            horodateCount: horodateCount, dataCount: end - 2 - dataStart, isVerbatim: isVerbatim
         ))
+    }
+
+    /// Whether `buffer[range]` holds `first` or `second`: eight bytes at a time (the last ones
+    /// as one word, the bytes past the range read as `A`, when the buffer has 8 bytes from there).
+    private static func holds(_ first: UInt8, or second: UInt8, in buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func found(_ word: UInt64) -> Bool {  // a zero byte once xored: exact on whether one exists
+            let first = word ^ (ones &* UInt64(first)), second = word ^ (ones &* UInt64(second))
+            return ((first &- ones) & ~first | (second &- ones) & ~second) & highs != 0
+        }
+        var index = range.lowerBound
+        while range.upperBound - index >= 8 {
+            if found(buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return true }
+            index += 8
+        }
+        let rest = range.upperBound - index
+        if rest > 0, buffer.count - index >= 8 {
+            let kept: UInt64 = (1 << (UInt64(rest) * 8)) - 1
+            return found(buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self) & kept | 0x4141_4141_4141_4141 & ~kept)
+        }
+        return buffer[index..<range.upperBound].contains { $0 == first || $0 == second }
     }
 }

@@ -13,9 +13,15 @@ struct TICGroupSpan: Sendable, Hashable {
     var horodateCount: Int?
     /// The data's length; the data end just before `SEP checksum`.
     var dataCount: Int
+    /// Whether the label, horodate and data hold no byte that text formats escape (`"`, `\`, a
+    /// control byte such as HT): they can be written out as they are.
+    var isVerbatim: Bool
     /// The position of the label's entry in the dictionary of the family that checked the group
     /// (``TICFrame/labelIndex``); nil when that family does not know the label, or none checked it.
     var labelPosition: Int?
+    /// How that family's entry read the data: the length of its number and the index of its unit
+    /// among the format's (nil: none); nil when no family checked the group against a known label.
+    var checkedValue: TICFieldParser.Reading?
 
     var label: Range<Int> { start..<(start + labelCount) }
     var horodate: Range<Int>? { horodateCount.map { (start + labelCount + 1)..<(start + labelCount + 1 + $0) } }
@@ -27,6 +33,11 @@ struct TICGroupSpan: Sendable, Hashable {
         var moved = self
         moved.start = start
         return moved
+    }
+
+    /// Whether `byte` is one that text formats escape (JSON: `"`, `\`, control bytes).
+    static func isEscaped(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     /// The group as strings, from the buffer the span describes.

@@ -21,6 +21,8 @@ public struct TICFamily: Codable, Sendable {
     private var table = TICLabelTable([], folding: .init(upperCase: false, dashForUnderscore: false))
     private var identifyingKeys: [TICLabelTable.Key] = []
     private var checks: [TICLabel.Check] = []
+    /// The unit suffixes of the checks' formats.
+    private var suffixes = TICUnitSuffixes()
 
     /// The speeds a TIC line may use (02E §1.4).
     public static let lineSpeeds: Set<Int> = [1200, 2400, 4800, 9600, 19200]
@@ -77,8 +79,10 @@ public struct TICFamily: Codable, Sendable {
         var span = span
         span.labelPosition = table.position(of: buffer[span.label])
         guard let position = span.labelPosition else { return span }
-        // Read in place: reading the check out of the array would copy it, retaining its arrays.
-        return checks.withUnsafeBufferPointer { $0[position].accepts(span, in: buffer) } ? span : nil
+        span.checkedValue = checks.withUnsafeBufferPointer { checks in
+            suffixes.withView { checks[position].check(span, in: buffer, suffixes: $0) }
+        }
+        return span.checkedValue == nil ? nil : span
     }
 
     /// The index whose positions ``checked(_:in:)`` gives: a frame's spans carry positions of it.
@@ -92,7 +96,9 @@ public struct TICFamily: Codable, Sendable {
 
     private mutating func reindex() {
         table = TICLabelTable(labels.map(\.name), folding: folding)
-        checks = labels.map(\.check)
+        var suffixes = TICUnitSuffixes()
+        checks = labels.map { $0.check(suffixes: &suffixes) }
+        self.suffixes = suffixes
         identifyingKeys = identifyingLabels.compactMap { TICLabelTable.Key(utf8: $0.utf8, folding: folding) }
     }
 

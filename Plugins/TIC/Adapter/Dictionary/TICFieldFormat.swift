@@ -46,6 +46,9 @@ public struct TICFieldFormat: Codable, Sendable, Hashable {
 
     /// Whether `data` has this format.
     public func accepts(_ data: String) -> Bool {
-        TICFieldParser(self).parse(utf8: data.utf8) != nil
+        var suffixes = TICUnitSuffixes()
+        let parser = TICFieldParser(self, suffixes: &suffixes)
+        var data = data
+        return data.withUTF8 { utf8 in suffixes.withView { parser.parse(utf8: UnsafeRawBufferPointer(utf8)[...], suffixes: $0) } } != nil
     }
 }

@@ -1,52 +1,53 @@
 /// A ``TICFieldFormat`` as the hot path checks data against it: the same rules, with the unit
-/// suffixes' bytes laid out once in one array, so that matching a group's data against them makes
-/// no `String` work (PME-PMI data carry a unit in most groups).
+/// suffixes' bytes laid out once in a ``TICUnitSuffixes`` shared by the parsers of a set of
+/// formats, so that matching a group's data against them makes no `String` work (PME-PMI data
+/// carry a unit in most groups) and a parser holds nothing to retain.
 struct TICFieldParser: Sendable {
     /// The characters of the data (of the number, when a unit follows).
     let characters: TICCharacters
     private let widths: ClosedRange<Int>
-    /// The unit suffixes' bytes, one after the other, in the format's order.
-    private let unitBytes: [UInt8]
-    /// Where each unit suffix ends in ``unitBytes``.
-    private let unitEnds: [Int]
+    /// The positions of the format's unit suffixes among the shared ones, in the format's order.
+    private let units: Range<Int>
 
-    init(_ format: TICFieldFormat) {
+    /// The parser of `format`, whose unit suffixes it adds to `suffixes`.
+    init(_ format: TICFieldFormat, suffixes: inout TICUnitSuffixes) {
         characters = format.characters
         widths = format.minWidth...format.maxWidth
-        unitBytes = format.units.flatMap(\.utf8)
-        var end = 0
-        unitEnds = format.units.map { unit in
-            end += unit.utf8.count
-            return end
-        }
+        units = suffixes.append(format.units)
+    }
+
+    /// Data as a format reads them.
+    struct Reading: Sendable, Hashable {
+        /// How many leading bytes of the data are its number.
+        var count: Int
+        /// Its unit, as an index in the format's units (nil when the format has none).
+        var unit: Int?
     }
 
     /// Whether the format has unit suffixes.
-    var hasUnits: Bool { !unitEnds.isEmpty }
+    var hasUnits: Bool { !units.isEmpty }
 
-    /// How many leading bytes of `data` are its number, and its unit as an index in the format's
-    /// units (nil when the format has none); nil when `data` does not have the format.
-    func parse<Bytes: BidirectionalCollection<UInt8>>(utf8 data: Bytes) -> (valueCount: Int, unit: Int?)? {
+    /// How `data` reads by the format: its number's length and its unit; nil when `data` does
+    /// not have the format. `suffixes`: those the parser was made with.
+    func parse(utf8 data: Slice<UnsafeRawBufferPointer>, suffixes: TICUnitSuffixes.View) -> Reading? {
         guard hasUnits else {  // the common case
-            return widths.contains(data.count) && Self.matches(characters, data) ? (data.count, nil) : nil
+            return widths.contains(data.count) && Self.matches(characters, data) ? Reading(count: data.count, unit: nil) : nil
         }
         // The longest unit the data ends with (the first of equal lengths).
         var best: (index: Int, count: Int)?
-        var start = 0
-        for (index, end) in unitEnds.enumerated() {
-            defer { start = end }
-            let count = end - start
-            guard data.count > count, count > (best?.count ?? 0) else { continue }
-            if data.suffix(count).elementsEqual(unitBytes[start..<end]) { best = (index, count) }
+        for position in units {
+            let suffix = suffixes[position]
+            guard data.count > suffix.count, suffix.count > (best?.count ?? 0) else { continue }
+            if data.suffix(suffix.count).elementsEqual(suffix) { best = (position - units.lowerBound, suffix.count) }
         }
         guard let best else { return nil }
         var value = data.dropLast(best.count)
         if value.last == UInt8(ascii: "T") { value = value.dropLast() }  // truncated power, `0TkW`
         guard widths.contains(value.count), Self.matches(characters, value) else { return nil }
-        return (value.count, best.index)
+        return Reading(count: value.count, unit: best.index)
     }
 
-    private static func matches<Bytes: Collection<UInt8>>(_ characters: TICCharacters, _ value: Bytes) -> Bool {
+    private static func matches(_ characters: TICCharacters, _ value: Slice<UnsafeRawBufferPointer>) -> Bool {
         switch characters {
         case .digits: return value.allSatisfy(isDigit)
         case .alphanumeric: return value.allSatisfy { isDigit($0) || isLetter($0) }

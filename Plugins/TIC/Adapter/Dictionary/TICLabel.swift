@@ -76,21 +76,24 @@ public struct TICLabel: Codable, Sendable, Hashable {
         alarm = try container.decodeIfPresent(String.self, forKey: .alarm)
     }
 
-    /// What checking a group against this entry needs.
-    var check: Check { Check(parser: TICFieldParser(format), horodated: horodated) }
+    /// What checking a group against this entry needs; its format's unit suffixes go to `suffixes`.
+    func check(suffixes: inout TICUnitSuffixes) -> Check {
+        Check(parser: TICFieldParser(format, suffixes: &suffixes), horodated: horodated)
+    }
 
-    /// The checks of one entry, apart from the entry (copied on the hot path, so it holds only
-    /// what the checks read).
+    /// The checks of one entry, apart from the entry (read on the hot path, so it holds only
+    /// what the checks read, and nothing to retain).
     struct Check: Sendable {
         var parser: TICFieldParser
         var horodated: Bool
 
         /// Checks the group `span` describes in `buffer`: the data's format, and the horodate's
-        /// presence and form.
-        func accepts(_ span: TICGroupSpan, in buffer: UnsafeRawBufferPointer) -> Bool {
-            guard parser.parse(utf8: buffer[span.data]) != nil else { return false }
-            guard let horodate = span.horodate else { return !horodated }
-            return horodated && TICHorodate(utf8: buffer[horodate]) != nil
+        /// presence and form. `suffixes`: those the parser was made with. The data as the format
+        /// reads them (``TICFieldParser/parse(utf8:suffixes:)``), or nil when the group fails.
+        func check(_ span: TICGroupSpan, in buffer: UnsafeRawBufferPointer, suffixes: TICUnitSuffixes.View) -> TICFieldParser.Reading? {
+            guard let value = parser.parse(utf8: buffer[span.data], suffixes: suffixes) else { return nil }
+            guard let horodate = span.horodate else { return horodated ? nil : value }
+            return horodated && TICHorodate(utf8: buffer[horodate]) != nil ? value : nil
         }
     }
 }

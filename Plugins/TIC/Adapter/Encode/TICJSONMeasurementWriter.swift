@@ -10,8 +10,8 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
     /// What the frame gave so far.
     private var parts = Parts()
     private var rawOrder = TICRawKeyOrder()
-    /// The JSON of each value form's members before its number, rendered once per form
-    /// (``TICNormalizedValue/Form``) of the family whose label index this is.
+    /// Writes the values, the members of each value form rendered once for the family whose
+    /// label index this is.
     fileprivate var valueForms = TICValueForms()
 
     /// The parts of a frame's measurement, as ``TICNormalizer`` gives them.
@@ -33,13 +33,13 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
     }
 
 
-    package mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>) {
-        parts.raw.append(TICRawEntry(label: label, isHorodate: false, value: data))
+    package mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool) {
+        parts.raw.append(TICRawEntry(label: label, isHorodate: false, value: data, isVerbatim: isVerbatim))
         parts.rawMaximumCount += TICJSONWriter.maximumQuotedCount(label.count) + TICJSONWriter.maximumQuotedCount(data.count) + 2
     }
 
-    package mutating func raw(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>) {
-        parts.raw.append(TICRawEntry(label: label, isHorodate: true, value: horodate))
+    package mutating func raw(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool) {
+        parts.raw.append(TICRawEntry(label: label, isHorodate: true, value: horodate, isVerbatim: isVerbatim))
         parts.rawMaximumCount += TICJSONWriter.maximumQuotedCount(label.count + 9) + TICJSONWriter.maximumQuotedCount(horodate.count) + 2
     }
 
@@ -56,32 +56,8 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
     }
 
     package mutating func value(_ value: TICNormalizedValue) {
-        let first = parts.valueCount == 0
+        valueForms.write(value, first: parts.valueCount == 0, into: &parts.values)
         parts.valueCount += 1
-        if value.registerLabel?.isEmpty ?? true, let members = valueForms.members(of: value) {
-            members.withUnsafeBytes { members in
-                parts.values.write(atMost: 2 + members.count + 16 + TICJSONWriter.maximumNumberCount) { json in
-                    json.append(first ? "{" : ",{")
-                    json.append(members)
-                    Self.appendNumber(of: value, to: &json)
-                }
-            }
-            return
-        }
-        parts.values.write(atMost: 2 + TICValueForms.maximumMembersCount(of: value) + 16 + TICJSONWriter.maximumNumberCount) { json in
-            json.append(first ? "{" : ",{")
-            TICValueForms.appendMembers(of: value, to: &json)
-            Self.appendNumber(of: value, to: &json)
-        }
-    }
-
-    /// Ends a value's object with its number (at most 16 bytes and a number).
-    private static func appendNumber(of value: TICNormalizedValue, to json: inout TICJSONWriter) {
-        if value.number.bitPattern != 0 {  // -0 is written (as 0), +0 is the default
-            json.append(",\"value\":")
-            json.append(value.number)
-        }
-        json.append("}")
     }
 
     package mutating func end() {
@@ -128,9 +104,13 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
                 for (index, position) in rawOrder.enumerated() {
                     if index > 0 { json.append(",") }
                     let entry = parts.raw[position]
-                    if entry.isHorodate { json.appendQuoted(entry.label, then: ".horodate") } else { json.appendQuoted(entry.label) }
+                    if entry.isHorodate {
+                        json.appendQuoted(entry.label, then: ".horodate", verbatim: entry.isVerbatim)
+                    } else {
+                        json.appendQuoted(entry.label, verbatim: entry.isVerbatim)
+                    }
                     json.append(":")
-                    json.appendQuoted(entry.value)
+                    json.appendQuoted(entry.value, verbatim: entry.isVerbatim)
                 }
                 json.append("}")
             }

@@ -66,6 +66,45 @@ package struct TICJSONWriter {
         append(UInt8(ascii: "\""))
     }
 
+    /// Appends UTF-8 bytes quoted, and escaped unless `verbatim`: the caller knows that none
+    /// needs it (``TICGroupSpan/isVerbatim``).
+    @inlinable
+    package mutating func appendQuoted(_ utf8: Slice<UnsafeRawBufferPointer>, verbatim: Bool) {
+        guard verbatim else { return appendQuoted(utf8) }
+        append(UInt8(ascii: "\""))
+        appendVerbatim(utf8)
+        append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the UTF-8 bytes of `utf8` then of `suffix` (which needs no escaping), as one
+    /// string quoted, and escaped unless `verbatim`.
+    @inlinable
+    package mutating func appendQuoted(_ utf8: Slice<UnsafeRawBufferPointer>, then suffix: StaticString, verbatim: Bool) {
+        guard verbatim else { return appendQuoted(utf8, then: suffix) }
+        append(UInt8(ascii: "\""))
+        appendVerbatim(utf8)
+        append(suffix)
+        append(UInt8(ascii: "\""))
+    }
+
+    /// Appends bytes as they are. Up to 16 of them as two words when both buffers have 16 bytes
+    /// from there (the bytes past the text are written in the room, where the next writes go),
+    /// else in one copy: fields are a few bytes, too short for a copy call each.
+    @inlinable
+    mutating func appendVerbatim(_ text: Slice<UnsafeRawBufferPointer>) {
+        precondition(text.count <= room.count - count, "TICJSONWriter: more than the room made")
+        guard let source = text.base.baseAddress, let target = room.baseAddress else { return }
+        if text.count <= 16, text.base.count - text.startIndex >= 16, room.count - count >= 16 {
+            let first = source.loadUnaligned(fromByteOffset: text.startIndex, as: UInt64.self)
+            let second = source.loadUnaligned(fromByteOffset: text.startIndex + 8, as: UInt64.self)
+            UnsafeMutableRawPointer(target + count).storeBytes(of: first, as: UInt64.self)
+            UnsafeMutableRawPointer(target + count + 8).storeBytes(of: second, as: UInt64.self)
+        } else {
+            UnsafeMutableRawPointer(target + count).copyMemory(from: source + text.startIndex, byteCount: text.count)
+        }
+        count += text.count
+    }
+
     /// Appends `string` quoted and escaped.
     package mutating func appendQuoted(_ string: String) {
         var string = string

@@ -37,11 +37,11 @@ package struct TICProtobufMeasurementWriter: TICMeasurementSink {
     private static let horodateSuffix: StaticString = ".horodate"
     private static let valid: StaticString = "valid"
 
-    package mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>) {
+    package mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool) {
         entry(label, suffix: false, data)
     }
 
-    package mutating func raw(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>) {
+    package mutating func raw(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool) {
         entry(label, suffix: true, horodate)
     }
 
@@ -58,14 +58,12 @@ package struct TICProtobufMeasurementWriter: TICMeasurementSink {
     }
 
     package mutating func value(_ value: TICNormalizedValue) {
-        let quantity = value.quantity.rawValue
-        let register = value.register.flatMap { $0.isEmpty ? nil : $0 }
-        let registerLabel = register == nil ? value.registerLabel.flatMap { $0.isEmpty ? nil : UnsafeRawBufferPointer(rebasing: $0) } : nil
-        let registerCount = register?.utf8.count ?? registerLabel?.count ?? 0
-        var size = TICProtobufWriter.fieldSize(quantity.utf8.count) + TICProtobufWriter.fieldSize(value.unit.utf8.count)
+        let quantity = UnsafeRawBufferPointer(rebasing: value.quantity), unit = UnsafeRawBufferPointer(rebasing: value.unit)
+        let register = value.register.flatMap { $0.isEmpty ? nil : UnsafeRawBufferPointer(rebasing: $0) }
+        var size = TICProtobufWriter.fieldSize(quantity.count) + TICProtobufWriter.fieldSize(unit.count)
             + TICProtobufWriter.fieldSize(Self.valid.utf8CodeUnitCount)
         if value.number.bitPattern != 0 { size += 9 }
-        if registerCount > 0 { size += TICProtobufWriter.fieldSize(registerCount) }
+        if let register { size += TICProtobufWriter.fieldSize(register.count) }
         if value.phase != 0 { size += 1 + TICProtobufWriter.varintSize(UInt64(value.phase)) }
         write(atMost: 1 + TICProtobufWriter.maximumVarintCount + size) { message in
             message.append(Tag.value)
@@ -75,12 +73,8 @@ package struct TICProtobufMeasurementWriter: TICMeasurementSink {
                 message.append(Tag.number)
                 withUnsafeBytes(of: value.number.bitPattern.littleEndian) { message.append($0) }
             }
-            message.appendField(Tag.unit, value.unit)
-            if let register {
-                message.appendField(Tag.register, register)
-            } else if let registerLabel {
-                message.appendField(Tag.register, registerLabel)
-            }
+            message.appendField(Tag.unit, unit)
+            if let register { message.appendField(Tag.register, register) }
             if value.phase != 0 {
                 message.append(Tag.phase)
                 message.appendVarint(UInt64(value.phase))

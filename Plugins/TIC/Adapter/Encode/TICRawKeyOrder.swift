@@ -4,6 +4,8 @@ struct TICRawEntry {
     var label: Slice<UnsafeRawBufferPointer>
     var isHorodate: Bool
     var value: Slice<UnsafeRawBufferPointer>
+    /// Whether neither holds a byte that JSON escapes.
+    var isVerbatim: Bool
 }
 
 /// The order a measurement's `raw` members are written in: sorted by key (bytewise, as Swift

@@ -17,9 +17,10 @@ public struct TICFrame: Sendable {
     public init(groups: [TICGroup] = [], rejected: [TICRejectedGroup] = []) {
         for group in groups {
             let received = group.encoded(mode: .standard).dropFirst().dropLast()  // without LF and CR
+            let isVerbatim = [group.label, group.horodate ?? "", group.data].allSatisfy { !$0.utf8.contains(where: TICGroupSpan.isEscaped) }
             spans.append(TICGroupSpan(
                 start: bytes.count, count: received.count, labelCount: group.label.utf8.count,
-                horodateCount: group.horodate?.utf8.count, dataCount: group.data.utf8.count
+                horodateCount: group.horodate?.utf8.count, dataCount: group.data.utf8.count, isVerbatim: isVerbatim
             ))
             bytes += received
         }

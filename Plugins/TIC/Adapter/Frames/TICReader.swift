@@ -131,46 +131,38 @@ public struct TICReader: Sendable {
 
     /// Feeds the bytes of a buffer; gives `sink` what they complete, in order.
     ///
-    /// Each candidate decodes the whole buffer at once (the hot loop); the checks and frames
-    /// follow. A candidate that locks drops the others, whose outputs would not have been emitted.
+    /// Each candidate decodes the whole buffer in turn, handing each group to its frame as it
+    /// finds it. A candidate that locks drops the others, whose outputs would not have been emitted.
     package mutating func feed<Sink: TICReaderSink>(_ bytes: UnsafeRawBufferPointer, reportingTo sink: inout Sink) {
-        var index = 0
-        while index < candidates.count {
-            candidates[index].decoder.decode(bytes)
-            process(candidate: index, into: &sink)
-            index += 1
-        }
+        decode(bytes, parityError: false, reportingTo: &sink)
     }
 
     /// Feeds one byte, flagged when it arrived with a parity error; gives `sink` what it completes.
     package mutating func feed<Sink: TICReaderSink>(_ byte: UInt8, parityError: Bool = false, reportingTo sink: inout Sink) {
-        var index = 0
-        while index < candidates.count {  // locking during this byte leaves one candidate
-            candidates[index].decoder.decode(byte, parityError: parityError)
-            process(candidate: index, into: &sink)
-            index += 1
-        }
+        withUnsafeBytes(of: byte) { decode($0, parityError: parityError, reportingTo: &sink) }
     }
 
     /// Ends the stream, giving `sink` what that completes.
     package mutating func finish<Sink: TICReaderSink>(reportingTo sink: inout Sink) {
-        var index = 0
-        while index < candidates.count {
-            candidates[index].decoder.finish()
-            process(candidate: index, into: &sink)
-            index += 1
-        }
+        decode(nil, parityError: false, reportingTo: &sink)
     }
 
-    private mutating func process<Sink: TICReaderSink>(candidate index: Int, into sink: inout Sink) {
-        guard !candidates[index].decoder.events.isEmpty else { return }
-        var progress = Progress(families: families, reportsGroups: reportsGroups, lockAfter: lockAfter, isLocked: isLocked, checkedGroups: checkedGroups, acceptedGroups: acceptedGroups)
-        candidates[index].process(&progress, into: &sink)
-        candidates[index].decoder.consumeEvents()
-        isLocked = progress.isLocked
-        checkedGroups = progress.checkedGroups
-        acceptedGroups = progress.acceptedGroups
-        if progress.lockedNow { candidates = [candidates[index]] }
+    /// Decodes `bytes` (nil: the stream's end) with each candidate in turn; locking during the
+    /// buffer leaves one candidate.
+    private mutating func decode<Sink: TICReaderSink>(_ bytes: UnsafeRawBufferPointer?, parityError: Bool, reportingTo sink: inout Sink) {
+        var index = 0
+        while index < candidates.count {
+            var progress = Progress(
+                families: families, reportsGroups: reportsGroups, lockAfter: lockAfter, isLocked: isLocked,
+                checkedGroups: checkedGroups, acceptedGroups: acceptedGroups
+            )
+            candidates[index].read(bytes, parityError: parityError, &progress, into: &sink)
+            isLocked = progress.isLocked
+            checkedGroups = progress.checkedGroups
+            acceptedGroups = progress.acceptedGroups
+            if progress.lockedNow { candidates = [candidates[index]] }
+            index += 1
+        }
     }
 
     /// One decoding per distinct separator and checksum zone the families need; SP families also
@@ -184,15 +176,31 @@ public struct TICReader: Sendable {
 }
 
 extension TICReader.Candidate {
-    /// Turns the decoder's events into checked groups, frames and outputs, on bytes: groups go to
-    /// the sink as bytes.
-    mutating func process<Sink: TICReaderSink>(_ progress: inout TICReader.Progress, into sink: inout Sink) {
-        let events = decoder.events, buffer = decoder.buffer  // read while the frame changes
-        buffer.withUnsafeBytes { buffer in
-            for event in events {
-                handle(event, in: buffer, &progress, into: &sink)
-            }
+    /// Decodes `bytes` (nil: the stream's end) and turns each event into checked groups, frames
+    /// and outputs as it comes: groups go to the sink as bytes of the buffer they are in.
+    mutating func read<Sink: TICReaderSink>(
+        _ bytes: UnsafeRawBufferPointer?, parityError: Bool, _ progress: inout TICReader.Progress, into sink: inout Sink
+    ) {
+        guard let bytes else {
+            let none = UnsafeRawBufferPointer(start: nil, count: 0)
+            while let event = decoder.finish() { handle(event, from: none, &progress, into: &sink) }
+            return
         }
+        var position = 0
+        while let event = decoder.next(in: bytes, at: &position, parityError: parityError) {
+            handle(event, from: bytes, &progress, into: &sink)
+        }
+    }
+
+    /// Handles `event`, just decoded from `bytes`: its bytes are there or in the decoder's
+    /// ``TICDecoder/carried``.
+    @inline(__always)
+    private mutating func handle<Sink: TICReaderSink>(
+        _ event: TICDecoder.Event, from bytes: UnsafeRawBufferPointer, _ progress: inout TICReader.Progress, into sink: inout Sink
+    ) {
+        guard decoder.isCarried else { return handle(event, in: bytes, &progress, into: &sink) }
+        let carried = decoder.carried  // a copy: handling the event changes the candidate that holds the decoder
+        carried.withUnsafeBytes { handle(event, in: $0, &progress, into: &sink) }
     }
 
     private mutating func handle<Sink: TICReaderSink>(
@@ -221,7 +229,9 @@ extension TICReader.Candidate {
             if let checked = family?.checked(span, in: buffer) {
                 frame?.append(checked, of: buffer)
                 progress.acceptedGroups += 1
-                if progress.reportsGroups { sink.group(label: buffer[span.label], horodate: span.horodate.map { buffer[$0] }, data: buffer[span.data]) }
+                if progress.reportsGroups {
+                    sink.group(label: buffer[span.label], horodate: span.horodate.map { buffer[$0] }, data: buffer[span.data], isVerbatim: span.isVerbatim)
+                }
             } else {
                 let rejected = TICRejectedGroup(reason: .invalidField, bytes: Array(buffer[span.whole]))
                 frame?.rejected.append(rejected)

@@ -2,11 +2,14 @@ import AdapterKit
 
 /// What the normalizer does with one label of a family, worked out once from its ``TICLabel``:
 /// per frame, a value is then read from the data's bytes with no string lookups.
+///
+/// A rule holds positions in its ``TICLabelRules`` (names, units, unit suffixes) rather than
+/// strings and arrays: reading one per value retains nothing.
 struct TICLabelRule: Sendable {
     /// A unit suffix the label's data may carry, resolved against the quantity.
     struct Unit: Sendable {
-        /// The SI unit the value is published in.
-        var name: String
+        /// The SI unit the value is published in (its name's bytes among the rules' names).
+        var name: Range<Int>
         /// The factor from the transmitted unit to it (`kWh` → 1000).
         var factor: Double
         /// Whether the unit is the quantity's own (a subscribed power may also be in W).
@@ -14,58 +17,61 @@ struct TICLabelRule: Sendable {
     }
 
     let role: TICLabel.Role?
-    /// The alarm code of an alarm label, when the dictionary names one.
-    let alarmCode: String?
-    /// The quantity its value is, if any.
-    let quantity: Quantity?
+    /// The name of the quantity its value is (a `Quantity` raw value), if any, among the rules' names.
+    private let quantity: Range<Int>?
+    /// The name of the quantity's SI unit.
+    private let unit: Range<Int>
     /// The register of its values; nil: the label as sent for energies, none for the others.
-    private let register: String?
+    private let register: Range<Int>?
     private let isEnergy: Bool
     private let phase: UInt32
     private let parser: TICFieldParser
     /// The factor of a value sent without a unit.
     private let scale: Double
-    /// The units of the label's format, in its order.
-    private let units: [Unit]
+    /// The units of the label's format, in its order, among the rules' units.
+    private let units: Range<Int>
 
-    init(_ entry: TICLabel) {
+    /// The rule of `entry`, whose names, units and unit suffixes go to `rules`.
+    init(_ entry: TICLabel, adding rules: inout TICLabelRules) {
         role = entry.role
-        alarmCode = entry.alarm
-        quantity = entry.quantity.flatMap(Quantity.init(rawValue:))
-        register = entry.register
+        let quantity = entry.quantity.flatMap(Quantity.init(rawValue:))
+        self.quantity = quantity.map { rules.addName($0.rawValue) }
+        unit = rules.addName(quantity?.unit ?? "")
+        register = entry.register.map { rules.addName($0) }
         isEnergy = quantity?.unit.hasSuffix("h") ?? false
         phase = entry.phase ?? 0
-        parser = TICFieldParser(entry.format)
+        parser = TICFieldParser(entry.format, suffixes: &rules.suffixes)
         scale = entry.scale ?? 1
-        let quantity = quantity
-        units = entry.format.units.map { suffix in
-            guard let quantity, let (unit, factor) = Self.unit(suffix) else { return Unit(name: "", factor: 0, isAccepted: false) }
-            return Unit(name: unit, factor: factor, isAccepted: unit == quantity.unit || (quantity == .subscribedPower && unit == "W"))
-        }
+        units = rules.addUnits(entry.format.units.map { suffix in
+            guard let quantity, let (unit, factor) = Self.unit(suffix) else { return (name: "", factor: 0, isAccepted: false) }
+            return (name: unit, factor: factor, isAccepted: unit == quantity.unit || (quantity == .subscribedPower && unit == "W"))
+        })
     }
 
-    /// The value of `data`, sent under `label`, by the rule at `position` among the family's;
-    /// nil when the label has no quantity or the data does not give a number of an accepted unit.
-    /// `isChecked`: the family checked the data against the label's format already (data with no
-    /// unit are then all number).
+    /// The value of `data`, sent under `label`, by the rule at `position` among `rules`; nil when
+    /// the label has no quantity or the data does not give a number of an accepted unit.
+    /// `checked`: how the family's check of the label's format read the data, if it did
+    /// (``TICGroupSpan/checkedValue``); the data are not parsed again then.
     func value(
-        of data: Slice<UnsafeRawBufferPointer>, label: Slice<UnsafeRawBufferPointer>, position: Int, isChecked: Bool
+        of data: Slice<UnsafeRawBufferPointer>, label: Slice<UnsafeRawBufferPointer>, position: Int, checked: TICFieldParser.Reading?,
+        in rules: TICLabelRules.View
     ) -> TICNormalizedValue? {
         guard let quantity else { return nil }
-        let parsed = isChecked && !parser.hasUnits ? (data.count, nil) : parser.parse(utf8: data)
-        guard let (count, unitIndex) = parsed else { return nil }
-        var unit = quantity.unit
+        guard let reading = checked ?? parser.parse(utf8: data, suffixes: rules.suffixes) else { return nil }
+        let unitIndex = reading.unit
+        var unit = unit
         var factor = scale
         if let unitIndex {
-            guard units[unitIndex].isAccepted else { return nil }
-            unit = units[unitIndex].name
-            factor = units[unitIndex].factor
+            let transmitted = rules.units[units.lowerBound + unitIndex]
+            guard transmitted.isAccepted else { return nil }
+            unit = transmitted.name
+            factor = transmitted.factor
         }
-        guard let number = TICNumber.parse(data.prefix(count), decimalComma: parser.characters == .decimalComma) else { return nil }
+        guard let number = TICNumber.parse(data.prefix(reading.count), decimalComma: parser.characters == .decimalComma) else { return nil }
         return TICNormalizedValue(
-            quantity: quantity, number: number * factor, unit: unit, register: register,
-            registerLabel: register == nil && isEnergy ? label : nil, phase: phase,
-            form: TICNormalizedValue.Form(rule: position, unit: unitIndex)
+            quantity: rules.names[quantity], number: number * factor, unit: rules.names[unit],
+            register: register.map { rules.names[$0] } ?? (isEnergy ? label : nil), registerIsLabel: register == nil && isEnergy,
+            phase: phase, form: TICNormalizedValue.Form(rule: position, unit: unitIndex)
         )
     }
 

@@ -1,15 +1,14 @@
-package import AdapterKit
-
 /// Receives a frame's measurement from ``TICNormalizer``, part by part in frame order, as bytes of
 /// the frame and numbers: a writer of one encoding (Protocol Buffers for the host, JSON for
 /// `tic-decode`) builds its own form with no intermediate strings.
 ///
 /// The byte slices are valid until ``end()``, which is called before the frame's bytes go.
 package protocol TICMeasurementSink {
-    /// A valid group, raw: its label as sent and its data (padding kept).
-    mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>)
+    /// A valid group, raw: its label as sent and its data (padding kept). `isVerbatim`: neither
+    /// holds a byte that text formats escape (``TICGroupSpan/isVerbatim``).
+    mutating func raw(label: Slice<UnsafeRawBufferPointer>, data: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool)
     /// The horodate of a valid group, raw under `LABEL.horodate`.
-    mutating func raw(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>)
+    mutating func raw(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool)
     /// The data of the meter's address label (`ADCO`, `ADSC`, `ADS`).
     mutating func deviceID(_ data: Slice<UnsafeRawBufferPointer>)
     /// The meter's clock, in seconds since 1970 UTC.
@@ -22,22 +21,25 @@ package protocol TICMeasurementSink {
     mutating func end()
 }
 
-/// One value of a measurement, as ``TICNormalizer`` reads it from a group.
+/// One value of a measurement, as ``TICNormalizer`` reads it from a group: its names as bytes of
+/// the normalizer's rules or of the frame, valid until the sink's ``TICMeasurementSink/end()``.
 package struct TICNormalizedValue {
-    package var quantity: Quantity
+    /// The quantity's name (a `Quantity` raw value).
+    package var quantity: Slice<UnsafeRawBufferPointer>
     /// The number, in `unit`.
     package var number: Double
     /// The SI unit (`Wh`; `W` for a subscribed power stated in kW).
-    package var unit: String
-    /// The register, when the dictionary fixes it (`total`).
-    package var register: String?
-    /// The register when it is the label as sent (energies without a fixed register); else nil.
-    package var registerLabel: Slice<UnsafeRawBufferPointer>?
+    package var unit: Slice<UnsafeRawBufferPointer>
+    /// The register: the dictionary's (`total`), or the label as sent for energies without one
+    /// (``registerIsLabel``); nil for none.
+    package var register: Slice<UnsafeRawBufferPointer>?
+    /// Whether ``register`` is the label as sent.
+    package var registerIsLabel: Bool
     /// Phase 1, 2 or 3; 0 when not per phase.
     package var phase: UInt32
     /// Which rule and unit gave the value: values of one form have the same quantity, unit,
-    /// register and phase (all but ``registerLabel`` and ``number``), so a writer may render
-    /// those once per form.
+    /// register and phase (all but a register that is the label, and ``number``), so a writer
+    /// may render those once per form.
     package var form: Form
 
     /// A label entry's position in its family, and the index of the unit the data carried.

@@ -19,17 +19,17 @@ public struct TICNormalizer: Sendable {
 
     /// The family whose dictionary gives the meaning of labels.
     public var family: TICFamily {
-        didSet { rules = family.labels.map(TICLabelRule.init) }
+        didSet { rules = TICLabelRules(family.labels) }
     }
     /// The device id when the frame carries none.
     public var defaultDeviceID: String
     /// The rule of each of the family's labels, in the order of `family.labels`.
-    private var rules: [TICLabelRule]
+    private var rules: TICLabelRules
 
     public init(family: TICFamily, defaultDeviceID: String) {
         self.family = family
         self.defaultDeviceID = defaultDeviceID
-        self.rules = family.labels.map(TICLabelRule.init)
+        self.rules = TICLabelRules(family.labels)
     }
 
     /// The measurement of `frame`: values in SI units, device id, meter time in UTC, tariff
@@ -47,26 +47,28 @@ public struct TICNormalizer: Sendable {
 
     /// Gives the measurement of `frame`, part by part in frame order, to `sink`.
     package func normalize<Sink: TICMeasurementSink>(_ frame: TICFrame, into sink: inout Sink) {
-        // Rules are read in place through the buffer: reading one out of the array would copy it,
-        // retaining each of its strings and arrays.
-        rules.withUnsafeBufferPointer { rules in
+        rules.withView { rules in
             let hasPositions = frame.labelIndex === family.labelIndex
             frame.withGroupSpans { buffer, spans in
                 for span in spans {
                     let label = buffer[span.label]
                     let data = buffer[span.data]
-                    sink.raw(label: label, data: data)
-                    if let horodate = span.horodate { sink.raw(label: label, horodate: buffer[horodate]) }
+                    sink.raw(label: label, data: data, isVerbatim: span.isVerbatim)
+                    if let horodate = span.horodate { sink.raw(label: label, horodate: buffer[horodate], isVerbatim: span.isVerbatim) }
                     guard let position = hasPositions ? span.labelPosition : family.position(of: label) else { continue }
-                    precondition(position < rules.count, "a label's position is that of its rule")
-                    switch rules[position].role {
+                    precondition(position < rules.rules.count, "a label's position is that of its rule")
+                    let rule = rules.rules[position]
+                    switch rule.role {
                     case .deviceID: sink.deviceID(data)
                     case .meterTime:
                         if let seconds = Self.meterTime(span, in: buffer) { sink.meterTime(secondsSinceEpoch: seconds) }
                     case .tariffPeriod: sink.tariffPeriod(Self.trimmed(data))
                     case .alarm, nil: break
                     }
-                    if let value = rules[position].value(of: data, label: label, position: position, isChecked: hasPositions) { sink.value(value) }
+                    let checked = hasPositions ? span.checkedValue : nil
+                    if let value = rule.value(of: data, label: label, position: position, checked: checked, in: rules) {
+                        sink.value(value)
+                    }
                 }
                 sink.end()
             }
@@ -75,18 +77,20 @@ public struct TICNormalizer: Sendable {
 
     /// The alarm labels present in `frame`.
     public func alarms(in frame: TICFrame) -> [ActiveAlarm] {
-        guard rules.contains(where: { $0.role == .alarm }) else { return [] }
+        guard rules.hasAlarms else { return [] }
         let hasPositions = frame.labelIndex === family.labelIndex
-        return frame.withGroupSpans { buffer, spans in
-            spans.compactMap { span in
-                guard let position = hasPositions ? span.labelPosition : family.position(of: buffer[span.label]),
-                    rules[position].role == .alarm
-                else { return nil }
-                let label = String(decoding: buffer[span.label], as: UTF8.self)
-                return ActiveAlarm(
-                    code: rules[position].alarmCode ?? label.lowercased(), label: label,
-                    data: String(decoding: buffer[span.data], as: UTF8.self)
-                )
+        return rules.withView { rules in
+            frame.withGroupSpans { buffer, spans in
+                spans.compactMap { span in
+                    guard let position = hasPositions ? span.labelPosition : family.position(of: buffer[span.label]),
+                        rules.rules[position].role == .alarm
+                    else { return nil }
+                    let label = String(decoding: buffer[span.label], as: UTF8.self)
+                    return ActiveAlarm(
+                        code: family.labels[position].alarm ?? label.lowercased(), label: label,
+                        data: String(decoding: buffer[span.data], as: UTF8.self)
+                    )
+                }
             }
         }
     }

@@ -46,7 +46,7 @@ struct TICSessionHandler: TICReaderSink {
         publications.append(.status(EnergyStatus(available: false, state: .linkLost, detail: message)))
     }
 
-    func group(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>?, data: Slice<UnsafeRawBufferPointer>) {}
+    func group(label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>?, data: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool) {}
 
     mutating func receive(_ output: TICReader.Output) {
         switch output {
