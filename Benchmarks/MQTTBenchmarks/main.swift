@@ -91,7 +91,7 @@ struct RunningBridge: Sendable {
 
     func connected() async throws {
         let deadline = ContinuousClock.now + .seconds(30)
-        while host.metric("mqtt_connected") != 1 {
+        while host.metric("mqttbridge_connected") != 1 {
             guard ContinuousClock.now < deadline else { throw BenchError("\(host.siteID) did not connect") }
             try await Task.sleep(for: .milliseconds(5))
         }

@@ -70,18 +70,18 @@ import Testing
             try peer.publish("energy/gw-b/sites/b/tic/alarms", BridgeMessage(event: remote, origin: "gw-b/mqtt", epoch: "e1", seq: 5).encoded(.json))
             try peer.publish("energy/gw-b/sites/b/tic/alarms", Array("{broken".utf8))
             try await MQTTTestSupport.waitFor(10, "the refusals") {
-                host.metric("mqtt_refused_total", labels: ["route": "in-0", "reason": "malformed"]) == 1
+                host.metric("mqttbridge_refused_total", labels: ["route": "in-0", "reason": "malformed"]) == 1
             }
-            #expect(host.metric("mqtt_refused_total", labels: ["route": "in-0", "reason": "reserved_source"]) == 1)
-            #expect(host.metric("mqtt_refused_total", labels: ["route": "in-0", "reason": "command_not_allowed"]) == 1)
-            #expect(host.metric("mqtt_refused_total", labels: ["route": "in-0", "reason": "duplicate"]) == 1)
-            #expect((host.metric("mqtt_refused_total", labels: ["route": "in-0", "reason": "echo"]) ?? 0) >= 2)
+            #expect(host.metric("mqttbridge_refused_total", labels: ["route": "in-0", "reason": "reserved_source"]) == 1)
+            #expect(host.metric("mqttbridge_refused_total", labels: ["route": "in-0", "reason": "command_not_allowed"]) == 1)
+            #expect(host.metric("mqttbridge_refused_total", labels: ["route": "in-0", "reason": "duplicate"]) == 1)
+            #expect((host.metric("mqttbridge_refused_total", labels: ["route": "in-0", "reason": "echo"]) ?? 0) >= 2)
             #expect(host.published.filter { $0.isBridged }.count == 1)
 
             // A command through the mapping that names commands: in, under its bus prefix.
             try peer.publish("orders/site-a", BridgeMessage(event: command, origin: "central/mqtt", epoch: "e2", seq: 1).encoded(.json))
             try await MQTTTestSupport.waitFor(10, "the allowed command") { host.published.contains { $0.topic == "central/sites/b/boiler/commands" } }
-            #expect(host.metric("mqtt_messages_in_total", labels: ["route": "orders"]) == 1)
+            #expect(host.metric("mqttbridge_messages_in_total", labels: ["route": "orders"]) == 1)
         }
         // A clean stop leaves `offline` as the retained status.
         try await MQTTTestSupport.waitFor(10, "the offline status") { peer.received.last { $0.topic == "energy/gw-a/status" }?.text.contains("stopped") == true }
@@ -101,11 +101,11 @@ import Testing
         )
         try await central.run(receiver) { central in
             try await host.run(adapter) { host in
-                try await MQTTTestSupport.waitFor(10, "both connected") { host.metric("mqtt_connected") == 1 && central.metric("mqtt_connected") == 1 }
+                try await MQTTTestSupport.waitFor(10, "both connected") { host.metric("mqttbridge_connected") == 1 && central.metric("mqttbridge_connected") == 1 }
                 try await host.deliver((0..<10).map { Self.alarm($0) }, to: adapter)
                 try await MQTTTestSupport.waitFor(10, "the first alarms") { central.published.filter { $0.isBridged }.count == 10 }
                 broker.stop()
-                try await MQTTTestSupport.waitFor(10, "the disconnection") { host.metric("mqtt_connected") == 0 }
+                try await MQTTTestSupport.waitFor(10, "the disconnection") { host.metric("mqttbridge_connected") == 0 }
                 let outageStart = ContinuousClock.now
                 for batch in 0..<10 {
                     try await host.deliver((0..<5).map { Self.alarm(10 + batch * 5 + $0) } + (0..<50).map { Self.measurement(batch * 50 + $0) }, to: adapter)
@@ -117,10 +117,10 @@ import Testing
                 try await Task.sleep(for: .seconds(1))
                 let codes = try central.published.filter { $0.isBridged }.map { try $0.decode(EnergyAlarm.self).code }
                 #expect(codes == (0..<60).map { "a\($0)" }, "every alarm once, in order")
-                #expect(host.metric("mqtt_telemetry_dropped_total", labels: ["route": "out-0"]) == 400)
+                #expect(host.metric("mqttbridge_telemetry_dropped_total", labels: ["route": "out-0"]) == 400)
                 // 10 + 50 alarms and the 100 measurements the buffer kept.
-                #expect(host.metric("mqtt_messages_out_total", labels: ["route": "out-0"]) == 160)
-                #expect(host.metric("mqtt_reconnects_total") == 1)
+                #expect(host.metric("mqttbridge_messages_out_total", labels: ["route": "out-0"]) == 160)
+                #expect(host.metric("mqttbridge_reconnects_total") == 1)
                 #expect(host.published.contains { $0.kind == .alarm && (try? $0.decode(EnergyAlarm.self).code) == "broker_unreachable" })
             }
         }
@@ -146,7 +146,7 @@ import Testing
         try await second.run(restarted) { host in
             let alarms = try await peer.waitFor(count: 20) { $0.topic.hasSuffix("/alarms") }
             #expect(try alarms.map { try BridgeMessage(bytes: $0.payload).seq } == (1...20).map { Int64($0) })
-            try await MQTTTestSupport.waitFor(10, "the outbox emptied") { host.metric("mqtt_outbox_depth") == 0 }
+            try await MQTTTestSupport.waitFor(10, "the outbox emptied") { host.metric("mqttbridge_outbox_depth") == 0 }
         }
     }
 }

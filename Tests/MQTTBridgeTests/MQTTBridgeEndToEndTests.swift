@@ -4,6 +4,9 @@ import AdapterKitTesting
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -114,6 +117,10 @@ import Glibc
         #expect(messages.contains { $0.topic == "energy/central/sites/central/feed/measurements" })
         #expect(messages.contains { $0.topic == "energy/site-a/status" && $0.text.contains("online") })
         #expect(!messages.contains { $0.topic.hasPrefix("energy/central/sites/site-a") }, "the central host sends no bridged event back")
+        // The real host takes the bridge's metrics (their names begin with the type's).
+        let metrics = try await Self.metrics(admin: central.admin)
+        #expect(metrics.contains(#"energy_adapter_mqttbridge_messages_in_total{site="central",adapter="mqtt",route="in-0"}"#), "\(metrics)")
+        #expect(metrics.contains(#"energy_adapter_mqttbridge_connected{site="central",adapter="mqtt"} 1"#))
     }
 
     /// The site host killed: its last will appears. Killed again while the broker is down, with
@@ -155,6 +162,12 @@ import Glibc
         #expect(commands.count == 5)
     }
 
+    /// The host's `/metrics` exposition.
+    static func metrics(admin: Int) async throws -> String {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(admin)/metrics")!)
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static func ctl(_ arguments: [String], admin: Int, in directory: URL) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: PluginHarness.builtProductsDirectory + "/energy-host")
@@ -191,9 +204,9 @@ import Glibc
                     let host = try InMemoryHost(siteID: site, instanceID: "mqtt")
                     let bridge = try host.makeAdapter(MQTTBridgeAdapter.self, configuration: #"{"broker": "\#(broker.url)", "reconnect_max_s": 1}"#)
                     try await host.run(bridge) { host in
-                        try await MQTTTestSupport.waitFor(30, "\(site) connected") { host.metric("mqtt_connected") == 1 }
+                        try await MQTTTestSupport.waitFor(30, "\(site) connected") { host.metric("mqttbridge_connected") == 1 }
                         try await host.deliver((0..<20).map { MQTTBridgeBrokerTests.alarm($0, site: site) }, to: bridge)
-                        try await MQTTTestSupport.waitFor(30, "\(site)'s outbox emptied") { host.metric("mqtt_outbox_depth") == 0 }
+                        try await MQTTTestSupport.waitFor(30, "\(site)'s outbox emptied") { host.metric("mqttbridge_outbox_depth") == 0 }
                     }
                 }
             }

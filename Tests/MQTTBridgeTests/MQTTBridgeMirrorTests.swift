@@ -23,7 +23,7 @@ import Testing
         let bridgeB = try hostB.makeAdapter(MQTTBridgeAdapter.self, configuration: configuration.replacingOccurrences(of: #""reconnect_max_s": 1"#, with: #""reconnect_max_s": 1, "format": "protobuf""#))
         try await hostA.run(bridgeA) { hostA in
             try await hostB.run(bridgeB) { hostB in
-                try await MQTTTestSupport.waitFor(10, "both connected") { hostA.metric("mqtt_connected") == 1 && hostB.metric("mqtt_connected") == 1 }
+                try await MQTTTestSupport.waitFor(10, "both connected") { hostA.metric("mqttbridge_connected") == 1 && hostB.metric("mqttbridge_connected") == 1 }
                 try await hostA.deliver((0..<10).map { MQTTBridgeBrokerTests.alarm($0) }, to: bridgeA)
                 try await MQTTTestSupport.waitFor(10, "B received A's alarms") { hostB.published.filter { $0.isBridged }.count == 10 }
                 // B's host delivers what B's bridge injected back to B's bridge (it subscribes to
@@ -32,7 +32,7 @@ import Testing
                 try await Task.sleep(for: .seconds(2))
                 #expect(watcher.received.count == 10, "each alarm crossed the broker once")
                 #expect(hostA.published.filter { $0.isBridged }.isEmpty, "A took none of its own alarms back")
-                #expect(hostA.metric("mqtt_refused_total", labels: ["route": "in-0", "reason": "echo"]) == 10)
+                #expect(hostA.metric("mqttbridge_refused_total", labels: ["route": "in-0", "reason": "echo"]) == 10)
                 #expect(hostB.published.filter { $0.isBridged }.allSatisfy { $0.source == "tic" && $0.via == "mqtt" })
                 // And B's own alarms reach A in B's form.
                 try await hostB.deliver((0..<3).map { MQTTBridgeBrokerTests.alarm($0, site: "b") }, to: bridgeB)

@@ -60,7 +60,7 @@ final class BridgeEngine: Sendable {
 
     /// Connects and runs until ``stop()`` returns.
     func run() async {
-        context.record(gauge: "mqtt_connected", 0)
+        context.record(gauge: "mqttbridge_connected", 0)
         context.report(degraded: true)
         do {
             try client.start()
@@ -121,9 +121,9 @@ final class BridgeEngine: Sendable {
             return state.telemetry.removeFirst().0.route
         }
         switch dropped {
-        case nil: context.increment(counter: "mqtt_messages_out_total", labels: ["route": message.route])
+        case nil: context.increment(counter: "mqttbridge_messages_out_total", labels: ["route": message.route])
         case "": break
-        case let route?: context.increment(counter: "mqtt_telemetry_dropped_total", labels: ["route": route])
+        case let route?: context.increment(counter: "mqttbridge_telemetry_dropped_total", labels: ["route": route])
         }
     }
 
@@ -176,7 +176,7 @@ final class BridgeEngine: Sendable {
             return true
         }
         for (route, count) in routes {
-            context.increment(counter: "mqtt_messages_out_total", by: Double(count), labels: ["route": route])
+            context.increment(counter: "mqttbridge_messages_out_total", by: Double(count), labels: ["route": route])
         }
         return complete
     }
@@ -207,9 +207,9 @@ final class BridgeEngine: Sendable {
             return (state.everConnected, telemetry)
         }
         context.logger.info("connected to the broker", metadata: ["broker": "\(settings.client.host):\(settings.client.port)"])
-        context.record(gauge: "mqtt_connected", 1)
+        context.record(gauge: "mqttbridge_connected", 1)
         context.report(degraded: false)
-        if reconnect { context.increment(counter: "mqtt_reconnects_total") }
+        if reconnect { context.increment(counter: "mqttbridge_reconnects_total") }
         alarm { $0.clear("broker_unreachable", "connected to the broker") }
         alarm { $0.clear("broker_refused", "connected to the broker") }
         _ = try? client.publish(topic: settings.statusTopic, payload: BridgeStatus(gateway: settings.gatewayID, state: "online", reason: nil).json(), qos: 1, retain: true)
@@ -234,7 +234,7 @@ final class BridgeEngine: Sendable {
             defer { state.connected = false }
             return state.connected
         }
-        context.record(gauge: "mqtt_connected", 0)
+        context.record(gauge: "mqttbridge_connected", 0)
         guard wasConnected, code != 0 else { return }
         context.report(degraded: true)
         context.logger.warning("connection to the broker lost; reconnecting", metadata: ["reason": "\(reason)"])
@@ -275,7 +275,7 @@ final class BridgeEngine: Sendable {
             }
             do {
                 try await context.publish(event)
-                context.increment(counter: "mqtt_messages_in_total", labels: ["route": name])
+                context.increment(counter: "mqttbridge_messages_in_total", labels: ["route": name])
             } catch {
                 refuse(.refusedByHost, route: name, topic: topic, detail: "\(error)")
             }
@@ -292,7 +292,7 @@ final class BridgeEngine: Sendable {
     }
 
     private func refuse(_ reason: InboundRefusal, route: String?, topic: String, detail: String? = nil) {
-        context.increment(counter: "mqtt_refused_total", labels: ["route": route ?? "none", "reason": reason.rawValue])
+        context.increment(counter: "mqttbridge_refused_total", labels: ["route": route ?? "none", "reason": reason.rawValue])
         guard reason != .duplicate && reason != .echo else { return }
         var metadata: Logger.Metadata = ["topic": "\(topic)", "reason": "\(reason.rawValue)"]
         if let detail { metadata["detail"] = "\(detail)" }
@@ -361,7 +361,7 @@ final class BridgeEngine: Sendable {
                 state.recordedDepth = state.depth
                 return state.depth
             }
-            if let depth { context.record(gauge: "mqtt_outbox_depth", Double(depth)) }
+            if let depth { context.record(gauge: "mqttbridge_outbox_depth", Double(depth)) }
         } catch {
             context.logger.error("bridge ledger not written", metadata: ["error": "\(error)"])
             state.withLock { state in
