@@ -13,7 +13,8 @@ import Synchronization
 //   measurements (telemetry, QoS 0) and alarms (lossless: outbox, QoS 1, duplicate check);
 // - latency at a fixed rate: 500 events/s for 10 s, from delivery to the sending bridge to the
 //   receiving bridge's publish, p50 / p99 / max;
-// - a fleet: 50 site bridges sending at once to one central bridge: the central bridge's ingest rate.
+// - a fleet: 50 site bridges sending at once to one central bridge: the central bridge's ingest rate;
+// - host to host: two real energy-host processes, a Probe on the site host (HostToHost.swift).
 
 let events = 20_000
 let broker = try MosquittoBroker()
@@ -226,5 +227,12 @@ try await running([central] + fleet) {
         let rate = Double(sites * perSite) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         print("fleet, \(sites) sites × \(perSite) \(label) to one central bridge: \(format(rate)) events/s ingested (\(elapsed))")
     }
+}
+// MARK: Two energy-host processes
+
+for qos in [0, 1] {
+    let rate = try await HostToHost.rate(events: 50_000, qos: qos, broker: broker)
+    let peer = qos == 0 ? baseline0 : baseline1
+    print("host to host, two energy-host processes (a Probe's measurements, bridge to bridge), QoS \(qos): \(format(rate)) events/s (× \(String(format: "%.2f", rate / peer)) the baseline at the same QoS)")
 }
 broker.stop()

@@ -12,6 +12,13 @@ package struct MetricSample: Sendable, Hashable {
     package var labels: [String: String]
     package var value: Double
 
+    /// The prefix of an adapter type's metric names, without its `_`: the type name in lower case,
+    /// characters other than letters and digits as `_` (`Interruptibility` → `interruptibility`,
+    /// `MQTTBridge` → `mqttbridge`). Every other name an adapter records must begin with it.
+    package static func namespace(of typeName: String) -> String {
+        String(typeName.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+    }
+
     /// The one metric name outside the adapter's namespace: 1 while the instance reports itself
     /// degraded (``AdapterContext/report(degraded:)``), 0 otherwise; the host's health reads it.
     public static let degradedGauge = "health_degraded"

@@ -93,6 +93,7 @@ public final class InMemoryHost: Sendable {
             siteID: siteID, instanceID: instanceID, dataDirectory: dataDirectory, configurationDirectory: configurationDirectory
         )
         let configuration = try AdapterConfigurations.make(A.self, json: json, environment: environment)
+        link.serve(typeName: A.description.typeName)
         return try A(configuration: configuration, context: context)
     }
 
@@ -139,7 +140,9 @@ public final class InMemoryHost: Sendable {
     public var logs: [LogRecord] { link.logs }
 
     /// The current value of the adapter's counter or gauge `name` with exactly `labels`, or nil
-    /// when it never recorded it (counters: the sum of their increments).
+    /// when it never recorded it (counters: the sum of their increments). As in the host, an
+    /// adapter made by ``makeAdapter(_:configuration:)`` has its names outside its type's namespace
+    /// (`tic_…` for `TIC`) refused, with a warning in ``logs``.
     public func metric(_ name: String, labels: [String: String] = [:]) -> Double? {
         link.metric(name, labels: labels)
     }
@@ -161,6 +164,8 @@ private final class RecordingLink: HostLink {
         var published: [Event] = []
         var logs: [InMemoryHost.LogRecord] = []
         var metrics: [String: [[String: String]: Double]] = [:]
+        /// The adapter type's metric prefix, once ``InMemoryHost/makeAdapter(_:configuration:)`` knows it.
+        var metricPrefix: String?
     }
 
     private let instanceID: String
@@ -215,8 +220,21 @@ private final class RecordingLink: HostLink {
         state.withLock { $0.logs.append(record) }
     }
 
+    /// The adapter type whose instance this link serves: its metric names must begin with its namespace.
+    func serve(typeName: String) {
+        state.withLock { $0.metricPrefix = MetricSample.namespace(of: typeName) + "_" }
+    }
+
     func record(_ sample: MetricSample) {
         state.withLock { state in
+            // As the host: a name outside the adapter type's namespace is refused, and said.
+            if let prefix = state.metricPrefix, sample.name != MetricSample.degradedGauge, !sample.name.hasPrefix(prefix) {
+                let message = "adapter metric refused: \"\(sample.name)\" does not begin with \"\(prefix)\""
+                if !state.logs.contains(where: { $0.message == message }) {
+                    state.logs.append(InMemoryHost.LogRecord(level: .warning, message: message, metadata: [:]))
+                }
+                return
+            }
             let current = state.metrics[sample.name]?[sample.labels] ?? 0
             state.metrics[sample.name, default: [:]][sample.labels] = sample.kind == .counter ? current + sample.value : sample.value
         }

@@ -65,6 +65,21 @@ private final class Deliveries: Sendable {
 }
 
 @Suite struct InMemoryHostTests {
+    /// As the host does, a metric outside the adapter type's namespace is refused and said: the
+    /// test kit no longer lets through names the real host would drop.
+    @Test func metricsOutsideTheTypesNamespaceAreRefusedAsTheHostRefusesThem() throws {
+        let host = try InMemoryHost()
+        let adapter = try host.makeAdapter(Emitter.self, configuration: "{}")
+        adapter.context.increment(counter: "emitter_frames_total")
+        adapter.context.increment(counter: "frames_total")
+        adapter.context.increment(counter: "frames_total")
+        adapter.context.report(degraded: true)
+        #expect(host.metric("emitter_frames_total") == 1)
+        #expect(host.metric("frames_total") == nil)
+        #expect(host.metric("health_degraded") == 1)
+        #expect(host.logs.filter { $0.level == .warning && $0.message.contains(#""frames_total" does not begin with "emitter_""#) }.count == 1)
+    }
+
     private static let fixed = EventTime(nanosecondsSinceEpoch: 1_768_464_000_000_000_000)
 
     @Test(.timeLimit(.minutes(1)))

@@ -90,8 +90,13 @@ import Glibc
                 """,
             certificates: certificates
         )
-        let siteHost = try Self.start(site.directory)
+        // The central host subscribes first: the broker keeps nothing for a subscription that does
+        // not exist yet (the plant's status goes out once, at its start).
         let centralHost = try Self.start(central.directory)
+        try await MQTTTestSupport.waitFor(30, "the central host's bridge connected") {
+            (try? await Self.metrics(admin: central.admin))?.contains(#"energy_adapter_mqttbridge_connected{site="central",adapter="mqtt"} 1"#) == true
+        }
+        let siteHost = try Self.start(site.directory)
         defer {
             Self.stop(siteHost)
             Self.stop(centralHost)

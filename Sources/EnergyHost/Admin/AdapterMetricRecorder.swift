@@ -57,10 +57,9 @@ package final class AdapterMetricRecorder: Sendable {
         self.prefix = Self.namespace(of: plugin) + "_"
     }
 
-    /// The prefix of an adapter type's metric names: the type name in lower case, characters other
-    /// than letters and digits as `_` (`Interruptibility` → `interruptibility`).
+    /// The prefix of an adapter type's metric names (``MetricSample/namespace(of:)``).
     package static func namespace(of plugin: String) -> String {
-        String(plugin.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+        MetricSample.namespace(of: plugin)
     }
 
     /// Records `sample`; returns why it was refused, if it was (logged once per name by the caller's logger).

@@ -3,11 +3,14 @@ import AdapterKitTesting
 import Foundation
 
 /// A copy of the repository's demo site in a temporary directory, run by the real `energy-host`:
-/// the admin API on a free port, RTE's simulator absent (an unreachable RTE), and extra adapters
-/// appended to the demo site for the test at hand.
+/// the admin API on a free port, RTE's simulator absent (an unreachable RTE), a broker of its own
+/// for the demo's MQTT bridge (as `scripts/demo.sh` starts one), and extra adapters appended to
+/// the demo site for the test at hand.
 struct DemoSite {
     let directory: URL
     let adminPort: Int
+    /// The broker the demo's MQTTBridge connects to; it runs as long as this value lives.
+    let broker: MosquittoBroker
 
     /// Copies `demo/` and `adapters.json`, with `extraAdapters` (adapters.json objects) appended
     /// and each of the demo's adapters passed through `editing`.
@@ -30,6 +33,12 @@ struct DemoSite {
         document["host"] = host
         var sites = document["sites"] as! [[String: Any]]
         var adapters = sites[0]["adapters"] as! [[String: Any]]
+        broker = try MosquittoBroker()
+        for index in adapters.indices where adapters[index]["plugin"] as? String == "MQTTBridge" {
+            var config = adapters[index]["config"] as! [String: Any]
+            config["broker"] = broker.url
+            adapters[index]["config"] = config
+        }
         for index in adapters.indices { editing(&adapters[index]) }
         sites[0]["adapters"] = adapters + extraAdapters
         document["sites"] = sites
