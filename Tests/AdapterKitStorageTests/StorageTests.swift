@@ -107,6 +107,24 @@ import Testing
         #expect(try await outbox.count() == 2)
     }
 
+    /// Batches: queued in one transaction in order, read on from the last item handed out,
+    /// removed together; what was not sent is still there after a reopening.
+    @Test func theOutboxQueuesReadsOnAndForgetsInBatches() async throws {
+        let file = try path()
+        do {
+            let outbox = Outbox(store: try open(file))
+            let ids = try await outbox.enqueue(contentsOf: (1...5).map { (kind: "alarm", payload: [UInt8($0)]) }, at: Self.t0)
+            #expect(ids.count == 5 && ids == ids.sorted())
+            let handed = try await outbox.pending(after: 0, limit: 2)
+            let next = try await outbox.pending(after: handed.last!.id, limit: 10)
+            #expect(handed.map(\.payload) == [[1], [2]] && next.map(\.payload) == [[3], [4], [5]])
+            try await outbox.markSent([ids[0], ids[2]])
+            #expect(try await outbox.enqueue(contentsOf: [], at: Self.t0).isEmpty)
+        }
+        let outbox = Outbox(store: try open(file))
+        #expect(try await outbox.pending().map(\.payload) == [[2], [4], [5]])
+    }
+
     @Test func theSerialWriterRunsWritesInOrderAndRefusesThemOnceFinished() async throws {
         let writer = SerialWriter()
         let order = Mutex<[Int]>([])

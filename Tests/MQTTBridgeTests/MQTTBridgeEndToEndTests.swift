@@ -115,12 +115,13 @@ import Glibc
         #expect(local.contains { $0.time == first.time && $0.payload == first.payload }, "the central host has the site's event as it was")
         let fromCentral = try #require(Self.recorded(in: site.directory, site: "site-a").first { $0.isBridged })
         #expect(fromCentral.source == "feed" && fromCentral.via == "mqtt")
-        // On the broker: topics under each gateway's prefix, telemetry at QoS 0, statuses at QoS 1.
+        // On the broker: topics under each gateway's prefix, telemetry at QoS 0, statuses at QoS 1
+        // (waited for: the watcher works through its messages in its own time).
+        _ = try await watcher.waitFor(count: 1, matching: { $0.topic == "energy/site-a/sites/site-a/meter/measurements" && $0.qos == 0 }, seconds: 30)
+        _ = try await watcher.waitFor(count: 1, matching: { $0.topic == "energy/site-a/sites/site-a/plant/status" && $0.qos == 1 }, seconds: 30)
+        _ = try await watcher.waitFor(count: 1, matching: { $0.topic == "energy/central/sites/central/feed/measurements" }, seconds: 30)
+        _ = try await watcher.waitFor(count: 1, matching: { $0.topic == "energy/site-a/status" && $0.text.contains("online") }, seconds: 30)
         let messages = watcher.received
-        #expect(messages.contains { $0.topic == "energy/site-a/sites/site-a/meter/measurements" && $0.qos == 0 })
-        #expect(messages.contains { $0.topic == "energy/site-a/sites/site-a/plant/status" && $0.qos == 1 })
-        #expect(messages.contains { $0.topic == "energy/central/sites/central/feed/measurements" })
-        #expect(messages.contains { $0.topic == "energy/site-a/status" && $0.text.contains("online") })
         #expect(!messages.contains { $0.topic.hasPrefix("energy/central/sites/site-a") }, "the central host sends no bridged event back")
         // The real host takes the bridge's metrics (their names begin with the type's).
         let metrics = try await Self.metrics(admin: central.admin)

@@ -29,6 +29,7 @@ import Testing
                 // B's host delivers what B's bridge injected back to B's bridge (it subscribes to
                 // sites/#), as a real host would: none of it may go out again.
                 try await hostB.deliver(hostB.published.filter { $0.isBridged }, to: bridgeB)
+                _ = try await watcher.waitFor(count: 10)
                 try await Task.sleep(for: .seconds(2))
                 #expect(watcher.received.count == 10, "each alarm crossed the broker once")
                 #expect(hostA.published.filter { $0.isBridged }.isEmpty, "A took none of its own alarms back")
@@ -37,7 +38,8 @@ import Testing
                 // And B's own alarms reach A in B's form.
                 try await hostB.deliver((0..<3).map { MQTTBridgeBrokerTests.alarm($0, site: "b") }, to: bridgeB)
                 try await MQTTTestSupport.waitFor(10, "A received B's alarms") { hostA.published.filter { $0.isBridged }.count == 3 }
-                #expect(watcher.received.suffix(3).allSatisfy { $0.payload.first != UInt8(ascii: "{") })
+                let all = try await watcher.waitFor(count: 13)
+                #expect(all.suffix(3).allSatisfy { $0.payload.first != UInt8(ascii: "{") })
             }
         }
     }

@@ -96,8 +96,10 @@ final class BridgeEngine: Sendable {
     func send(_ events: [Event]) async throws {
         var lossless: [(kind: String, payload: [UInt8])] = []
         for event in events {
-            for message in settings.routing.outgoing(event) {
-                let body = BridgeMessage.body(of: event, origin: settings.origin, epoch: ledger.epoch, format: settings.format)
+            let messages = settings.routing.outgoing(event)
+            guard !messages.isEmpty else { continue }
+            let body = BridgeMessage.body(of: event, origin: settings.origin, epoch: ledger.epoch, format: settings.format)
+            for message in messages {
                 if message.lossless {
                     lossless.append((OutboxEntry(message: message, body: body).kind, body))
                 } else {
