@@ -48,6 +48,7 @@ import Testing
         var writer = TICJSONMeasurementWriter(defaultDeviceID: "")
         for frame in frames {
             // The JSON written from the frame's bytes is the JSON form of the payload the adapter publishes.
+            writer.json.removeAll()
             normalizer.normalize(frame, into: &writer)
             let payload = normalizer.payload(of: frame, deviceID: nil)
             let event = Event(topic: "t", kind: .measurement, time: EventTime(nanosecondsSinceEpoch: 0), payload: payload)

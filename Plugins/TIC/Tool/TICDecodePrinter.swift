@@ -74,17 +74,19 @@ struct TICDecodePrinter: TICReaderSink {
         case .frame(let frame):
             frames += 1
             if frame.isDegraded { degraded += 1 }
-            var hasMeasurement = false
-            // `normalizer?` calls the normalizer in place: binding it would copy it, retaining its arrays.
-            if frame.groupCount > 0, normalizer?.write(frame, into: &measurement) != nil { hasMeasurement = true }
-            let json = measurement.json
-            self.output.write(atMost: 96 + (hasMeasurement ? json.count : 0)) { line in
+            self.output.write(atMost: 64) { line in
                 line.append("{\"groups\":")
                 line.append(frame.groupCount)
-                if hasMeasurement {
-                    line.append(",\"measurement\":")
-                    json.withUnsafeBytes { line.append($0) }
-                }
+            }
+            if frame.groupCount > 0, normalizer != nil {
+                self.output.append(",\"measurement\":")
+                // The writer appends the measurement to the output, lent to it: no copy of it.
+                swap(&self.output, &measurement.json)
+                // `normalizer?` calls the normalizer in place: binding it would copy it, retaining its arrays.
+                normalizer?.write(frame, into: &measurement)
+                swap(&self.output, &measurement.json)
+            }
+            self.output.write(atMost: 64) { line in
                 line.append(",\"rejected\":")
                 line.append(frame.rejected.count)
                 line.append(",\"type\":\"frame\"}\n")

@@ -23,6 +23,25 @@ struct TICLabelTable: Sendable {
             }
         }
 
+        /// The key of the label `label` spells in its buffer, as transmitted: two masked 8-byte
+        /// reads when the buffer holds 16 bytes from the label's start, else byte by byte; nil
+        /// when longer than 16 bytes.
+        @inline(__always)
+        init?(label: Slice<UnsafeRawBufferPointer>) {
+            let count = label.count, start = label.startIndex
+            guard count <= 16 else { return nil }
+            guard label.base.count - start >= 16 else {
+                self.init(utf8: label)
+                return
+            }
+            let low = UInt64(littleEndian: label.base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            let high = UInt64(littleEndian: label.base.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self))
+            // The bytes of the first `count`, little-endian: a mask of `count` bytes per word.
+            self.init()
+            self.low = count >= 8 ? low : low & ((1 << (UInt64(count) * 8)) &- 1)
+            self.high = count >= 16 ? high : count <= 8 ? 0 : high & ((1 << (UInt64(count - 8) * 8)) &- 1)
+        }
+
         var isEmpty: Bool { low == 0 && high == 0 }
 
         func bucket(shift: UInt64) -> Int {
@@ -70,6 +89,15 @@ struct TICLabelTable: Sendable {
     /// The position of `label`'s entry, if the family knows it.
     func position<Bytes: Sequence<UInt8>>(of label: Bytes) -> Int? {
         guard let exact = Key(utf8: label) else { return nil }
+        if let position = position(of: exact) { return position }
+        guard let folding, let folded = Key(utf8: label, folding: folding), folded != exact else { return nil }
+        return position(of: folded)
+    }
+
+    /// The position of the entry of the label `label` spells in its buffer, if the family knows
+    /// it (the reader's path: the key read as two words).
+    func position(of label: Slice<UnsafeRawBufferPointer>) -> Int? {
+        guard let exact = Key(label: label) else { return nil }
         if let position = position(of: exact) { return position }
         guard let folding, let folded = Key(utf8: label, folding: folding), folded != exact else { return nil }
         return position(of: folded)

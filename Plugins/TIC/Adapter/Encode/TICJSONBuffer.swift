@@ -25,7 +25,7 @@ package struct TICJSONBuffer: Sendable {
 
     /// Calls `body` to write at most `maximumCount` bytes, and keeps what it wrote. The writer
     /// cannot write past `maximumCount` bytes (it stops the program instead).
-    @inlinable
+    @inlinable @inline(__always)
     package mutating func write(atMost maximumCount: Int, _ body: (inout TICJSONWriter) -> Void) {
         if storage.count - count < maximumCount { grow(toHold: maximumCount) }
         let start = count

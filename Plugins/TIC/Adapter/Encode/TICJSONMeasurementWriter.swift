@@ -4,8 +4,8 @@ import AdapterKit
 /// JSON mapping with the schema's field names, fields at their default left out, keys sorted as
 /// AdapterKit sorts them), from the frame's bytes: what `tic-decode` prints.
 package struct TICJSONMeasurementWriter: TICMeasurementSink {
-    /// The measurement's JSON object, once ``end()`` has written it.
-    package private(set) var json = TICJSONBuffer(capacity: 4096)
+    /// Where ``end()`` appends each measurement's JSON object (a caller may lend its own buffer).
+    package var json = TICJSONBuffer(capacity: 4096)
     private let defaultDeviceID: String
     /// What the frame gave so far.
     private var parts = Parts()
@@ -62,7 +62,6 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
 
     package mutating func end() {
         rawOrder.sort(parts.raw)
-        json.removeAll()
         Self.write(parts, rawOrder: rawOrder.positions, defaultDeviceID: defaultDeviceID, into: &json)
         parts.raw.removeAll(keepingCapacity: true)
         parts.rawMaximumCount = 0
@@ -150,7 +149,7 @@ package struct TICJSONMeasurementWriter: TICMeasurementSink {
 }
 
 extension TICNormalizer {
-    /// Writes the measurement of `frame` into `writer`'s ``TICJSONMeasurementWriter/json`` (the
+    /// Appends the measurement of `frame` to `writer`'s ``TICJSONMeasurementWriter/json`` (the
     /// generic path, specialized here for this writer). Called as `normalizer?.write(…)` on a
     /// stored normalizer, it works in place: binding the normalizer first would copy it.
     package func write(_ frame: TICFrame, into writer: inout TICJSONMeasurementWriter) {

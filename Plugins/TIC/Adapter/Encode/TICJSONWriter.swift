@@ -36,15 +36,16 @@ package struct TICJSONWriter {
     }
 
     /// Appends bytes as they are.
-    @inlinable
+    @inlinable @inline(__always)
     package mutating func append(_ bytes: UnsafeRawBufferPointer) {
         precondition(bytes.count <= room.count - count, "TICJSONWriter: more than the room made")
         UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: room[count...])).copyMemory(from: bytes)
         count += bytes.count
     }
 
-    /// Appends JSON text as it is (punctuation, keys known to need no escaping).
-    @inlinable
+    /// Appends JSON text as it is (punctuation, keys known to need no escaping). Inlined where
+    /// it is written, the copy is of a known length: a few moves, no copy call.
+    @inlinable @inline(__always)
     package mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
     }
@@ -68,7 +69,7 @@ package struct TICJSONWriter {
 
     /// Appends UTF-8 bytes quoted, and escaped unless `verbatim`: the caller knows that none
     /// needs it (``TICGroupSpan/isVerbatim``).
-    @inlinable
+    @inlinable @inline(__always)
     package mutating func appendQuoted(_ utf8: Slice<UnsafeRawBufferPointer>, verbatim: Bool) {
         guard verbatim else { return appendQuoted(utf8) }
         append(UInt8(ascii: "\""))
@@ -90,19 +91,20 @@ package struct TICJSONWriter {
     /// Appends bytes as they are. Up to 16 of them as two words when both buffers have 16 bytes
     /// from there (the bytes past the text are written in the room, where the next writes go),
     /// else in one copy: fields are a few bytes, too short for a copy call each.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func appendVerbatim(_ text: Slice<UnsafeRawBufferPointer>) {
-        precondition(text.count <= room.count - count, "TICJSONWriter: more than the room made")
+        let textCount = text.endIndex - text.startIndex  // not `count`: a call through the generic distance
+        precondition(textCount <= room.count - count, "TICJSONWriter: more than the room made")
         guard let source = text.base.baseAddress, let target = room.baseAddress else { return }
-        if text.count <= 16, text.base.count - text.startIndex >= 16, room.count - count >= 16 {
+        if textCount <= 16, text.base.count - text.startIndex >= 16, room.count - count >= 16 {
             let first = source.loadUnaligned(fromByteOffset: text.startIndex, as: UInt64.self)
             let second = source.loadUnaligned(fromByteOffset: text.startIndex + 8, as: UInt64.self)
             UnsafeMutableRawPointer(target + count).storeBytes(of: first, as: UInt64.self)
             UnsafeMutableRawPointer(target + count + 8).storeBytes(of: second, as: UInt64.self)
         } else {
-            UnsafeMutableRawPointer(target + count).copyMemory(from: source + text.startIndex, byteCount: text.count)
+            UnsafeMutableRawPointer(target + count).copyMemory(from: source + text.startIndex, byteCount: textCount)
         }
-        count += text.count
+        count += textCount
     }
 
     /// Appends `string` quoted and escaped.

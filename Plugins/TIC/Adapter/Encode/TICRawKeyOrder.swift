@@ -13,19 +13,26 @@ struct TICRawEntry {
 ///
 /// A meter sends the same labels in the same order frame after frame, so the order is worked out
 /// again only when the keys differ from those of the last entries sorted (found by comparing
-/// their bytes, which costs far less than sorting).
+/// each label as two words, which costs far less than sorting).
 struct TICRawKeyOrder {
-    /// The keys of the last entries sorted, in their order: where the label ends in ``labels``,
-    /// and whether the key is the label's horodate.
+    /// The keys of the last entries sorted, in their order.
     private var keys: [Key] = []
-    /// The labels of those keys, one after the other.
-    private var labels: [UInt8] = []
     /// The positions among the entries of those to write, in key order.
     private(set) var positions: [Int] = []
 
-    private struct Key {
-        var labelEnd: Int
+    /// A label of up to 16 bytes as two words, its length, and whether the key is its horodate's.
+    private struct Key: Equatable {
+        var label: TICLabelTable.Key
+        var count: Int
         var isHorodate: Bool
+
+        /// The key of `entry`; nil for a label longer than 16 bytes (its entries are sorted every time).
+        init?(_ entry: TICRawEntry) {
+            guard let label = TICLabelTable.Key(label: entry.label) else { return nil }
+            self.label = label
+            count = entry.label.count
+            isHorodate = entry.isHorodate
+        }
     }
 
     private static let horodateSuffix = Array(".horodate".utf8)
@@ -34,10 +41,12 @@ struct TICRawKeyOrder {
     mutating func sort(_ entries: [TICRawEntry]) {
         guard !hasKeys(of: entries) else { return }
         keys.removeAll(keepingCapacity: true)
-        labels.removeAll(keepingCapacity: true)
         for entry in entries {
-            labels.append(contentsOf: entry.label)
-            keys.append(Key(labelEnd: labels.count, isHorodate: entry.isHorodate))
+            guard let key = Key(entry) else {
+                keys.removeAll(keepingCapacity: true)
+                break
+            }
+            keys.append(key)
         }
         let keyBytes = entries.map { Array($0.label) + ($0.isHorodate ? Self.horodateSuffix : []) }
         let sorted = entries.indices.sorted { keyBytes[$0] != keyBytes[$1] ? keyBytes[$0].lexicographicallyPrecedes(keyBytes[$1]) : $0 < $1 }
@@ -46,18 +55,8 @@ struct TICRawKeyOrder {
 
     /// Whether `entries` have the keys of the last entries sorted, in the same order.
     private func hasKeys(of entries: [TICRawEntry]) -> Bool {
-        guard entries.count == keys.count else { return false }
-        return labels.withUnsafeBytes { labels in
-            var labelStart = 0
-            for index in 0..<entries.count {
-                let entry = entries[index], key = keys[index]
-                guard entry.isHorodate == key.isHorodate, entry.label.count == key.labelEnd - labelStart else { return false }
-                for offset in 0..<entry.label.count where entry.label[entry.label.startIndex + offset] != labels[labelStart + offset] {
-                    return false
-                }
-                labelStart = key.labelEnd
-            }
-            return true
-        }
+        guard entries.count == keys.count, !keys.isEmpty else { return false }
+        for index in 0..<entries.count where Key(entries[index]) != keys[index] { return false }
+        return true
     }
 }
