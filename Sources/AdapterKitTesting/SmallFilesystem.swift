@@ -47,7 +47,7 @@ public final class SmallFilesystem: Sendable {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let message = String(decoding: errors.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
             throw Failure(message: "\(executable) \(arguments.joined(separator: " ")) failed: \(message)")
         }
     }

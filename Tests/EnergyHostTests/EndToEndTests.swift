@@ -121,7 +121,7 @@ import Testing
         try await Task.sleep(for: .seconds(1))
         process.terminate()
         process.waitUntilExit()
-        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = String(decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
         #expect(log.contains("warning") && log.contains("without TLS") && log.contains("address=0.0.0.0:0"), "\(log)")
     }
 

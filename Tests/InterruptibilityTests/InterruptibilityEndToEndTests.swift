@@ -107,7 +107,7 @@ import Glibc
         ctl.standardOutput = output
         try ctl.run()
         ctl.waitUntilExit()
-        let reply = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let reply = String(decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
         #expect(ctl.terminationStatus == 0, "\(reply)")
         #expect(reply.contains(#""outcome":"executed""#) && reply.contains(#""issued_by":"demo-operator""#))
         let restoredAt = EventTime.now()

@@ -41,8 +41,12 @@ import Testing
         let adapter = try host.makeAdapter(MQTTBridgeAdapter.self, configuration: Self.configuration(broker))
         try await host.run(adapter) { host in
             let status = try await peer.waitFor(count: 1) { $0.topic == "energy/gw-a/status" }
-            #expect(status[0].retained || status[0].text.contains("online"))
             #expect(status.last?.text == #"{"gateway":"gw-a","state":"online"}"#)
+            // Retained: a subscriber arriving later gets it at once.
+            let late = try await BrokerSubscriber(port: broker.port, filters: ["energy/gw-a/status"])
+            let kept = try await late.waitFor(count: 1)
+            late.stop()
+            #expect(kept[0].retained && kept[0].text == #"{"gateway":"gw-a","state":"online"}"#)
             try await host.deliver([Self.measurement(1), Self.alarm(1)], to: adapter)
             let measurement = try await peer.waitFor(count: 1) { $0.topic == "energy/gw-a/sites/a/tic/measurements" }[0]
             let alarm = try await peer.waitFor(count: 1) { $0.topic == "energy/gw-a/sites/a/tic/alarms" }[0]
@@ -85,6 +89,26 @@ import Testing
         }
         // A clean stop leaves `offline` as the retained status.
         try await MQTTTestSupport.waitFor(10, "the offline status") { peer.received.last { $0.topic == "energy/gw-a/status" }?.text.contains("stopped") == true }
+    }
+
+    /// A broker that never answers (nothing listens on its port) gives libmosquitto nothing to
+    /// report: after 10 s without a connection the bridge says so, naming the broker, and stays
+    /// degraded.
+    @Test(.timeLimit(.minutes(1))) func aBrokerThatNeverAnswersIsAlarmedByName() async throws {
+        let port = LoopbackPort.free()
+        let host = try InMemoryHost(siteID: "a", instanceID: "mqtt")
+        let adapter = try host.makeAdapter(MQTTBridgeAdapter.self, configuration: #"{"broker": "mqtt://127.0.0.1:\#(port)", "reconnect_max_s": 1}"#)
+        try await host.run(adapter) { host in
+            try await Task.sleep(for: .seconds(5))
+            #expect(!host.published.contains { $0.kind == .alarm }, "not before 10 s")
+            try await MQTTTestSupport.waitFor(15, "the broker_unreachable alarm") {
+                host.published.contains { (try? $0.decode(EnergyAlarm.self))?.code == "broker_unreachable" }
+            }
+            let alarm = try #require(host.published.lazy.compactMap { try? $0.decode(EnergyAlarm.self) }.first { $0.code == "broker_unreachable" })
+            #expect(alarm.active && alarm.message.contains("no connection to 127.0.0.1:\(port) for 10"), "\(alarm.message)")
+            #expect(host.metric("health_degraded") == 1 && host.metric("mqttbridge_connected") == 0)
+            #expect(host.logs.contains { $0.level == .warning && $0.message == "the broker cannot be reached; retrying" })
+        }
     }
 
     /// The broker stopped for 30 s: lossless events wait in the outbox and all arrive once, in

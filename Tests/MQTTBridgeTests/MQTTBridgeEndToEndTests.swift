@@ -183,17 +183,7 @@ import Glibc
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        // Read with read(2), again on EINTR: Foundation's readDataToEndOfFile crashes on it.
-        var output = Data()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = read(pipe.fileHandleForReading.fileDescriptor, &buffer, buffer.count)
-            if count > 0 {
-                output.append(contentsOf: buffer[0..<count])
-            } else if count == 0 || errno != EINTR {
-                break
-            }
-        }
+        let output = pipe.fileHandleForReading.readToEndRetryingInterrupts()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }

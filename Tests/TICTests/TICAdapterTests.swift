@@ -70,7 +70,7 @@ import Testing
             "source": .string("tcp://127.0.0.1:\(server.port)"),
         ]))
         try await host.run(adapter) { host in
-            let deadline = ContinuousClock.now + .seconds(15)
+            let deadline = ContinuousClock.now + .seconds(45)  // a loaded 2-core CI machine
             while host.published.filter({ $0.kind == .measurement }).count < 2, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
@@ -79,6 +79,22 @@ import Testing
         #expect(measurements.count == 2)  // one per connection: the adapter reconnected after the close
         #expect(measurements.first?.raw["ADSC"] != nil)
         #expect(host.logs.contains { $0.message == "TIC source closed, reconnecting" })
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aServerThatRefusesIsRetriedAndNamed() async throws {
+        let port = try LoopbackServer(payloads: []).port  // the listener closes again at once
+        let host = try InMemoryHost()
+        let adapter = try host.makeAdapter(TICAdapter.self, configuration: Self.configuration([
+            "source": .string("tcp://127.0.0.1:\(port)"),
+        ]))
+        try await host.run(adapter) { host in
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !host.logs.contains(where: { $0.message == "TIC source unavailable, retrying" }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let retry = host.logs.first { $0.message == "TIC source unavailable, retrying" }
+        #expect(retry?.metadata["tic.error"] == "tcp://127.0.0.1:\(port): cannot connect: Connection refused")
     }
 
     @Test func configurationMistakesAreRefusedWithTheirReason() throws {
@@ -138,7 +154,10 @@ final class LoopbackServer: Sendable {
         port = Int(UInt16(bigEndian: address.sin_port))
         Thread.detachNewThread {
             for payload in payloads {
-                let client = accept(listener, nil, nil)
+                var client: Int32
+                repeat {  // signals of other tests' children interrupt accept
+                    client = accept(listener, nil, nil)
+                } while client < 0 && errno == EINTR
                 guard client >= 0 else { return }
                 _ = payload.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 usleep(200_000)

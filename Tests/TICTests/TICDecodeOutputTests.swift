@@ -1,4 +1,5 @@
 import AdapterKit
+import AdapterKitTesting
 import Foundation
 import EnergyTIC
 import Testing
@@ -26,7 +27,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        let printed = output.fileHandleForReading.readToEndRetryingInterrupts()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let expected = try Data(contentsOf: TICFixtures.directory.appendingPathComponent("decoded/\(file)\(framesOnly ? ".frames" : "").jsonl"))

@@ -16,6 +16,8 @@ struct TICReading<C: Clock<Duration>> {
     static var huntWindow: Duration { .seconds(3) }
     /// Pause between reads of a quiet non-blocking source.
     static var pollInterval: Duration { .milliseconds(20) }
+    /// How long a TCP serial server has to accept the connection.
+    static var connectTimeout: Duration { .seconds(2) }
 
     init(adapter: TICAdapter, clock: C) {
         self.adapter = adapter
@@ -35,7 +37,7 @@ struct TICReading<C: Clock<Duration>> {
                 try SerialPort(path: path, baud: baud, parity: parity)
             }
         case .tcp(let host, let port): try await readChannel(name: "tcp://\(host):\(port)") { _ throws(TICSourceError) in
-                try TCPConnection(host: host, port: port, timeout: .seconds(2))
+                try TCPConnection(host: host, port: port)
             }
         }
     }
@@ -51,7 +53,8 @@ struct TICReading<C: Clock<Duration>> {
             let channel: any ByteChannel
             do {
                 channel = try open(speeds[speedIndex])
-            } catch {
+                try await waitUntilConnected(channel, name: name)
+            } catch let error as TICSourceError {
                 if error.description != lastProblem { context.logger.warning("TIC source unavailable, retrying", metadata: ["tic.error": "\(error)"]) }
                 lastProblem = error.description
                 try await wait(for: retry)
@@ -101,6 +104,15 @@ struct TICReading<C: Clock<Duration>> {
                 }
             }
             try await wait(for: retry)
+        }
+    }
+
+    /// Waits, a poll interval at a time and without blocking a thread, until `channel` is ready.
+    private mutating func waitUntilConnected(_ channel: any ByteChannel, name: String) async throws {
+        let deadline = elapsed + Self.connectTimeout
+        while try !channel.isConnected() {
+            guard elapsed < deadline else { throw TICSourceError("\(name): cannot connect: timed out after \(Self.connectTimeout)") }
+            try await wait(for: Self.pollInterval)
         }
     }
 

@@ -49,27 +49,9 @@ enum TestSupport {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let data = readToEnd(pipe.fileHandleForReading.fileDescriptor)
+        let data = pipe.fileHandleForReading.readToEndRetryingInterrupts()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    /// Everything `descriptor` gives until its end. A read interrupted by a signal (children
-    /// exiting while tests run in parallel) is read again; Foundation's `readDataToEndOfFile`
-    /// crashed on it (`try!` on EINTR).
-    static func readToEnd(_ descriptor: Int32) -> Data {
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = read(descriptor, &buffer, buffer.count)
-            if count > 0 {
-                data.append(contentsOf: buffer[0..<count])
-            } else if count < 0 && errno == EINTR {
-                continue
-            } else {
-                return data
-            }
-        }
     }
 
     /// Builds Plugins/CEcho/cecho.c into `lib<name>.so` with extra C flags (fault injection,

@@ -23,6 +23,10 @@ final class BridgeEngine: Sendable {
 
     private struct State {
         var connected = false
+        /// Since when no connection stands (from the start, then from each loss), and the last
+        /// reason the client gave for a failed attempt.
+        var unconnectedSince: ContinuousClock.Instant? = .now
+        var lastFailure: String?
         var everConnected = false
         var stopping = false
         /// QoS 1 lossless messages handed to the client: message id → outbox id.
@@ -83,7 +87,7 @@ final class BridgeEngine: Sendable {
             return state.connected
         }
         if connected {
-            await publishStatus(BridgeStatus(gateway: settings.gatewayID, state: "offline", reason: "stopped"), waitUpTo: .seconds(2))
+            await publishStoppedStatus(waitingAtMost: .seconds(2))
         }
         client.stop()
         wake.finish()
@@ -203,6 +207,8 @@ final class BridgeEngine: Sendable {
     private func connected() {
         let (reconnect, telemetry) = state.withLock { state in
             state.connected = true
+            state.unconnectedSince = nil
+            state.lastFailure = nil
             defer { state.everConnected = true }
             let telemetry = Array(state.telemetry)
             state.telemetry.removeAll()
@@ -214,7 +220,7 @@ final class BridgeEngine: Sendable {
         if reconnect { context.increment(counter: "mqttbridge_reconnects_total") }
         alarm { $0.clear("broker_unreachable", "connected to the broker") }
         alarm { $0.clear("broker_refused", "connected to the broker") }
-        _ = try? client.publish(topic: settings.statusTopic, payload: BridgeStatus(gateway: settings.gatewayID, state: "online", reason: nil).json(), qos: 1, retain: true)
+        publishStatus("online", reason: nil)
         for route in settings.routing.inbound {
             do {
                 try client.subscribe(route.filter, qos: route.qos)
@@ -233,7 +239,11 @@ final class BridgeEngine: Sendable {
 
     private func disconnected(code: Int32, reason: String) {
         let wasConnected = state.withLock { state in
-            defer { state.connected = false }
+            defer {
+                state.connected = false
+                if code != 0 { state.lastFailure = reason }
+                if state.unconnectedSince == nil { state.unconnectedSince = .now }
+            }
             return state.connected
         }
         context.record(gauge: "mqttbridge_connected", 0)
@@ -308,17 +318,19 @@ final class BridgeEngine: Sendable {
         if let alarm = state.withLock({ update(&$0.alarms) }) { context.publishAlarm(alarm) }
     }
 
-    /// Publishes the retained status at QoS 1; with `limit`, waits for the broker's
-    /// acknowledgement at most that long.
-    private func publishStatus(_ status: BridgeStatus, waitUpTo limit: Duration?) async {
-        guard let limit else {
-            _ = try? client.publish(topic: settings.statusTopic, payload: status.json(), qos: 1, retain: true)
-            return
-        }
+    /// Publishes the retained status at QoS 1; returns its message id, nil when the client refused it.
+    @discardableResult
+    private func publishStatus(_ state: String, reason: String?) -> Int32? {
+        try? client.publish(topic: settings.statusTopic, payload: BridgeStatus(gateway: settings.gatewayID, state: state, reason: reason).json(), qos: 1, retain: true)
+    }
+
+    /// Publishes the `offline`/`stopped` status and waits for the broker's acknowledgement, at most `limit`.
+    private func publishStoppedStatus(waitingAtMost limit: Duration) async {
         let deadline = ContinuousClock.now + limit
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let published = state.withLock { state -> Bool in
-                guard let mid = try? client.publish(topic: settings.statusTopic, payload: status.json(), qos: 1, retain: true) else { return false }
+                // Under the lock: the acknowledgement cannot be handled before it is awaited.
+                guard let mid = publishStatus("offline", reason: "stopped") else { return false }
                 state.statusMid = mid
                 state.statusAcknowledged = continuation
                 return true
@@ -342,8 +354,29 @@ final class BridgeEngine: Sendable {
                 return  // cancelled: run() flushes once more
             }
             await flush()
+            alarmWhenNeverConnecting()
         }
     }
+
+    /// A broker that cannot be reached at all (down at start, a wrong port, a TLS handshake
+    /// refused) gives no signal of its own: libmosquitto retries quietly. After
+    /// ``unreachableAfter`` without a connection, `broker_unreachable` is raised and logged once.
+    private func alarmWhenNeverConnecting() {
+        let failure = state.withLock { state -> String?? in
+            guard !state.connected, let since = state.unconnectedSince, ContinuousClock.now - since >= Self.unreachableAfter,
+                !state.alarms.isActive("broker_unreachable")
+            else { return nil }
+            return .some(state.lastFailure)
+        }
+        guard let failure else { return }
+        let broker = "\(settings.client.host):\(settings.client.port)"
+        let message = "no connection to \(broker) for \(Self.unreachableAfter)" + (failure.map { ": \($0)" } ?? "")
+        context.logger.warning("the broker cannot be reached; retrying", metadata: ["broker": "\(broker)", "reason": "\(failure ?? "no answer")"])
+        alarm { $0.raise("broker_unreachable", severity: .warning, message) }
+    }
+
+    /// How long without a connection before `broker_unreachable` is raised.
+    static let unreachableAfter = Duration.seconds(10)
 
     /// Deletes the acknowledged items and saves the duplicate marks.
     private func flush() async {

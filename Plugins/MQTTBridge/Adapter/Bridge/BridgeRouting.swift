@@ -32,7 +32,7 @@ struct OutgoingMessage: Sendable, Hashable {
 }
 
 /// Why a broker message was not put on the bus (the `reason` label of the refusal counter).
-enum InboundRefusal: String, Sendable, CaseIterable {
+enum InboundRefusal: String, Sendable {
     /// Our own message, back from a subscription that covers what we publish.
     case echo
     /// No inbound mapping's filter matches its broker topic.
