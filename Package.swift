@@ -106,12 +106,15 @@ let package = Package(
         // Time: a fixed cadence on the injected clock skipping missed slots, periods aligned on the
         // wall clock, Europe/Paris local days (92 / 96 / 100 quarter-hours).
         .target(name: "AdapterKitSchedules", dependencies: ["AdapterKit"]),
+        // The Linux calls the host makes that Swift cannot (variadic prctl).
+        .target(name: "EnergyHostSupport"),
         // The host's machinery: configuration, loader, bus, supervision, admin API.
         .target(
             name: "EnergyHost",
             dependencies: [
                 "AdapterKit",
                 "AdapterKitABI",
+                "EnergyHostSupport",
                 "AdapterKitStorage",
                 "AdapterKitHTTPCore",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -13,6 +13,7 @@
  */
 #include <adapterkit.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,9 @@ static void block_forever(void) {
 #define CECHO_FAULT_FAIL_RUN 6
 #define CECHO_FAULT_BLOCK_DELIVER 7 /* deliver never returns: a faulty adapter stuck in a call */
 #define CECHO_FAULT_BLOCK_START 8   /* start never returns */
+#define CECHO_FAULT_SEGV_DELIVER 9  /* deliver dereferences a null pointer */
+#define CECHO_FAULT_ABORT_START 10  /* start calls abort() */
+#define CECHO_FAULT_LEAK_DELIVER 11 /* each delivery leaks 8 MiB it has written to, unchecked */
 
 /* -DCECHO_TYPE_NAME='"Other"' builds the same adapter under another type name (lib<Other>.so),
  * so that a faulty build can run beside the normal one. */
@@ -144,6 +148,9 @@ static int32_t cecho_start(void *opaque, ak_run_done_fn run_done, void *done_con
 #if CECHO_FAULT == CECHO_FAULT_BLOCK_START
     block_forever();
 #endif
+#if CECHO_FAULT == CECHO_FAULT_ABORT_START
+    abort();
+#endif
 #if CECHO_FAULT == CECHO_FAULT_FAIL_RUN
     atomic_store(&instance->running, 0);
     atomic_flag_test_and_set(&instance->run_done_called);
@@ -164,6 +171,16 @@ static int32_t cecho_deliver(void *opaque, const ak_event *events, size_t count,
     cecho_instance *instance = opaque;
 #if CECHO_FAULT == CECHO_FAULT_BLOCK_DELIVER
     block_forever();
+#endif
+#if CECHO_FAULT == CECHO_FAULT_SEGV_DELIVER
+    *(volatile int *)(uintptr_t)(count - count) = 1;
+#endif
+#if CECHO_FAULT == CECHO_FAULT_LEAK_DELIVER
+    {
+        size_t size = (size_t)8 << 20;
+        char *leaked = malloc(size);
+        memset(leaked, 1, size); /* no check: a leaking adapter finds out the hard way */
+    }
 #endif
     for (size_t index = 0; index < count && atomic_load(&instance->running); index++) {
         ak_event echo = events[index];

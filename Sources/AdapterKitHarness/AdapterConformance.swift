@@ -38,6 +38,8 @@ public struct AdapterConformance: Sendable {
     public var directory: String
     /// How long the adapter may take to stop once asked (default 5 seconds).
     public var stopDeadline: Duration
+    /// Where the instances run (default: in this process).
+    public var isolation: PluginHarness.Isolation
 
     /// Describes the checks of one adapter type; nothing runs until ``run()``.
     public init(
@@ -45,8 +47,10 @@ public struct AdapterConformance: Sendable {
         validConfiguration: String,
         invalidConfiguration: String,
         directory: String = PluginHarness.builtProductsDirectory,
-        stopDeadline: Duration = .seconds(5)
+        stopDeadline: Duration = .seconds(5),
+        isolation: PluginHarness.Isolation = .inProcess
     ) {
+        self.isolation = isolation
         self.typeName = typeName
         self.validConfiguration = validConfiguration
         self.invalidConfiguration = invalidConfiguration
@@ -56,7 +60,7 @@ public struct AdapterConformance: Sendable {
 
     /// Runs every check; throws a ``Failure`` listing all the problems found.
     public func run() async throws {
-        let harness = try PluginHarness(typeName: typeName, directory: directory)
+        let harness = try PluginHarness(typeName: typeName, directory: directory, isolation: isolation)
         var problems: [String] = []
         do {
             let refused = try await harness.makeInstance(configuration: invalidConfiguration)

@@ -7,8 +7,19 @@ import Synchronization
 /// Loads a built adapter library through the host's real loader and drives one instance through
 /// the C ABI, with a real bus: what the host does, without a configuration file.
 public struct PluginHarness: Sendable {
+    /// Where the harness's instances run.
+    public enum Isolation: Sendable {
+        /// In the test's own process, as `isolation: "in_process"`.
+        case inProcess
+        /// In a runner process started from `runner` (a built `energy-host`), as
+        /// `isolation: "process"`.
+        case process(runner: String)
+    }
+
     /// The library, loaded and checked by the host's real loader.
     public let plugin: LoadedPlugin
+    /// Where the instances run (default: in this process).
+    public var isolation: Isolation = .inProcess
     /// The bus the instances publish on.
     public let bus = EventBus()
     private let metrics = HostMetrics()
@@ -17,8 +28,9 @@ public struct PluginHarness: Sendable {
     public static var builtProductsDirectory: String { PluginLoader.executableDirectory }
 
     /// Loads `lib<typeName>.so` from `directory` (default: the built products).
-    public init(typeName: String, directory: String = PluginHarness.builtProductsDirectory) throws {
+    public init(typeName: String, directory: String = PluginHarness.builtProductsDirectory, isolation: Isolation = .inProcess) throws {
         plugin = try PluginLoader(directory: directory).load(typeName: typeName)
+        self.isolation = isolation
     }
 
     /// Loads the library at `path`.
@@ -54,15 +66,31 @@ public struct PluginHarness: Sendable {
         )
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("harness-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let instance = try await PluginInstance.create(
-            plugin: plugin,
-            configJSON: configuration,
-            source: source,
-            dataDirectory: directory,
-            configurationDirectory: FileManager.default.currentDirectoryPath,
-            minimumLevel: .info,
-            clock: ContinuousClock()
-        )
+        let instance: any AdapterInstance
+        switch isolation {
+        case .inProcess:
+            instance = try await PluginInstance.create(
+                plugin: plugin,
+                configJSON: configuration,
+                source: source,
+                dataDirectory: directory,
+                configurationDirectory: FileManager.default.currentDirectoryPath,
+                minimumLevel: .info,
+                clock: ContinuousClock()
+            )
+        case .process(let runner):
+            instance = try await ProcessInstance.create(
+                plugin: plugin,
+                configJSON: configuration,
+                source: source,
+                dataDirectory: directory,
+                configurationDirectory: FileManager.default.currentDirectoryPath,
+                minimumLevel: .info,
+                limits: RunnerLimits(),
+                runnerExecutable: runner,
+                clock: ContinuousClock()
+            )
+        }
         return HarnessInstance(instance: instance, source: source, dataDirectory: directory)
     }
 }
@@ -79,11 +107,11 @@ public final class HarnessInstance: Sendable {
 
     /// The instance's own fresh temporary directory.
     public let dataDirectory: String
-    private let instance: PluginInstance
+    private let instance: any AdapterInstance
     private let source: InstanceSource
     private let finished = Atomic<Bool>(false)
 
-    init(instance: PluginInstance, source: InstanceSource, dataDirectory: String) {
+    init(instance: any AdapterInstance, source: InstanceSource, dataDirectory: String) {
         self.instance = instance
         self.source = source
         self.dataDirectory = dataDirectory

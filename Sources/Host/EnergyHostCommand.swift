@@ -7,7 +7,7 @@ struct EnergyHostCommand: AsyncParsableCommand {
         commandName: "energy-host",
         abstract: "Loads energy protocol adapters (lib<Name>.so) and routes their events.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self, PluginsCommand.self, CtlCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, PluginsCommand.self, CtlCommand.self, RunnerCommand.self]
     )
 }
 

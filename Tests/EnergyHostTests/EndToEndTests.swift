@@ -5,19 +5,36 @@ import Testing
 
 /// The real `energy-host` binary on the repository's demo configuration, and `validate` on a bad one.
 @Suite struct EndToEndTests {
-    /// A copy of the demo site in a temporary directory, with the admin API on a free port.
-    private func demoSite() throws -> URL {
+    /// A copy of the demo site in a temporary directory, with the admin API on a free port; the
+    /// adapters of the types in `isolated` run in runner processes.
+    private func demoSite(isolating isolated: Set<String> = []) throws -> URL {
         let directory = try TestSupport.temporaryDirectory()
         let root = TestSupport.repositoryRoot
         var config = try String(contentsOf: root.appendingPathComponent("adapters.json"), encoding: .utf8)
         config = config.replacingOccurrences(of: "127.0.0.1:9480", with: "127.0.0.1:0")
+        if !isolated.isEmpty {
+            var document = try JSONSerialization.jsonObject(with: Data(config.utf8)) as! [String: Any]
+            var sites = document["sites"] as! [[String: Any]]
+            for site in sites.indices {
+                var adapters = sites[site]["adapters"] as! [[String: Any]]
+                for index in adapters.indices where isolated.contains(adapters[index]["plugin"] as! String) {
+                    adapters[index]["isolation"] = "process"
+                }
+                sites[site]["adapters"] = adapters
+            }
+            document["sites"] = sites
+            config = String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
+        }
         try TestSupport.write(config, to: "adapters.json", in: directory)
         try FileManager.default.copyItem(at: root.appendingPathComponent("demo"), to: directory.appendingPathComponent("demo"))
         return directory
     }
 
-    @Test(.timeLimit(.minutes(1))) func theDemoRecordsEventsAndSIGTERMExitsCleanlyWithTheFileComplete() async throws {
-        let site = try demoSite()
+    /// The demo as it is, and with its TIC, Interruptibility and Recorder instances in runner
+    /// processes: the same events, the same clean exit.
+    @Test(.timeLimit(.minutes(1)), arguments: [Set<String>(), ["TIC", "Interruptibility", "Recorder"]])
+    func theDemoRecordsEventsAndSIGTERMExitsCleanlyWithTheFileComplete(isolated: Set<String>) async throws {
+        let site = try demoSite(isolating: isolated)
         let recording = site.appendingPathComponent("data/demo/recorder/events.jsonl")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestSupport.hostExecutable)

@@ -96,7 +96,7 @@ package final class AdapterMetricRecorder: Sendable {
     }
 
     /// The host's own `energy_adapter_*` metrics (HostMetrics), which adapters may not redefine.
-    private static let reserved: Set<String> = ["restarts_total", "queue_depth", "state", "watchdog_trips_total"]
+    private static let reserved: Set<String> = ["restarts_total", "queue_depth", "state", "watchdog_trips_total", "runner_exits_total"]
 
     private static func isIdentifier(_ text: String) -> Bool {
         guard let first = text.utf8.first, first == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else {

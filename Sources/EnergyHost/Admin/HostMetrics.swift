@@ -32,6 +32,15 @@ public struct HostMetrics: Sendable {
             dropped: counter("events_dropped", "drop_oldest events dropped from the adapter's full queue."),
             restarts: counter("adapter_restarts", "Times the adapter was restarted after it stopped or failed."),
             watchdogTrips: counter("adapter_watchdog_trips", "Times a call into the adapter (start, delivery) outlasted its watchdog deadline."),
+            runnerExits: { [registry] reason in
+                registry.makeCounter(
+                    descriptor: MetricNameDescriptor(
+                        namespace: "energy", metricName: "adapter_runner_exits", unitName: "total",
+                        helpText: "Times the adapter's runner process ended other than at its destroy, by how (SIGSEGV, exit_1, watchdog...)."
+                    ),
+                    labels: labels + [("reason", reason)]
+                ).increment()
+            },
             custom: AdapterMetricRecorder(registry: registry, catalog: catalog, site: site, adapter: id, plugin: plugin),
             queueDepth: registry.makeGauge(
                 descriptor: descriptor("adapter_queue_depth", unit: "", "Events waiting in the adapter's delivery queue."),
@@ -67,6 +76,8 @@ package struct AdapterMetrics: Sendable {
     package let dropped: Counter
     let restarts: Counter
     let watchdogTrips: Counter
+    /// Counts an unexpected end of the instance's runner process, by its label.
+    let runnerExits: @Sendable (String) -> Void
     /// The metrics the adapter itself records (ABI 1.1 `metric`).
     package let custom: AdapterMetricRecorder
     let queueDepth: Gauge

@@ -49,13 +49,14 @@ struct ConfigurationDocument: Decodable {
         var queueCapacity: Int
         var acceptCommandsFrom: [String]?
         var watchdogS: Seconds
-        var isolation: Isolation
+        var isolation: InstanceIsolation
+        var limits: Limits?
         var restart: Restart
     }
 
-    /// Where an instance runs; only in the host's process for now.
-    enum Isolation: String, Decodable, CaseIterable {
-        case inProcess = "in_process"
+    struct Limits: Decodable {
+        var memoryMb: Int?
+        var openFiles: Int?
     }
 
     /// A topic filter string, or `{"topic", "policy"}`.

@@ -256,6 +256,12 @@ public struct ConfigurationLoader: Sendable {
                 message: "\(restart.maxBackoffMs.milliseconds) is below initial_backoff_ms (\(restart.initialBackoffMs.milliseconds))"
             ))
         }
+        if instance.limits != nil && instance.isolation != .process {
+            pass.issues.append(JSONIssue(
+                path: path.appending("limits"),
+                message: "limits apply to a runner process: set isolation to \"process\""
+            ))
+        }
         return AdapterInstanceConfiguration(
             id: instance.id,
             siteID: siteID,
@@ -271,6 +277,8 @@ public struct ConfigurationLoader: Sendable {
                 initialBackoff: restart.initialBackoffMs.duration,
                 maxBackoff: restart.maxBackoffMs.duration
             ),
+            isolation: instance.isolation,
+            limits: RunnerLimits(memoryMB: instance.limits?.memoryMb, openFiles: instance.limits?.openFiles),
             path: path.description
         )
     }

@@ -142,11 +142,23 @@ public struct AdapterInstanceConfiguration: Sendable {
     public var watchdog: Duration
     /// When and how fast it is restarted after its run ends.
     public var restart: RestartPolicy
+    /// Where it runs: in the host's process, or in a runner process of its own.
+    public var isolation: InstanceIsolation
+    /// The limits of its runner process (`isolation: "process"` only).
+    package var limits: RunnerLimits
     /// `sites[i].adapters[j]`, for messages.
     public var path: String
 
     /// The instance's config JSON text, as handed to the adapter.
     public var configJSON: String { config.jsonText }
+}
+
+/// Where an adapter instance runs.
+public enum InstanceIsolation: String, Sendable, Decodable, CaseIterable {
+    /// In the host's process (the default): the fastest, but a crash of the adapter is the host's.
+    case inProcess = "in_process"
+    /// In a runner process of its own, which may crash, hang or leak without harming the host.
+    case process
 }
 
 /// A topic filter an instance subscribes to, with its delivery policy.

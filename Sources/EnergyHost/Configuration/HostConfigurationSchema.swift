@@ -94,8 +94,15 @@ enum HostConfigurationSchema {
                 default: 10
             ),
             "isolation": .string(
-                default: ConfigurationDocument.Isolation.inProcess.rawValue,
-                oneOf: ConfigurationDocument.Isolation.allCases.map(\.rawValue)
+                description: "in_process (the host's own process) or process (a runner process of its own).",
+                default: InstanceIsolation.inProcess.rawValue,
+                oneOf: InstanceIsolation.allCases.map(\.rawValue)
+            ),
+            "limits": .object(
+                [
+                    "memory_mb": .integer(description: "Address-space limit of the runner process, in MiB.", minimum: 64, maximum: 1_048_576),
+                    "open_files": .integer(description: "Open-file limit of the runner process.", minimum: 16, maximum: 1_048_576),
+                ]
             ),
             "restart": .object(
                 [

@@ -5,11 +5,11 @@ import Synchronization
 
 /// The publishing side of one configured instance, shared by its successive generations
 /// (restarts): identity, per-source sequence numbers, pressure, and its logger.
-package final class InstanceSource: Sendable {
-    let instanceID: String
-    let siteID: String
+package final class InstanceSource: InstanceServices {
+    package let instanceID: String
+    package let siteID: String
     let bus: EventBus
-    let logger: Logger
+    package let logger: Logger
     private let published: Counter
     private let custom: AdapterMetricRecorder
     /// The last sequence number given; held while routing so numbers follow the order events
@@ -34,7 +34,7 @@ package final class InstanceSource: Sendable {
     }
 
     /// Records a metric sample of the instance; the degraded gauge also sets ``isDegraded``.
-    func record(_ sample: MetricSample) {
+    package func record(_ sample: MetricSample) {
         guard custom.record(sample, logger: logger) == nil, sample.name == MetricSample.degradedGauge else { return }
         degraded.store(sample.value != 0, ordering: .relaxed)
     }

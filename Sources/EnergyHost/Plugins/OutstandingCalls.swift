@@ -3,7 +3,7 @@ import Synchronization
 /// The calls into an instance that have not completed yet (a start that has not returned, a
 /// delivery whose done callback has not come), each with how long it has been outstanding: what
 /// the watchdog looks at, and what forbids destroying the instance.
-final class OutstandingCalls: Sendable {
+package final class OutstandingCalls: Sendable {
     /// One outstanding call.
     struct Call: Sendable {
         /// `start` or `deliver`.

@@ -13,35 +13,15 @@ import Synchronization
 ///
 /// `@unchecked Sendable`: the raw pointers are used only on the instance's thread, which makes the
 /// calls one at a time as the ABI requires, and are released only by `destroy`.
-package final class PluginInstance: @unchecked Sendable {
-    /// How an instance's run ended.
-    package enum RunOutcome: Sendable, Equatable {
-        case stopped
-        /// A failure worth a restart.
-        case failed(String)
-        /// The adapter refused its configuration: restarting it as is cannot help.
-        case invalidConfiguration(String)
-    }
-
-    /// How a delivery went.
-    package enum DeliveryResult: Sendable, Equatable {
-        /// The instance handled the batch.
-        case delivered
-        /// The instance refused the batch (not running any more): it was not handled.
-        case refused
-        /// The caller stopped waiting while the batch was in flight (shutdown deadline, or the
-        /// instance was abandoned).
-        case abandoned
-    }
-
+package final class PluginInstance: AdapterInstance, @unchecked Sendable {
     package let plugin: LoadedPlugin
-    private let source: InstanceSource
+    private let source: any InstanceServices
     private let thread: AdapterCallThread
     private let handle: UnsafeMutableRawPointer
     private let services: UnsafeMutablePointer<ak_host_services>
-    private let runDone = OneShot<RunOutcome>()
+    private let runDone = OneShot<AdapterRunOutcome>()
     /// The start and deliveries not completed yet: the watchdog's view.
-    let outstanding: OutstandingCalls
+    package let outstanding: OutstandingCalls
     private let lifecycle = Mutex(Lifecycle())
 
     private struct Lifecycle {
@@ -56,7 +36,7 @@ package final class PluginInstance: @unchecked Sendable {
 
     private init(
         plugin: LoadedPlugin,
-        source: InstanceSource,
+        source: any InstanceServices,
         thread: AdapterCallThread,
         handle: UnsafeMutableRawPointer,
         services: UnsafeMutablePointer<ak_host_services>,
@@ -75,7 +55,7 @@ package final class PluginInstance: @unchecked Sendable {
     package static func create(
         plugin: LoadedPlugin,
         configJSON: String,
-        source: InstanceSource,
+        source: any InstanceServices,
         dataDirectory: String,
         configurationDirectory: String,
         minimumLevel: Logger.Level,
@@ -126,7 +106,7 @@ package final class PluginInstance: @unchecked Sendable {
                 let context = Unmanaged.passRetained(runDone).toOpaque()
                 let status = plugin.descriptor.pointee.start(handle, hostRunDone, context)
                 guard status == AK_OK else {
-                    Unmanaged<OneShot<RunOutcome>>.fromOpaque(context).release()
+                    Unmanaged<OneShot<AdapterRunOutcome>>.fromOpaque(context).release()
                     self.lifecycle.withLock { $0.started = false }
                     source.isRunning = false
                     runDone.complete(.failed("start returned status \(status)"))
@@ -143,7 +123,7 @@ package final class PluginInstance: @unchecked Sendable {
     }
 
     /// Waits until the started instance's run ends; cancellation asks it to stop.
-    package func waitUntilStopped() async -> RunOutcome {
+    package func waitUntilStopped() async -> AdapterRunOutcome {
         let outcome = await withTaskCancellationHandler {
             await runDone.wait()
         } onCancel: {
@@ -176,7 +156,7 @@ package final class PluginInstance: @unchecked Sendable {
     /// Delivers a batch and waits until the instance handled it. Unless `abandonOnCancel`, the wait
     /// outlasts the caller's cancellation (an instance is never destroyed with a batch in flight);
     /// ``abandon()`` ends it in any case.
-    package func deliver(_ events: [Event], abandonOnCancel: Bool = false) async -> DeliveryResult {
+    package func deliver(_ events: [Event], abandonOnCancel: Bool) async -> AdapterDeliveryResult {
         let completion = DeliveryCompletion(outstanding: outstanding)
         thread.submit { [self] in
             let context = Unmanaged.passRetained(completion).toOpaque()
@@ -212,6 +192,12 @@ package final class PluginInstance: @unchecked Sendable {
     /// alive, never released under its own feet: it may still call the host's services; the
     /// process is about to exit.
     package func destroy() {
+        _ = release()
+    }
+
+    /// The library's destroy, submitted when the instance may be released; nil when it may not
+    /// (or already was).
+    private func release() -> OneShot<Void>? {
         let release = lifecycle.withLock { lifecycle -> Bool in
             guard !lifecycle.destroyed else { return false }
             guard (!lifecycle.started || runDone.isComplete) && outstanding.isEmpty else { return false }
@@ -222,14 +208,24 @@ package final class PluginInstance: @unchecked Sendable {
             if !lifecycle.withLock(\.destroyed) {
                 source.logger.warning("adapter still running or handling a call at shutdown: left alive, not destroyed")
             }
-            return
+            return nil
         }
-        thread.submit { [self] in
+        let done = thread.submitting { [self] in
             plugin.descriptor.pointee.destroy(handle)
             Created.release(services)
         }
         thread.finish()
+        return done
     }
+
+    /// Destroys the instance (as ``destroy()``) and waits until the library's destroy returned.
+    package func destroyAndWait() async {
+        _ = await release()?.waitIgnoringCancellation()
+    }
+
+    /// In the host's process, a late call can only be reported: nothing can stop a thread that
+    /// runs foreign code.
+    package func callOverdue(_ reason: String) {}
 
     /// Waits for `call`, or until the instance is abandoned (then nil); also until the calling
     /// task is cancelled when `orOnCancel`.
@@ -258,7 +254,7 @@ private struct Created: @unchecked Sendable {
     static func make(
         plugin: LoadedPlugin,
         configJSON: String,
-        source: InstanceSource,
+        source: any InstanceServices,
         dataDirectory: String,
         configurationDirectory: String,
         minimumLevel: Logger.Level
@@ -268,7 +264,7 @@ private struct Created: @unchecked Sendable {
             to: ak_host_services(
                 struct_size: UInt32(MemoryLayout<ak_host_services>.size),
                 min_log_level: minimumLevel.abiLevel,
-                host_context: Unmanaged.passRetained(source).toOpaque(),
+                host_context: Unmanaged.passRetained(ServicesBox(source)).toOpaque(),
                 publish: hostPublish,
                 publish_ready: hostPublishReady,
                 log: hostLog,
@@ -300,7 +296,7 @@ private struct Created: @unchecked Sendable {
     }
 
     static func release(_ services: UnsafeMutablePointer<ak_host_services>) {
-        Unmanaged<InstanceSource>.fromOpaque(services.pointee.host_context).release()
+        Unmanaged<ServicesBox>.fromOpaque(services.pointee.host_context).release()
         free(UnsafeMutablePointer(mutating: services.pointee.data_directory))
         free(UnsafeMutablePointer(mutating: services.pointee.site_id))
         free(UnsafeMutablePointer(mutating: services.pointee.instance_id))
@@ -329,8 +325,14 @@ private final class DeliveryCompletion: Sendable {
 
 // MARK: - Host services, called by the library
 
-private func source(_ context: UnsafeMutableRawPointer?) -> InstanceSource {
-    Unmanaged<InstanceSource>.fromOpaque(context!).takeUnretainedValue()
+/// The services an instance's calls reach, held by the C context pointer.
+private final class ServicesBox: Sendable {
+    let services: any InstanceServices
+    init(_ services: any InstanceServices) { self.services = services }
+}
+
+private func source(_ context: UnsafeMutableRawPointer?) -> any InstanceServices {
+    Unmanaged<ServicesBox>.fromOpaque(context!).takeUnretainedValue().services
 }
 
 /// The size of an ABI x.0 event (up to `payload_len`).
@@ -384,7 +386,7 @@ private func hostMetric(
 }
 
 private func hostRunDone(context: UnsafeMutableRawPointer?, status: Int32, message: UnsafePointer<CChar>?) {
-    let runDone = Unmanaged<OneShot<PluginInstance.RunOutcome>>.fromOpaque(context!).takeRetainedValue()
+    let runDone = Unmanaged<OneShot<AdapterRunOutcome>>.fromOpaque(context!).takeRetainedValue()
     let text = message.map { String(cString: $0) } ?? "run failed with status \(status)"
     switch status {
     case Int32(AK_OK): runDone.complete(.stopped)

@@ -35,7 +35,7 @@ final class AdapterSupervisor: Service, Sendable {
         var blocked: CallWatchdog.Blocked?
         var restarts = 0
         var lastError: String?
-        var current: PluginInstance?
+        var current: (any AdapterInstance)?
         var shuttingDown = false
         /// A batch taken from the queue that no instance accepted yet.
         var pending: [Event]?
@@ -177,17 +177,9 @@ final class AdapterSupervisor: Service, Sendable {
         var consecutiveFailures = 0
         while !isShuttingDown {
             set(.starting)
-            let instance: PluginInstance
+            let instance: any AdapterInstance
             do {
-                instance = try await PluginInstance.create(
-                    plugin: plugin,
-                    configJSON: configuration.configJSON,
-                    source: source,
-                    dataDirectory: dataDirectory,
-                    configurationDirectory: configurationDirectory,
-                    minimumLevel: logLevel,
-                    clock: clock
-                )
+                instance = try await makeInstance()
             } catch where error.code == .invalidConfiguration {
                 fail("invalid configuration: \(error.message)")
                 return
@@ -235,13 +227,42 @@ final class AdapterSupervisor: Service, Sendable {
         }
     }
 
+    /// Creates the instance where its configuration says: in this process or in a runner.
+    private func makeInstance() async throws(PluginLoadError) -> any AdapterInstance {
+        switch configuration.isolation {
+        case .inProcess:
+            try await PluginInstance.create(
+                plugin: plugin,
+                configJSON: configuration.configJSON,
+                source: source,
+                dataDirectory: dataDirectory,
+                configurationDirectory: configurationDirectory,
+                minimumLevel: logLevel,
+                clock: clock
+            )
+        case .process:
+            try await ProcessInstance.create(
+                plugin: plugin,
+                configJSON: configuration.configJSON,
+                source: source,
+                dataDirectory: dataDirectory,
+                configurationDirectory: configurationDirectory,
+                minimumLevel: logLevel,
+                limits: configuration.limits,
+                runnerExecutable: RunnerProcess.currentExecutable,
+                clock: clock,
+                exits: metrics.runnerExits
+            )
+        }
+    }
+
     /// Starts the instance, then pumps the queue into it until its run ends.
-    private func runWithPump(_ instance: PluginInstance) async -> PluginInstance.RunOutcome {
+    private func runWithPump(_ instance: any AdapterInstance) async -> AdapterRunOutcome {
         guard await instance.start() else { return await instance.waitUntilStopped() }
-        return await withTaskGroup(of: PluginInstance.RunOutcome?.self) { group in
+        return await withTaskGroup(of: AdapterRunOutcome?.self) { group in
             group.addTask { await self.pump(into: instance); return nil }
             group.addTask { await instance.waitUntilStopped() }
-            var outcome = PluginInstance.RunOutcome.stopped
+            var outcome = AdapterRunOutcome.stopped
             for await result in group {
                 if let result {
                     outcome = result
@@ -253,7 +274,7 @@ final class AdapterSupervisor: Service, Sendable {
     }
 
     /// Delivers queued batches in order until cancelled or the instance refuses one.
-    private func pump(into instance: PluginInstance) async {
+    private func pump(into instance: any AdapterInstance) async {
         while !Task.isCancelled {
             let batch: [Event]
             if let pending = state.withLock({ $0.pending }) {
@@ -314,7 +335,7 @@ final class AdapterSupervisor: Service, Sendable {
     }
 
     /// Destroys an instance that will not be used again.
-    private func retire(_ instance: PluginInstance) {
+    private func retire(_ instance: any AdapterInstance) {
         state.withLock { state in
             if state.current === instance { state.current = nil }
         }
@@ -410,6 +431,8 @@ final class AdapterSupervisor: Service, Sendable {
             metrics.watchdogTrips.increment()
             logger.error("adapter blocked", metadata: ["call": "\(blocked.operation)", "error": "\(message)"])
             hostAlarms.raise(Self.blockedAlarm, site: site, adapter: id, severity: .critical, message)
+            // A runner process can be killed and restarted; a call in the host's process only reported.
+            state.withLock { $0.current }?.callOverdue(message)
         } else {
             logger.notice("adapter no longer blocked")
             hostAlarms.clear(Self.blockedAlarm, site: site, adapter: id, "its calls complete again")

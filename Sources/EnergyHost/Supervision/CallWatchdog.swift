@@ -17,7 +17,7 @@ struct CallWatchdog: Sendable {
     /// Checks four times per deadline (at most once a second, at least every 50 ms) until the task
     /// is cancelled; `report` receives each change (nil when free again).
     func watch(
-        _ current: @escaping @Sendable () -> PluginInstance?,
+        _ current: @escaping @Sendable () -> (any AdapterInstance)?,
         report: @escaping @Sendable (Blocked?) -> Void
     ) async {
         let period = min(max(deadline / 4, .milliseconds(50)), .seconds(1))

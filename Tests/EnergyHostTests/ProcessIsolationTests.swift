@@ -1,0 +1,119 @@
+import AdapterKit
+import AdapterKitHarness
+import AdapterKitTesting
+import Foundation
+import Testing
+
+/// `isolation: "process"` through the real `energy-host`, with C adapters written to fail: each
+/// runs in a runner process of its own, so a crash, an abort, a blocked call, a leak or a flood
+/// harms only itself. The host stays up, the demo's interruptibility still trips on time, each
+/// faulty instance is reported with how its runner ended and restarted by its policy, and no
+/// runner outlives the host, even killed with SIGKILL.
+@Suite(.serialized) struct ProcessIsolationTests {
+    @Test(.timeLimit(.minutes(2))) func faultyAdaptersInRunnersHarmOnlyThemselves() async throws {
+        let libraries = try TestSupport.temporaryDirectory()
+        let faults: [(type: String, flags: [String])] = [
+            ("CSegvDeliver", ["-DCECHO_FAULT=9"]),
+            ("CAbortStart", ["-DCECHO_FAULT=10"]),
+            ("CBlockDeliver", ["-DCECHO_FAULT=7"]),
+            ("CLeakDeliver", ["-DCECHO_FAULT=11"]),
+            ("CFlood", [#"-DCECHO_FLOOD_TOPIC="flood/cecho""#]),
+        ]
+        for fault in faults {
+            _ = try TestSupport.buildCAdapter(flags: fault.flags + [#"-DCECHO_TYPE_NAME="\#(fault.type)""#], name: fault.type, in: libraries)
+        }
+        let frequency = ["sites/demo/frequency-a/measurements"]
+        let restart: [String: Any] = ["policy": "on_failure", "max_restarts": 1000, "initial_backoff_ms": 100, "max_backoff_ms": 500]
+        func isolated(_ id: String, _ plugin: String, _ extra: [String: Any] = [:]) -> [String: Any] {
+            ["id": id, "plugin": plugin, "isolation": "process", "restart": restart, "subscribe": frequency].merging(extra) { $1 }
+        }
+        let site = try DemoSite(extraAdapters: [
+            isolated("segv", "CSegvDeliver"),
+            isolated("abort", "CAbortStart"),
+            isolated("stuck", "CBlockDeliver", ["watchdog_s": 1]),
+            isolated("leak", "CLeakDeliver", ["limits": ["memory_mb": 1024, "open_files": 64]]),
+            isolated("flood", "CFlood", ["subscribe": [String]()]),
+        ])
+        let launched = EventTime.now()
+        let host = try site.start(pluginsDirectories: [libraries.path])
+        defer { if host.isRunning { kill(host.processIdentifier, SIGKILL) } }
+
+        // Each faulty instance is reported with how its runner ended, and restarted.
+        let expected = [
+            "segv": "crashed with SIGSEGV",
+            "abort": "crashed with SIGABRT",
+            "stuck": "runner killed by the watchdog",
+            "leak": "its memory limit is 1024 MiB",
+        ]
+        var adapters: [String: [String: Any]] = [:]
+        try await DemoSite.waitFor(60, "every faulty instance reported and restarted") {
+            guard let current = try? await Self.adapters(site) else { return false }  // not listening yet
+            adapters = current
+            return expected.allSatisfy { id, reason in
+                (adapters[id]?["last_error"] as? String)?.contains(reason) == true && (adapters[id]?["restarts"] as? Int ?? 0) >= 1
+            }
+        }
+        #expect(((adapters["flood"]?["published"] as? Int) ?? 0) > 1000, "\(adapters["flood"] ?? [:])")
+        #expect(adapters["flood"]?["state"] as? String == "running")
+        let metrics = try await HTTP.get(site.admin("/metrics")).body
+        #expect(metrics.contains(#"energy_adapter_restarts_total{site="demo",adapter="segv"}"#))
+        #expect(metrics.contains(#"energy_adapter_runner_exits_total{site="demo",adapter="segv",reason="SIGSEGV"}"#))
+        #expect(metrics.contains(#"energy_adapter_runner_exits_total{site="demo",adapter="abort",reason="SIGABRT"}"#))
+        #expect(metrics.contains(#"energy_adapter_runner_exits_total{site="demo",adapter="stuck",reason="watchdog"}"#))
+        #expect(metrics.contains(#"energy_adapter_watchdog_trips_total{site="demo",adapter="stuck"}"#))
+
+        // The interruptibility trips on time all the same.
+        try await DemoSite.waitFor(40, "the shed command") {
+            try site.recordedEvents().contains { $0.kind == .command && $0.topic == "sites/demo/load-controller/commands" }
+        }
+        let shed = try #require(try site.recordedEvents().first { $0.kind == .command && $0.topic == "sites/demo/load-controller/commands" })
+        let tripAfter = Duration.nanoseconds(shed.time.nanosecondsSinceEpoch - launched.nanosecondsSinceEpoch)
+        #expect(tripAfter < BlockedAdapterTests.expectedTrip + .seconds(2), "shed \(tripAfter) after the launch")
+        #expect(host.isRunning)
+
+        // Killed with SIGKILL, the host leaves no runner behind.
+        let runners = Self.runners(of: host.processIdentifier)
+        #expect(!runners.isEmpty, "no runner found before the kill")  // flood at least; the others come and go
+        kill(host.processIdentifier, SIGKILL)
+        host.waitUntilExit()
+        try await DemoSite.waitFor(5, "the runners to end with the host") { Self.runners(of: host.processIdentifier).isEmpty }
+        let log = try String(contentsOfFile: site.logPath, encoding: .utf8)
+        #expect(log.contains("adapter runner ended"))
+    }
+
+    /// The TIC and Interruptibility libraries pass the conformance suite in a runner process.
+    @Test(.timeLimit(.minutes(1)), arguments: ConformanceTests.cases.filter { ["TIC", "Interruptibility", "CEcho"].contains($0.0) })
+    func isolatedAdaptersConform(typeName: String, valid: String, invalid: String) async throws {
+        try await AdapterConformance(
+            typeName: typeName,
+            validConfiguration: valid,
+            invalidConfiguration: invalid,
+            isolation: .process(runner: TestSupport.hostExecutable)
+        ).run()
+    }
+
+    /// `/adapters` by instance id.
+    static func adapters(_ site: DemoSite) async throws -> [String: [String: Any]] {
+        let body = try await HTTP.get(site.admin("/adapters")).body
+        let document = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        let list = document?["adapters"] as? [[String: Any]] ?? []
+        return Dictionary(list.map { ($0["id"] as? String ?? "", $0) }) { $1 }
+    }
+
+    /// The pids of the runner processes started by the host `pid` that are still alive.
+    static func runners(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Int32? in
+            guard let candidate = Int32(entry),
+                let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+            else { return nil }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard arguments.contains("adapter-runner"), let index = arguments.firstIndex(of: "--parent-pid"),
+                index + 1 < arguments.count, arguments[index + 1] == "\(pid)"
+            else { return nil }
+            // A zombie has exited: only its parent's reaping is missing.
+            let status = (try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8)) ?? ""
+            return status.contains("State:\tZ") ? nil : candidate
+        }
+    }
+}
