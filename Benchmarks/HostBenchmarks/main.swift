@@ -43,6 +43,21 @@ print("latency at 10 k events/s, adapter -> host -> adapter -> host (3 crossings
     + "p50 \(microseconds(paced.roundTrip.percentile(0.5))), p99 \(microseconds(paced.roundTrip.percentile(0.99))) "
     + "(\(paced.roundTrip.count) events; host's drop_oldest observers: dropped \(paced.dropped))")
 
+for (label, isolated) in [("receiver in a runner process", Set(["receiver"])), ("both in runner processes", Set(["emitter", "receiver"]))] {
+    let throughput = try await AcrossABIBenchmark.run(events: 1_000_000, rate: 0, queueCapacity: 8192, isolated: isolated)
+    print("across processes (\(label)), adapter -> host -> adapter (lossless): \(format(throughput.deliveredPerSecond)) events/s "
+        + "delivered to the receiving adapter (host's drop_oldest observers: dropped \(throughput.dropped))")
+    let paced = try await AcrossABIBenchmark.run(events: 50_000, rate: 10_000, queueCapacity: 8192, isolated: isolated)
+    print("latency at 10 k events/s (\(label)), adapter -> host: p50 \(microseconds(paced.oneHop.percentile(0.5))), "
+        + "p99 \(microseconds(paced.oneHop.percentile(0.99))); adapter -> host -> adapter -> host: "
+        + "p50 \(microseconds(paced.roundTrip.percentile(0.5))), p99 \(microseconds(paced.roundTrip.percentile(0.99))) "
+        + "(\(paced.roundTrip.count) events; dropped \(paced.dropped))")
+    print("runner memory (\(label), at 10 k events/s): \(paced.runners.map(\.summary).joined(separator: "; "))")
+}
+let restarts = try await CrashRestartBenchmark.run(crashes: 10)
+print("runner killed (SIGKILL) to the instance running again, restart backoff 1 ms: median \(milliseconds(restarts[restarts.count / 2])) "
+    + "(min \(milliseconds(restarts[0])), max \(milliseconds(restarts[restarts.count - 1])), \(restarts.count) crashes)")
+
 let demo = try await StartupBenchmark.run(configuration: configuration, runs: 3)
 let startups = demo.map(\.startup).sorted()
 print("start-up with \(configuration) until /health answers: median \(milliseconds(startups[1])) "

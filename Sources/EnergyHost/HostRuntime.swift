@@ -26,12 +26,15 @@ public final class HostRuntime: Sendable {
     /// - Parameters:
     ///   - clock: the clock of restart backoffs and command timeouts; tests inject a manual one.
     ///   - now: the wall clock stamping operators' commands and the audit.
+    ///   - runnerExecutable: the `energy-host` that runs `isolation: "process"` instances (default:
+    ///     this executable; a benchmark or test embedding the runtime names the built one).
     public init(
         loaded: ConfigurationLoader.Loaded,
         logger: Logger,
         metrics: HostMetrics = HostMetrics(),
         clock: any Clock<Duration> = ContinuousClock(),
-        now: @escaping @Sendable () -> EventTime = { EventTime.now() }
+        now: @escaping @Sendable () -> EventTime = { EventTime.now() },
+        runnerExecutable: String = RunnerProcess.currentExecutable
     ) throws {
         self.configuration = loaded.configuration
         self.bus = EventBus()
@@ -62,6 +65,7 @@ public final class HostRuntime: Sendable {
                     logLevel: loaded.configuration.host.logLevel,
                     clock: clock,
                     hostAlarms: hostAlarms,
+                    runnerExecutable: runnerExecutable,
                     logger: instanceLogger
                 )
             )

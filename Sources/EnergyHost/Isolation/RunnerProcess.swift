@@ -7,7 +7,7 @@ import Synchronization
 /// The runner asks the kernel to kill it when its parent goes (`PR_SET_PDEATHSIG`), which Linux
 /// ties to the thread that started it: runners are therefore started from one thread that lives
 /// as long as the host, never from a pool thread that may end when idle.
-enum RunnerProcess {
+public enum RunnerProcess {
     /// What a runner is started with.
     struct Launch: Sendable {
         /// The runner executable: `energy-host` itself.
@@ -38,7 +38,7 @@ enum RunnerProcess {
     private static let spawner = AdapterCallThread(name: "runner-spawner")
 
     /// The path of the running executable.
-    static var currentExecutable: String {
+    public static var currentExecutable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 

@@ -24,6 +24,7 @@ final class AdapterSupervisor: Service, Sendable {
     private let logger: Logger
     private let hostAlarms: HostAlarms
     private let watchdog: CallWatchdog
+    private let runnerExecutable: String
     private let state = Mutex(SupervisorState())
     /// Signalled when the service group asks this service to shut down (its turn comes in reverse
     /// order; the group treats a service ending before its turn as a failure).
@@ -60,8 +61,10 @@ final class AdapterSupervisor: Service, Sendable {
         logLevel: Logger.Level,
         clock: any Clock<Duration>,
         hostAlarms: HostAlarms,
+        runnerExecutable: String,
         logger: Logger
     ) {
+        self.runnerExecutable = runnerExecutable
         self.clock = clock
         self.hostAlarms = hostAlarms
         self.watchdog = CallWatchdog(deadline: configuration.watchdog, clock: clock)
@@ -249,7 +252,7 @@ final class AdapterSupervisor: Service, Sendable {
                 configurationDirectory: configurationDirectory,
                 minimumLevel: logLevel,
                 limits: configuration.limits,
-                runnerExecutable: RunnerProcess.currentExecutable,
+                runnerExecutable: runnerExecutable,
                 clock: clock,
                 exits: metrics.runnerExits
             )
