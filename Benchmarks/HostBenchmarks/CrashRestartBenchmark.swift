@@ -22,7 +22,7 @@ enum CrashRestartBenchmark {
             """
         let path = directory.appendingPathComponent("adapters.json").path
         try Data(config.utf8).write(to: URL(fileURLWithPath: path))
-        let loaded = try ConfigurationLoader(pluginDirectory: PluginLoader.executableDirectory).load(file: path)
+        let loaded = try ConfigurationLoader(pluginDirectory: PluginLoader.executableDirectory, runnerExecutable: AcrossABIBenchmark.runnerExecutable).load(file: path)
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let runtime = try HostRuntime(loaded: loaded, logger: logger, runnerExecutable: AcrossABIBenchmark.runnerExecutable)

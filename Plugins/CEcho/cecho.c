@@ -38,6 +38,19 @@ static void block_forever(void) {
 #define CECHO_FAULT_SEGV_DELIVER 9  /* deliver dereferences a null pointer */
 #define CECHO_FAULT_ABORT_START 10  /* start calls abort() */
 #define CECHO_FAULT_LEAK_DELIVER 11 /* each delivery leaks 8 MiB it has written to, unchecked */
+#define CECHO_FAULT_CONSTRUCTOR_SEGV 12 /* the library's constructor dereferences a null pointer */
+#define CECHO_FAULT_CONSTRUCTOR_EXIT 13 /* the library's constructor calls exit(3) */
+#define CECHO_FAULT_ENTRY_HANG 14       /* the entry function never returns */
+
+#if CECHO_FAULT == CECHO_FAULT_CONSTRUCTOR_SEGV || CECHO_FAULT == CECHO_FAULT_CONSTRUCTOR_EXIT
+__attribute__((constructor)) static void cecho_faulty_constructor(void) {
+#if CECHO_FAULT == CECHO_FAULT_CONSTRUCTOR_SEGV
+    *(volatile int *)(uintptr_t)(getpid() - getpid()) = 1;
+#else
+    exit(3);
+#endif
+}
+#endif
 
 /* -DCECHO_TYPE_NAME='"Other"' builds the same adapter under another type name (lib<Other>.so),
  * so that a faulty build can run beside the normal one. */
@@ -212,10 +225,16 @@ static void cecho_free_string(char *string) { free(string); }
 #else
 #define CECHO_TOKEN_PROPERTY ""
 #endif
+/* -DCECHO_CATASTROPHIC_PATTERN (tests): the stream's pattern backtracks without end on "aaaa…b". */
+#ifdef CECHO_CATASTROPHIC_PATTERN
+#define CECHO_STREAM_PATTERN "^(a+)+$"
+#else
+#define CECHO_STREAM_PATTERN "^[^/+#]+$"
+#endif
 #define CECHO_MANIFEST                                                                                          \
     "{\"description\":\"Republishes every delivered event on its own stream (a C adapter).\","                  \
     "\"config_schema\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"stream\":"       \
-    "{\"type\":\"string\",\"pattern\":\"^[^/+#]+$\",\"default\":\"echo\"}" CECHO_TOKEN_PROPERTY "}},"         \
+    "{\"type\":\"string\",\"pattern\":\"" CECHO_STREAM_PATTERN "\",\"default\":\"echo\"}" CECHO_TOKEN_PROPERTY "}}," \
     "\"publishes\":[{\"stream\":\"echo\",\"kind\":\"*\"}],"                                                     \
     "\"subscriptions\":[{\"topic\":\"sites/{site}/{adapter}/in\",\"policy\":\"lossless\"}]}"
 #endif
@@ -261,5 +280,10 @@ static const ak_plugin_descriptor cecho_descriptor = {
 #if CECHO_FAULT == CECHO_FAULT_NO_ENTRY
 const ak_plugin_descriptor *cecho_descriptor_without_entry(void) { return &cecho_descriptor; }
 #else
-const ak_plugin_descriptor *adapterkit_plugin_v1(void) { return &cecho_descriptor; }
+const ak_plugin_descriptor *adapterkit_plugin_v1(void) {
+#if CECHO_FAULT == CECHO_FAULT_ENTRY_HANG
+    block_forever();
+#endif
+    return &cecho_descriptor;
+}
 #endif

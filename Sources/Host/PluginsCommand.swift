@@ -27,7 +27,7 @@ struct PluginsCommand: ParsableCommand {
         for path in libraries {
             let file = URL(fileURLWithPath: path).lastPathComponent
             do {
-                let plugin = try loader.load(path: path)
+                let plugin = try loader.load(path: path, inspectingWith: RunnerProcess.currentExecutable)
                 let toolchain = plugin.toolchain.isEmpty ? "no Swift runtime" : plugin.toolchain
                 print("\(plugin.typeName) \(plugin.version)  ABI \(plugin.abiMajor).\(plugin.abiMinor)  \(toolchain)  \(file)")
                 if !plugin.manifest.summary.isEmpty { print("  \(plugin.manifest.summary)") }

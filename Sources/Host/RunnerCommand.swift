@@ -25,7 +25,11 @@ struct RunnerCommand: AsyncParsableCommand {
     @Option(help: "Open-file limit.")
     var openFiles: Int?
 
+    @Option(help: "Only open the library, then write this token back.")
+    var inspect: String?
+
     func run() async throws {
+        if let inspect { AdapterRunner.inspect(library: library, parentPID: parentPid, token: inspect) }
         await AdapterRunner.run(AdapterRunner.Options(
             library: library,
             instance: instance,

@@ -12,7 +12,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let loaded = try ConfigurationLoader(pluginDirectories: options.pluginsDirectories, checksAdapters: true).load(file: options.config)
+            let loaded = try ConfigurationLoader(pluginDirectories: options.pluginsDirectories, checksAdapters: true, inspectsLibraries: true).load(file: options.config)
             let configuration = loaded.configuration
             print("\(options.config): valid — \(configuration.sites.count) site(s), \(configuration.instances.count) adapter(s)")
             for instance in configuration.instances {

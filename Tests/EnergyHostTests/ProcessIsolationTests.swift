@@ -92,6 +92,47 @@ import Testing
         ).run()
     }
 
+    /// Libraries whose constructor crashes or exits, or whose entry function hangs, and a schema
+    /// pattern that backtracks without end: `plugins` and `validate` report each by name and finish.
+    @Test(.timeLimit(.minutes(1))) func librariesThatCrashExitOrHangWhileLoadingAreReported() throws {
+        let libraries = try TestSupport.temporaryDirectory()
+        for (name, flags) in [
+            ("CSegvCtor", ["-DCECHO_FAULT=12"]), ("CExitCtor", ["-DCECHO_FAULT=13"]), ("CHangEntry", ["-DCECHO_FAULT=14"]),
+            ("CBacktrack", ["-DCECHO_CATASTROPHIC_PATTERN"]),
+        ] {
+            _ = try TestSupport.buildCAdapter(flags: flags + [#"-DCECHO_TYPE_NAME="\#(name)""#], name: name, in: libraries)
+        }
+        let expected = [
+            "libCSegvCtor.so: refused — unsafe to load: crashed with SIGSEGV (segmentation fault) while loading",
+            "libCExitCtor.so: refused — unsafe to load: exited with status 3 while loading",
+            "libCHangEntry.so: refused — unsafe to load: no answer in 5 s while loading",
+        ]
+        var started = ContinuousClock.now
+        let plugins = try TestSupport.run(TestSupport.hostExecutable, ["plugins", "--plugins-dir", libraries.path])
+        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(plugins.status == 1)
+        for line in expected { #expect(plugins.output.contains(line), "\(line) in \(plugins.output)") }
+        #expect(plugins.output.contains("CBacktrack 1.0.0"), "\(plugins.output)")
+
+        let config = try TestSupport.write(#"""
+            {"host": {"id": "gw"},
+             "sites": [{"id": "s1", "adapters": [
+                {"id": "segv", "plugin": "CSegvCtor"},
+                {"id": "exit", "plugin": "CExitCtor"},
+                {"id": "hang", "plugin": "CHangEntry"},
+                {"id": "slow", "plugin": "CBacktrack", "config": {"stream": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"}}
+             ]}]}
+            """#, to: "adapters.json", in: libraries)
+        started = ContinuousClock.now
+        let validate = try TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", config, "--plugins-dir", libraries.path])
+        #expect(ContinuousClock.now - started < .seconds(30))
+        #expect(validate.status != 0)
+        for (index, reason) in ["crashed with SIGSEGV", "exited with status 3", "no answer in 5 s"].enumerated() {
+            #expect(validate.output.contains("sites[0].adapters[\(index)].plugin: unsafe to load: \(reason)"), "\(reason) in \(validate.output)")
+        }
+        #expect(validate.output.contains("sites[0].adapters[3].config.stream: the schema's pattern ^(a+)+$ did not finish on this value within 1.0 seconds"), "\(validate.output)")
+    }
+
     /// `/adapters` by instance id.
     static func adapters(_ site: DemoSite) async throws -> [String: [String: Any]] {
         let body = try await HTTP.get(site.admin("/adapters")).body

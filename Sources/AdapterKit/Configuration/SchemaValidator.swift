@@ -74,8 +74,16 @@ package struct SchemaValidator: Sendable {
             issues.append(JSONIssue(path: path, message: "must have at most \(Self.count(maxLength, "character"))"))
         }
         if let pattern = schema["pattern"]?.stringValue {
-            if let regex = try? Regex(pattern), (try? regex.firstMatch(in: string)) == nil {
+            switch BoundedPatternMatch.evaluate(pattern, in: string) {
+            case .doesNotMatch:
                 issues.append(JSONIssue(path: path, message: "\"\(string)\" does not match the pattern \(pattern)"))
+            case .outOfTime:
+                issues.append(JSONIssue(
+                    path: path,
+                    message: "the schema's pattern \(pattern) did not finish on this value within \(BoundedPatternMatch.limit) (it backtracks without end: the adapter's schema must be fixed)"
+                ))
+            case .matches, .invalidPattern:
+                break
             }
         }
     }

@@ -21,6 +21,8 @@ public struct ConfigurationLoader: Sendable {
     private let environment: [String: String]
     private let pluginDirectoryOverride: [String]
     private let checksAdapters: Bool
+    private let inspectsLibraries: Bool
+    private let runnerExecutable: String
 
     /// - Parameters:
     ///   - pluginDirectories: override `host.plugin_dirs` (the repeatable `--plugins-dir` option);
@@ -29,15 +31,36 @@ public struct ConfigurationLoader: Sendable {
     ///   - checksAdapters: also asks each instance's adapter to check its configuration (ABI 1.2
     ///     `validate`), as `energy-host validate` does. `run` leaves it to each instance's creation,
     ///     so that one refused instance fails alone while the others run.
-    public init(pluginDirectories: [String] = [], environment: [String: String]? = nil, checksAdapters: Bool = false) {
+    ///   - inspectsLibraries: opens every library in a runner process first, as
+    ///     `energy-host validate` does, so that one whose constructor or entry function crashes,
+    ///     exits or hangs is reported instead of taking this process with it. Without it, only the
+    ///     libraries of `isolation: "process"` instances are inspected.
+    ///   - runnerExecutable: the `energy-host` that inspects libraries (default: this executable).
+    public init(
+        pluginDirectories: [String] = [],
+        environment: [String: String]? = nil,
+        checksAdapters: Bool = false,
+        inspectsLibraries: Bool = false,
+        runnerExecutable: String = RunnerProcess.currentExecutable
+    ) {
         self.pluginDirectoryOverride = pluginDirectories
         self.environment = environment ?? ProcessInfo.processInfo.environment
         self.checksAdapters = checksAdapters
+        self.inspectsLibraries = inspectsLibraries
+        self.runnerExecutable = runnerExecutable
     }
 
     /// A loader searching `pluginDirectory` only (nil keeps the configuration's directories).
-    public init(pluginDirectory: String?, environment: [String: String]? = nil, checksAdapters: Bool = false) {
-        self.init(pluginDirectories: pluginDirectory.map { [$0] } ?? [], environment: environment, checksAdapters: checksAdapters)
+    public init(
+        pluginDirectory: String?,
+        environment: [String: String]? = nil,
+        checksAdapters: Bool = false,
+        runnerExecutable: String = RunnerProcess.currentExecutable
+    ) {
+        self.init(
+            pluginDirectories: pluginDirectory.map { [$0] } ?? [], environment: environment, checksAdapters: checksAdapters,
+            runnerExecutable: runnerExecutable
+        )
     }
 
     /// Loads and validates the file at `path`.
@@ -102,7 +125,8 @@ public struct ConfigurationLoader: Sendable {
                 var plugin = plugins[instance.plugin]
                 if plugin == nil {
                     do {
-                        plugin = try loader.load(typeName: instance.plugin)
+                        let inspector = inspectsLibraries || instance.isolation == .process ? runnerExecutable : nil
+                        plugin = try loader.load(typeName: instance.plugin, inspectingWith: inspector)
                         plugins[instance.plugin] = plugin
                     } catch {
                         pass.issues.append(JSONIssue(path: path.appending("plugin"), message: "\(error.code): \(error.message)"))

@@ -42,6 +42,17 @@ package enum AdapterRunner {
         exit(0)
     }
 
+    /// Opens `library` and calls its entry function (``LibraryInspection``), then writes `token`
+    /// back: whether the library is a valid adapter is for the host to say; what counts here is
+    /// that loading it neither crashed, nor exited, nor hung.
+    package static func inspect(library: String, parentPID: Int32, token: String) -> Never {
+        guard ehs_die_with_parent() == 0, getppid() == parentPID else { exit(70) }
+        _ = Result { () throws(PluginLoadError) in try PluginLoader(directories: []).load(path: library) }
+        let line = Array("\(token)\n".utf8)
+        _ = line.withUnsafeBytes { Glibc.write(RunnerProcess.socketDescriptor, $0.baseAddress, $0.count) }
+        exit(0)
+    }
+
     private static func apply(_ limits: RunnerLimits) {
         if let memoryMB = limits.memoryMB {
             var limit = rlimit(rlim_cur: rlim_t(memoryMB) << 20, rlim_max: rlim_t(memoryMB) << 20)

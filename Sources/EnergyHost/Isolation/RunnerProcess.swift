@@ -20,11 +20,14 @@ public enum RunnerProcess {
         var memoryMB: Int?
         /// Open-file limit (`RLIMIT_NOFILE`), if any.
         var openFiles: Int?
+        /// Only open the library and write this token back (``LibraryInspection``).
+        var inspectToken: String?
 
         var arguments: [String] {
             var arguments = [executable, RunnerProcess.subcommand, "--library", library, "--instance", instance, "--parent-pid", "\(getpid())"]
             if let memoryMB { arguments += ["--memory-mb", "\(memoryMB)"] }
             if let openFiles { arguments += ["--open-files", "\(openFiles)"] }
+            if let inspectToken { arguments += ["--inspect", inspectToken] }
             return arguments
         }
     }
@@ -52,7 +55,8 @@ public enum RunnerProcess {
         }
     }
 
-    private static func spawn(_ launch: Launch) -> Result<(pid: pid_t, socket: Int32), PluginLoadError> {
+    /// Starts a runner from the calling thread (which should outlive it; see above).
+    static func spawn(_ launch: Launch) -> Result<(pid: pid_t, socket: Int32), PluginLoadError> {
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
             return .failure(PluginLoadError(.createRefused, library: launch.library, "cannot make the runner's socket: \(String(cString: strerror(errno)))"))

@@ -21,6 +21,8 @@ public struct PluginLoadError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let missingSymbol = Code("missing symbol")
         /// The manifest JSON is malformed.
         public static let invalidManifest = Code("invalid manifest")
+        /// Opened in a runner process first, the library crashed, exited or hung while loading.
+        public static let unsafeToLoad = Code("unsafe to load")
         /// The adapter refused to create an instance (a transient failure: restarted with backoff).
         public static let createRefused = Code("create refused")
         /// The adapter refused the instance's configuration (permanent: never restarted as is).

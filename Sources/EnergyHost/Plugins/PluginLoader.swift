@@ -52,23 +52,28 @@ public final class PluginLoader: Sendable {
         return paths
     }
 
-    /// Loads the adapter `typeName` from `lib<typeName>.so`.
-    public func load(typeName: String) throws(PluginLoadError) -> LoadedPlugin {
+    /// Loads the adapter `typeName` from `lib<typeName>.so`; with `inspector` (an `energy-host`),
+    /// a runner process opens it first (see ``load(path:inspectingWith:)``).
+    public func load(typeName: String, inspectingWith inspector: String? = nil) throws(PluginLoadError) -> LoadedPlugin {
         guard let path = libraryPath(for: typeName) else {
             let known = candidateLibraries().map { URL(fileURLWithPath: $0).lastPathComponent }
             let hint = known.isEmpty ? "no lib*.so there" : "found: \(known.joined(separator: ", "))"
             throw PluginLoadError(.notFound, library: typeName, "no lib\(typeName).so in \(directories.joined(separator: ", ")) (\(hint))")
         }
-        let plugin = try load(path: path)
+        let plugin = try load(path: path, inspectingWith: inspector)
         guard plugin.typeName == typeName else {
             throw PluginLoadError(.invalidManifest, library: path, "declares the type \"\(plugin.typeName)\", expected \"\(typeName)\"")
         }
         return plugin
     }
 
-    /// Loads and checks the library at `path`.
-    public func load(path: String) throws(PluginLoadError) -> LoadedPlugin {
+    /// Loads and checks the library at `path`. With `inspector` (an `energy-host`), a runner
+    /// process opens the library and calls its entry function first: a library whose constructor
+    /// or entry crashes, exits or hangs is refused (``PluginLoadError/Code/unsafeToLoad``) without
+    /// ever being opened here.
+    public func load(path: String, inspectingWith inspector: String? = nil) throws(PluginLoadError) -> LoadedPlugin {
         if let plugin = loaded.withLock({ $0[path] }) { return plugin }
+        if let inspector { try LibraryInspection.inspect(path, runner: inspector) }
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             throw PluginLoadError(.openFailed, library: path, dlerror().map { String(cString: $0) } ?? "dlopen failed")
         }
