@@ -10,7 +10,7 @@ struct CtlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctl",
         abstract: "Operator actions on a running host, through its admin API.",
-        subcommands: [RestoreCommand.self, SendCommand.self, AuditCommand.self]
+        subcommands: [RestoreCommand.self, SendCommand.self, AuditCommand.self, ReloadCommand.self, RestartCommand.self]
     )
 }
 

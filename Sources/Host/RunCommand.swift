@@ -32,8 +32,14 @@ struct RunCommand: AsyncParsableCommand {
         logger[metadataKey: "host.id"] = "\(loaded.configuration.host.id)"
         var adjusted = loaded
         adjusted.configuration.host.logLevel = level
+        let (directories, file) = (options.pluginsDirectories, options.config)
+        let reloader: @Sendable () throws -> ConfigurationLoader.Loaded = {
+            var reloaded = try ConfigurationLoader(pluginDirectories: directories).load(file: file)
+            reloaded.configuration.host.logLevel = level
+            return reloaded
+        }
         do {
-            try await HostRuntime(loaded: adjusted, logger: logger).run()
+            try await HostRuntime(loaded: adjusted, logger: logger, reloader: reloader).run()
         } catch let error as AdminListenError {
             logger.critical("host stopped: \(error)")
             printError("energy-host: \(error)")

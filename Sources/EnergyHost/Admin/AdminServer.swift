@@ -16,6 +16,8 @@ import NIOCore
 ///   `host.admin.operators`), answered with the instance's acknowledgement; every attempt is
 ///   recorded in the operator audit.
 /// - `GET /audit/commands?limit=N`: the latest attempts (an operator's token required).
+/// - `POST /reload`: reads and applies the configuration again (an operator's token).
+/// - `POST /adapters/{site}/{id}/restart`: restarts one instance now (an operator's token).
 struct AdminServer {
     let listen: ListenAddress
     let limits: HTTPConnectionLimits
@@ -24,6 +26,7 @@ struct AdminServer {
     let statuses: @Sendable () -> [AdapterStatus]
     let memoryOverLimit: @Sendable () -> Bool
     let commandRoute: OperatorCommandRoute
+    let actions: OperatorActionRoute
     let logger: Logger
     /// Called with the bound port once listening (useful with port 0).
     let onListening: @Sendable (Int) async -> Void
@@ -53,6 +56,7 @@ struct AdminServer {
             return try JSONBody(status).response()
         }
         commandRoute.add(to: router)
+        actions.add(to: router)
         let onListening = self.onListening
         return Application(
             router: router,

@@ -29,6 +29,8 @@ final class AdapterSupervisor: Service, Sendable {
     /// Signalled when the service group asks this service to shut down (its turn comes in reverse
     /// order; the group treats a service ending before its turn as a failure).
     private let ownShutdownTurn = OneShot<Void>()
+    /// Completed when a retired supervisor has stopped its instance and left the bus.
+    private let retired = OneShot<Void>()
 
     private struct SupervisorState {
         var adapterState = AdapterState.starting
@@ -38,6 +40,10 @@ final class AdapterSupervisor: Service, Sendable {
         var lastError: String?
         var current: (any AdapterInstance)?
         var shuttingDown = false
+        /// Removed or changed by a reload: ends on its own, before the host does.
+        var retiring = false
+        /// An operator asked for a restart: the current instance stops, a new one starts at once.
+        var restartRequested = false
         /// A batch taken from the queue that no instance accepted yet.
         var pending: [Event]?
         var shutdownWaiter: CheckedContinuation<Void, Never>?
@@ -162,6 +168,10 @@ final class AdapterSupervisor: Service, Sendable {
         await withGracefulShutdownHandler {
             await supervise()
             await waitForShutdown()
+            if state.withLock(\.retiring) {
+                await leave()
+                return
+            }
             let failed = state.withLock { $0.adapterState == .failed }
             if !failed { set(.stopping) }
             await coordinator.arriveAndWait()
@@ -205,6 +215,14 @@ final class AdapterSupervisor: Service, Sendable {
             let ranFor = Stopwatch(clock)
             let outcome = await runWithPump(instance)
             if isShuttingDown { return }
+            if state.withLock({ state in defer { state.restartRequested = false }; return state.restartRequested }) {
+                retire(instance)
+                logger.notice("adapter restarted by an operator")
+                state.withLock { $0.restarts += 1 }
+                metrics.restarts.increment()
+                consecutiveFailures = 0
+                continue
+            }
             if ranFor.elapsed > .seconds(60) { consecutiveFailures = 0 }
             switch (outcome, configuration.restart.mode) {
             case (.invalidConfiguration(let message), _):
@@ -343,6 +361,50 @@ final class AdapterSupervisor: Service, Sendable {
             if state.current === instance { state.current = nil }
         }
         instance.destroy()
+    }
+
+    // MARK: - Operator restart and reload
+
+    /// Stops the current instance and starts a new one at once (an operator's `ctl restart`),
+    /// whatever the restart policy; what is queued goes to the new one. An isolated instance's
+    /// new runner loads its library again from disk. False when there is no running instance.
+    func restart() -> Bool {
+        let current = state.withLock { state -> (any AdapterInstance)? in
+            guard !state.shuttingDown, let current = state.current, current.hasStarted else { return nil }
+            state.restartRequested = true
+            return current
+        }
+        current?.stop()
+        return current != nil
+    }
+
+    /// Ends this supervisor before the host does (its instance was removed or changed by a
+    /// reload): the instance stops, the bus stops routing to it, what was queued is handed to it,
+    /// and it is destroyed. Returns once done.
+    func retire() async {
+        let (current, waiter, backoff) = state.withLock { state in
+            state.retiring = true
+            state.shuttingDown = true
+            defer { state.shutdownWaiter = nil }
+            return (state.current, state.shutdownWaiter, state.backoff)
+        }
+        current?.stop()
+        backoff?.cancel()
+        waiter?.resume()
+        _ = await retired.waitIgnoringCancellation()
+    }
+
+    /// The end of a retired supervisor: out of the shutdown count and off the bus, the queue
+    /// drained into the instance, which is destroyed.
+    private func leave() async {
+        coordinator.leave()
+        bus.unsubscribe(queue)
+        let failed = state.withLock { $0.adapterState == .failed }
+        if !failed { set(.stopping) }
+        await drain()
+        if !failed { set(.stopped) }
+        logger.info("adapter removed")
+        retired.complete(())
     }
 
     // MARK: - Shutdown

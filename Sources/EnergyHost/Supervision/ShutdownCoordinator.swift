@@ -29,6 +29,24 @@ final class ShutdownCoordinator: Sendable {
         if begun { handler() }
     }
 
+    /// Counts one more party (a supervisor added by a reload); false when shutdown already began.
+    func join() -> Bool {
+        state.withLock { state in
+            guard !state.begun else { return false }
+            state.remaining += 1
+            return true
+        }
+    }
+
+    /// Counts one party less (a supervisor retired by a reload), releasing the others when it was
+    /// the last they waited for.
+    func leave() {
+        state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.remaining -= 1
+            return state.remaining <= 0 ? takeWaiters(&state) : []
+        }.forEach { $0.resume() }
+    }
+
     /// Starts the shutdown of every party; later calls do nothing.
     func begin() {
         let handlers = state.withLock { state -> [@Sendable () -> Void] in
