@@ -72,20 +72,12 @@ enum RunnerWire {
             writer.tag(.log)
             writer.level(level)
             writer.string(message)
-            writer.u32(UInt32(metadata.count))
-            for (key, value) in metadata {
-                writer.string(key)
-                writer.string(value)
-            }
+            writer.pairs(metadata)
         case .metric(let sample):
             writer.tag(.metric)
             writer.u8(UInt8(sample.kind.rawValue))
             writer.string(sample.name)
-            writer.u32(UInt32(sample.labels.count))
-            for (key, value) in sample.labels {
-                writer.string(key)
-                writer.string(value)
-            }
+            writer.pairs(sample.labels)
             writer.u64(sample.value.bitPattern)
         case .destroyed: writer.tag(.destroyed)
         }
@@ -128,6 +120,15 @@ enum RunnerWire {
             value.withUTF8 { utf8 in
                 u32(UInt32(utf8.count))
                 bytes.append(contentsOf: utf8)
+            }
+        }
+
+        /// Sorted by key: one message, one encoding.
+        mutating func pairs(_ pairs: [String: String]) {
+            u32(UInt32(pairs.count))
+            for (key, value) in pairs.sorted(by: { $0.key < $1.key }) {
+                string(key)
+                string(value)
             }
         }
 
