@@ -37,10 +37,11 @@ static void block_forever(void) {
 #define CECHO_FAULT_BLOCK_START 8   /* start never returns */
 #define CECHO_FAULT_SEGV_DELIVER 9  /* deliver dereferences a null pointer */
 #define CECHO_FAULT_ABORT_START 10  /* start calls abort() */
-#define CECHO_FAULT_LEAK_DELIVER 11 /* each delivery leaks 8 MiB it has written to, unchecked */
+#define CECHO_FAULT_LEAK_DELIVER 11 /* each delivery leaks 64 MiB it has written to, unchecked */
 #define CECHO_FAULT_CONSTRUCTOR_SEGV 12 /* the library's constructor dereferences a null pointer */
 #define CECHO_FAULT_CONSTRUCTOR_EXIT 13 /* the library's constructor calls exit(3) */
 #define CECHO_FAULT_ENTRY_HANG 14       /* the entry function never returns */
+#define CECHO_FAULT_BLOCK_CREATE 15     /* create never returns */
 
 #if CECHO_FAULT == CECHO_FAULT_CONSTRUCTOR_SEGV || CECHO_FAULT == CECHO_FAULT_CONSTRUCTOR_EXIT
 __attribute__((constructor)) static void cecho_faulty_constructor(void) {
@@ -106,6 +107,9 @@ static const char *parse_config(const char *json, char *stream, size_t capacity)
 static int32_t cecho_create(const ak_plugin_descriptor *descriptor, const ak_create_args *args, void **out_instance,
                             char **out_error) {
     (void)descriptor;
+#if CECHO_FAULT == CECHO_FAULT_BLOCK_CREATE
+    block_forever();
+#endif
     if (!args || !args->host || !args->config_json || !out_instance) return AK_ERR_INVALID;
     char stream[64];
     const char *problem = parse_config(args->config_json, stream, sizeof stream);
@@ -190,7 +194,7 @@ static int32_t cecho_deliver(void *opaque, const ak_event *events, size_t count,
 #endif
 #if CECHO_FAULT == CECHO_FAULT_LEAK_DELIVER
     {
-        size_t size = (size_t)8 << 20;
+        size_t size = (size_t)64 << 20;
         char *leaked = malloc(size);
         memset(leaked, 1, size); /* no check: a leaking adapter finds out the hard way */
     }

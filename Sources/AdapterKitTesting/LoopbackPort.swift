@@ -20,6 +20,14 @@ public enum LoopbackPort {
         return try body(port)
     }
 
+    /// ``occupied(_:)`` for a body that awaits.
+    public static func occupied<T>(_ body: (Int) async throws -> T) async rethrows -> T {
+        let (socket, port) = bound()
+        defer { close(socket) }
+        precondition(listen(socket, 1) == 0, "cannot listen on 127.0.0.1:\(port)")
+        return try await body(port)
+    }
+
     /// A socket bound to 127.0.0.1 on a port the system chose, and that port.
     private static func bound() -> (socket: Int32, port: Int) {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -47,23 +47,23 @@ import Testing
 
     /// Whatever adapters record (odd label values included), the scrape stays valid for
     /// Prometheus: `promtool check metrics` accepts it.
-    @Test func theExpositionPassesPromtool() throws {
+    @Test func theExpositionPassesPromtool() async throws {
         let metrics = HostMetrics()
         let logger = Logger(label: "test")
         let tic = metrics.adapter(site: "s", id: "tic", plugin: "TIC")
         _ = tic.custom.record(MetricSample(kind: .counter, name: "tic_frames_total", labels: ["result": "a \"quoted\"\nline\\"], value: 1), logger: logger)
         _ = tic.custom.record(MetricSample(kind: .gauge, name: "tic_link_up", labels: ["label": "é ✓"], value: 1), logger: logger)
         _ = tic.custom.record(MetricSample(kind: .counter, name: "tic_x_total", labels: ["__name__": "up"], value: 1), logger: logger)
-        let result = try Promtool.check(metrics.exposition())
+        let result = try await Promtool.check(metrics.exposition())
         #expect(result.status == 0, "\(result.output)\n\(metrics.exposition())")
     }
 }
 
 /// `promtool check metrics` (Debian's prometheus package, installed by scripts/dependencies.sh).
 enum Promtool {
-    static func check(_ exposition: String) throws -> (status: Int32, output: String) {
+    static func check(_ exposition: String) async throws -> (status: Int32, output: String) {
         let directory = try TestSupport.temporaryDirectory()
         let path = try TestSupport.write(exposition, to: "metrics.txt", in: directory)
-        return try TestSupport.run("/bin/sh", ["-c", "promtool check metrics < \"$0\"", path])
+        return try await TestSupport.run("/bin/sh", ["-c", "promtool check metrics < \"$0\"", path])
     }
 }

@@ -37,9 +37,9 @@ import Testing
         return (directory, config)
     }
 
-    @Test func validatePrintsEveryAdapterLevelMistakeWithItsInstanceAndPath() throws {
+    @Test func validatePrintsEveryAdapterLevelMistakeWithItsInstanceAndPath() async throws {
         let (_, config) = try site()
-        let result = try TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", config], environment: try Self.environment())
+        let result = try await TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", config], environment: try Self.environment())
         #expect(result.status != 0)
         let lines = result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(lines.first?.hasSuffix("adapters.json: 5 errors") == true, "\(result.output)")

@@ -88,7 +88,7 @@ import Testing
         let scrape = try #require(try await Self.get("/metrics", port: port))
         let exposition = String(scrape[scrape.range(of: "\r\n\r\n")!.upperBound...])
         #expect(exposition.contains("energy_adapter_tic_frames_total"))
-        let promtool = try Promtool.check(exposition)
+        let promtool = try await Promtool.check(exposition)
         #expect(promtool.status == 0, "\(promtool.output)")
         let adapters = try #require(try await Self.get("/adapters", port: port))
         #expect(!adapters.contains(#""restarts":1"#) && !adapters.contains(#""last_error""#), "\(adapters)")

@@ -15,8 +15,8 @@ import Testing
     @Test(.timeLimit(.minutes(2)), arguments: [2, 4])
     func adaptersBlockedInDeliverBlockOnlyThemselves(blockedInDeliver: Int) async throws {
         let libraries = try TestSupport.temporaryDirectory()
-        _ = try TestSupport.buildCAdapter(flags: ["-DCECHO_FAULT=7", #"-DCECHO_TYPE_NAME="CBlockDeliver""#], name: "CBlockDeliver", in: libraries)
-        _ = try TestSupport.buildCAdapter(flags: ["-DCECHO_FAULT=8", #"-DCECHO_TYPE_NAME="CBlockStart""#], name: "CBlockStart", in: libraries)
+        _ = try await TestSupport.buildCAdapter(flags: ["-DCECHO_FAULT=7", #"-DCECHO_TYPE_NAME="CBlockDeliver""#], name: "CBlockDeliver", in: libraries)
+        _ = try await TestSupport.buildCAdapter(flags: ["-DCECHO_FAULT=8", #"-DCECHO_TYPE_NAME="CBlockStart""#], name: "CBlockStart", in: libraries)
         let blocked = (1...blockedInDeliver).map { "stuck-\($0)" }
         var extra: [[String: Any]] = blocked.map {
             ["id": $0, "plugin": "CBlockDeliver", "watchdog_s": 1, "subscribe": ["sites/demo/frequency-a/measurements"]]

@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct CommandFloodTests {
     @Test(.timeLimit(.minutes(2))) func aCommandFloodStarvesNothingAndUnnamedSendersAreRefused() async throws {
         let libraries = try TestSupport.temporaryDirectory()
-        _ = try TestSupport.buildCAdapter(
+        _ = try await TestSupport.buildCAdapter(
             flags: [#"-DCECHO_FLOOD_TOPIC="sites/demo/interruptibility/commands""#, #"-DCECHO_TYPE_NAME="CFlood""#],
             name: "CFlood",
             in: libraries
@@ -44,7 +44,7 @@ import Testing
         #expect(log.contains("command refused"))
 
         // The operator's restore is answered despite the flood.
-        let restore = try TestSupport.run(TestSupport.hostExecutable, [
+        let restore = try await TestSupport.run(TestSupport.hostExecutable, [
             "ctl", "restore", "demo/interruptibility", "--reference", "RTE-FLOOD-1",
             "--admin", "127.0.0.1:\(site.adminPort)", "--token-file", "demo/operator.token",
         ], in: site.directory)

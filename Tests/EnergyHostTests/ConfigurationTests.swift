@@ -86,9 +86,9 @@ import Testing
 
     /// `host.plugin_dirs` are searched in order, before the executable's directory: a library in a
     /// configured directory is the one used, and the host's own are still found.
-    @Test func pluginDirectoriesAreSearchedInOrderBeforeTheExecutables() throws {
+    @Test func pluginDirectoriesAreSearchedInOrderBeforeTheExecutables() async throws {
         let vendor = try TestSupport.temporaryDirectory()
-        let vendorLibrary = try TestSupport.buildCAdapter(flags: [], in: vendor)
+        let vendorLibrary = try await TestSupport.buildCAdapter(flags: [], in: vendor)
         let directory = try TestSupport.temporaryDirectory()
         let path = try TestSupport.write(#"""
             {"host": {"id": "gw", "plugin_dirs": ["\#(vendor.path)"]},
@@ -173,10 +173,10 @@ import Testing
         #expect(found == ["host.data_dir: environment variable NOPE is not set"])
     }
 
-    @Test func secretsComeFromTheEnvironmentOrAFileAndNeverInClear() throws {
+    @Test func secretsComeFromTheEnvironmentOrAFileAndNeverInClear() async throws {
         // A C adapter whose schema marks "token" as x-secret (minimum 12 characters).
         let directory = try TestSupport.temporaryDirectory()
-        _ = try TestSupport.buildCAdapter(flags: ["-DCECHO_SECRET_FIELD"], in: directory)
+        _ = try await TestSupport.buildCAdapter(flags: ["-DCECHO_SECRET_FIELD"], in: directory)
         try TestSupport.write("s3cr3t-from-file\n", to: "token.txt", in: directory)
         func load(_ token: String, environment: [String: String] = [:]) throws -> Result<ConfigurationLoader.Loaded, ConfigurationError> {
             let json = #"{"host": {"id": "gw"}, "sites": [{"id": "s", "adapters": [{"id": "e", "plugin": "CEcho", "config": {"token": "\#(token)"}}]}]}"#

@@ -77,7 +77,7 @@ import Testing
         #expect(first.value(of: .voltage, phase: 1)?.unit == "V")
     }
 
-    @Test func validateReportsEveryMistakeWithItsPathAndFails() throws {
+    @Test func validateReportsEveryMistakeWithItsPathAndFails() async throws {
         let directory = try TestSupport.temporaryDirectory()
         let path = try TestSupport.write(#"""
             {"host": {"id": "gw", "log_level": "chatty"},
@@ -88,7 +88,7 @@ import Testing
                 {"id": "echo", "plugin": "CEcho", "retsart": {}}
              ]}]}
             """#, to: "bad.json", in: directory)
-        let result = try TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", path])
+        let result = try await TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", path])
         #expect(result.status != 0)
         let lines = result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(lines.first?.hasSuffix("bad.json: 5 errors") == true, "\(result.output)")
@@ -106,16 +106,16 @@ import Testing
 
     /// An admin address that cannot be used ends the host at once with a message naming it
     /// (before, the host hung, SIGTERM ignored).
-    @Test(.timeLimit(.minutes(1))) func anAdminAddressThatCannotBeBoundEndsTheHostSayingWhy() throws {
+    @Test(.timeLimit(.minutes(1))) func anAdminAddressThatCannotBeBoundEndsTheHostSayingWhy() async throws {
         let directory = try TestSupport.temporaryDirectory()
-        try LoopbackPort.occupied { port in
+        try await LoopbackPort.occupied { port in
             for listenAddress in ["127.0.0.1:\(port)", "no-such-host.invalid:9480"] {
                 let path = try TestSupport.write(#"""
                     {"host": {"id": "gw", "data_dir": "data", "admin": {"listen": "\#(listenAddress)"}},
                      "sites": [{"id": "s", "adapters": [{"id": "p", "plugin": "Probe", "config": {"mode": "emit", "rate": 10}}]}]}
                     """#, to: "adapters.json", in: directory)
                 let started = ContinuousClock.now
-                let result = try TestSupport.run(TestSupport.hostExecutable, ["run", "--config", path])
+                let result = try await TestSupport.run(TestSupport.hostExecutable, ["run", "--config", path])
                 #expect(result.status == 1, "\(result.output)")
                 #expect(result.output.contains("energy-host: the admin API cannot listen on \(listenAddress) (host.admin.listen): "), "\(result.output)")
                 #expect(ContinuousClock.now - started < .seconds(20))
@@ -142,18 +142,18 @@ import Testing
         #expect(log.contains("warning") && log.contains("without TLS") && log.contains("address=0.0.0.0:0"), "\(log)")
     }
 
-    @Test func validateAcceptsTheDemoConfiguration() throws {
-        let result = try TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", TestSupport.repositoryRoot.appendingPathComponent("adapters.json").path])
+    @Test func validateAcceptsTheDemoConfiguration() async throws {
+        let result = try await TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", TestSupport.repositoryRoot.appendingPathComponent("adapters.json").path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("valid — 2 site(s), 12 adapter(s)"))
     }
 
-    @Test func pluginsListsEveryLibraryAndRefusesSkewedOnes() throws {
+    @Test func pluginsListsEveryLibraryAndRefusesSkewedOnes() async throws {
         let directory = try TestSupport.temporaryDirectory()
-        _ = try TestSupport.buildCAdapter(flags: ["-DADAPTERKIT_ABI_MAJOR=2"], in: directory)
-        let result = try TestSupport.run(TestSupport.hostExecutable, ["plugins", "--plugins-dir", directory.path])
+        _ = try await TestSupport.buildCAdapter(flags: ["-DADAPTERKIT_ABI_MAJOR=2"], in: directory)
+        let result = try await TestSupport.run(TestSupport.hostExecutable, ["plugins", "--plugins-dir", directory.path])
         #expect(result.output.contains("libCEcho.so: refused — ABI version mismatch: built against AdapterKit ABI 2."), "\(result.output)")
-        let products = try TestSupport.run(TestSupport.hostExecutable, ["plugins"])
+        let products = try await TestSupport.run(TestSupport.hostExecutable, ["plugins"])
         for name in ["CEcho 1.0.0", "Probe 1.0.0", "Recorder 1.0.0", "Replay 1.0.0", "TIC 1.0.0"] {
             #expect(products.output.contains(name), "\(products.output)")
         }

@@ -56,12 +56,12 @@ import Testing
             }
             while port.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(10)) }
             let admin = "127.0.0.1:\(port.load(ordering: .relaxed))"
-            func ctl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-                try TestSupport.run(TestSupport.hostExecutable, ["ctl"] + arguments + ["--admin", admin])
+            func ctl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+                try await TestSupport.run(TestSupport.hostExecutable, ["ctl"] + arguments + ["--admin", admin])
             }
             let alice = ["--token-file", directory.appendingPathComponent("alice.token").path]
 
-            let restored = try ctl(["restore", "s/load", "--reference", "RTE-2026-0042", "--reason", "phone call"] + alice)
+            let restored = try await ctl(["restore", "s/load", "--reference", "RTE-2026-0042", "--reason", "phone call"] + alice)
             #expect(restored.status == 0, "\(restored.output)")
             #expect(restored.output.contains(#""outcome":"executed""#))
             #expect(restored.output.contains(#""issued_by":"alice""#))
@@ -70,24 +70,24 @@ import Testing
             #expect(first.action == "restore" && first.issuedBy == "alice" && first.reference == "RTE-2026-0042")
             #expect(first.reason == "phone call" && first.target == "load")
 
-            let rejected = try ctl(["command", "s/load", "dance", "--reference", "T-1"] + alice)
+            let rejected = try await ctl(["command", "s/load", "dance", "--reference", "T-1"] + alice)
             #expect(rejected.status != 0)
             #expect(rejected.output.contains("dance to s/load: rejected by the adapter (409): unknown action dance"), "\(rejected.output)")
 
-            let silent = try ctl(["command", "s/load", "restore", "--reference", "silent"] + alice)
+            let silent = try await ctl(["command", "s/load", "restore", "--reference", "silent"] + alice)
             #expect(silent.status != 0)
             #expect(silent.output.contains("s/load did not acknowledge it in time (504)"), "\(silent.output)")
             #expect(!silent.output.contains("cannot reach"))
 
-            let wrongToken = try ctl(["restore", "s/load", "--reference", "x", "--token-file", directory.appendingPathComponent("mallory.token").path])
+            let wrongToken = try await ctl(["restore", "s/load", "--reference", "x", "--token-file", directory.appendingPathComponent("mallory.token").path])
             #expect(wrongToken.status != 0)
             #expect(wrongToken.output.contains("the admin API refused the token (401)"), "\(wrongToken.output)")
             #expect(!wrongToken.output.contains("token is required"))
-            let noToken = try ctl(["restore", "s/load", "--reference", "x"])
+            let noToken = try await ctl(["restore", "s/load", "--reference", "x"])
             #expect(noToken.status != 0)
             let noTokenLines = noToken.output.split(separator: "\n")
             #expect(noTokenLines == ["Error: no operator token: give --token-file or set ENERGY_HOST_TOKEN"], "\(noToken.output)")
-            let unknown = try ctl(["restore", "s/nobody", "--reference", "x"] + alice)
+            let unknown = try await ctl(["restore", "s/nobody", "--reference", "x"] + alice)
             #expect(unknown.output.contains("no adapter s/nobody on this host (404)"), "\(unknown.output)")
             // A request without a reference, as another client could send it.
             var raw = URLRequest(url: URL(string: "http://\(admin)/adapters/s/load/commands")!)
@@ -100,7 +100,7 @@ import Testing
             #expect(await observed.next(maxCount: 16)?.count == 2)  // then the two others: refused requests never reach the bus
 
             // Every attempt that reached the host is in its audit, through ctl and in the SQLite file.
-            let audit = try ctl(["audit"] + alice)
+            let audit = try await ctl(["audit"] + alice)
             #expect(audit.status == 0, "\(audit.output)")
             let outcomes = audit.output.split(separator: "\n").compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["outcome"] as? String
@@ -111,7 +111,7 @@ import Testing
             #expect(stored.map(\.outcome) == outcomes)
             #expect(stored[3].operatorName.isEmpty && stored[3].httpStatus == 401)
             #expect(stored[0].commandId == first.id)
-            let deniedAudit = try ctl(["audit", "--token-file", directory.appendingPathComponent("mallory.token").path])
+            let deniedAudit = try await ctl(["audit", "--token-file", directory.appendingPathComponent("mallory.token").path])
             #expect(deniedAudit.output.contains("refused the token (401)"))
             // Append-only: the file refuses changes and deletions.
             let file = try DatabaseQueue(path: OperatorAudit.path(dataDirectory: loaded.configuration.host.dataDirectory))

@@ -18,12 +18,16 @@ import Testing
             ("CBlockDeliver", ["-DCECHO_FAULT=7"]),
             ("CLeakDeliver", ["-DCECHO_FAULT=11"]),
             ("CFlood", [#"-DCECHO_FLOOD_TOPIC="flood/cecho""#]),
+            ("CBlockCreate", ["-DCECHO_FAULT=15"]),
         ]
         for fault in faults {
-            _ = try TestSupport.buildCAdapter(flags: fault.flags + [#"-DCECHO_TYPE_NAME="\#(fault.type)""#], name: fault.type, in: libraries)
+            _ = try await TestSupport.buildCAdapter(flags: fault.flags + [#"-DCECHO_TYPE_NAME="\#(fault.type)""#], name: fault.type, in: libraries)
         }
         let frequency = ["sites/demo/frequency-a/measurements"]
-        let restart: [String: Any] = ["policy": "on_failure", "max_restarts": 1000, "initial_backoff_ms": 100, "max_backoff_ms": 500]
+        // A crash loop of runners (a process started at each restart, a debug build) costs the
+        // CPU the other tests of the run need: each faulty instance is restarted twice, then
+        // failed for good.
+        let restart: [String: Any] = ["policy": "on_failure", "max_restarts": 2, "initial_backoff_ms": 500, "max_backoff_ms": 500]
         func isolated(_ id: String, _ plugin: String, _ extra: [String: Any] = [:]) -> [String: Any] {
             ["id": id, "plugin": plugin, "isolation": "process", "restart": restart, "subscribe": frequency].merging(extra) { $1 }
         }
@@ -33,6 +37,8 @@ import Testing
             isolated("stuck", "CBlockDeliver", ["watchdog_s": 1]),
             isolated("leak", "CLeakDeliver", ["limits": ["memory_mb": 1024, "open_files": 64]]),
             isolated("flood", "CFlood", ["subscribe": [String]()]),
+            isolated("segv-once", "CSegvDeliver", ["restart": ["policy": "never"]]),
+            isolated("mute", "CBlockCreate", ["watchdog_s": 1]),
         ])
         let launched = EventTime.now()
         let host = try site.start(pluginsDirectories: [libraries.path])
@@ -44,6 +50,7 @@ import Testing
             "abort": "crashed with SIGABRT",
             "stuck": "runner killed by the watchdog",
             "leak": "its memory limit is 1024 MiB",
+            "mute": "no answer to create for 1 s: runner killed",
         ]
         var adapters: [String: [String: Any]] = [:]
         try await DemoSite.waitFor(60, "every faulty instance reported and restarted") {
@@ -54,6 +61,12 @@ import Testing
             }
         }
         #expect(((adapters["flood"]?["published"] as? Int) ?? 0) > 1000, "\(adapters["flood"] ?? [:])")
+        // Failed for good (restart policy never): /health names it, with how its runner ended.
+        let health = try await HTTP.get(site.admin("/health"))
+        #expect(health.status == 503)
+        let failed = (try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any])?["failed"] as? [String]
+        #expect(failed?.contains("demo/segv-once") == true, "\(health.body)")
+        #expect(health.body.contains(#""demo/segv-once":"runner crashed with SIGSEGV (segmentation fault)""#), "\(health.body)")
         #expect(adapters["flood"]?["state"] as? String == "running")
         let metrics = try await HTTP.get(site.admin("/metrics")).body
         #expect(metrics.contains(#"energy_adapter_restarts_total{site="demo",adapter="segv"}"#))
@@ -94,13 +107,13 @@ import Testing
 
     /// Libraries whose constructor crashes or exits, or whose entry function hangs, and a schema
     /// pattern that backtracks without end: `plugins` and `validate` report each by name and finish.
-    @Test(.timeLimit(.minutes(1))) func librariesThatCrashExitOrHangWhileLoadingAreReported() throws {
+    @Test(.timeLimit(.minutes(1))) func librariesThatCrashExitOrHangWhileLoadingAreReported() async throws {
         let libraries = try TestSupport.temporaryDirectory()
         for (name, flags) in [
             ("CSegvCtor", ["-DCECHO_FAULT=12"]), ("CExitCtor", ["-DCECHO_FAULT=13"]), ("CHangEntry", ["-DCECHO_FAULT=14"]),
             ("CBacktrack", ["-DCECHO_CATASTROPHIC_PATTERN"]),
         ] {
-            _ = try TestSupport.buildCAdapter(flags: flags + [#"-DCECHO_TYPE_NAME="\#(name)""#], name: name, in: libraries)
+            _ = try await TestSupport.buildCAdapter(flags: flags + [#"-DCECHO_TYPE_NAME="\#(name)""#], name: name, in: libraries)
         }
         let expected = [
             "libCSegvCtor.so: refused — unsafe to load: crashed with SIGSEGV (segmentation fault) while loading",
@@ -108,7 +121,7 @@ import Testing
             "libCHangEntry.so: refused — unsafe to load: no answer in 5 s while loading",
         ]
         var started = ContinuousClock.now
-        let plugins = try TestSupport.run(TestSupport.hostExecutable, ["plugins", "--plugins-dir", libraries.path])
+        let plugins = try await TestSupport.run(TestSupport.hostExecutable, ["plugins", "--plugins-dir", libraries.path])
         #expect(ContinuousClock.now - started < .seconds(20))
         #expect(plugins.status == 1)
         for line in expected { #expect(plugins.output.contains(line), "\(line) in \(plugins.output)") }
@@ -124,7 +137,7 @@ import Testing
              ]}]}
             """#, to: "adapters.json", in: libraries)
         started = ContinuousClock.now
-        let validate = try TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", config, "--plugins-dir", libraries.path])
+        let validate = try await TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", config, "--plugins-dir", libraries.path])
         #expect(ContinuousClock.now - started < .seconds(30))
         #expect(validate.status != 0)
         for (index, reason) in ["crashed with SIGSEGV", "exited with status 3", "no answer in 5 s"].enumerated() {

@@ -25,14 +25,17 @@ import Testing
     @Test(.timeLimit(.minutes(2))) func reloadAppliesOnlyTheDifferenceAndAnInvalidFileChangesNothing() async throws {
         let directory = try TestSupport.temporaryDirectory()
         try TestSupport.write(Self.token, to: "ops.token", in: directory)
+        // CSwap, first built quiet; a second build, renamed over it later, floods publishes.
+        let libraries = try TestSupport.temporaryDirectory()
+        _ = try await TestSupport.buildCAdapter(flags: [#"-DCECHO_TYPE_NAME="CSwap""#], name: "CSwap", in: libraries)
         let port = LoopbackPort.free()
         let admin = "127.0.0.1:\(port)"
         let file = directory.appendingPathComponent("adapters.json")
         func write(_ adapters: [String]) throws {
             try Data(Self.configuration(port: port, adapters: adapters).utf8).write(to: file)
         }
-        func ctl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            try TestSupport.run(TestSupport.hostExecutable, ["ctl"] + arguments + ["--admin", admin], environment: ["ENERGY_HOST_TOKEN": Self.token])
+        func ctl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+            try await TestSupport.run(TestSupport.hostExecutable, ["ctl"] + arguments + ["--admin", admin], environment: ["ENERGY_HOST_TOKEN": Self.token])
         }
         func adapters() async throws -> [String: [String: Any]] {
             let body = try await HTTP.get("http://\(admin)/adapters").body
@@ -46,7 +49,7 @@ import Testing
         ])
         let host = Process()
         host.executableURL = URL(fileURLWithPath: TestSupport.hostExecutable)
-        host.arguments = ["run", "--config", file.path]
+        host.arguments = ["run", "--config", file.path, "--plugins-dir", libraries.path]
         host.currentDirectoryURL = directory
         let log = directory.appendingPathComponent("host.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -61,9 +64,9 @@ import Testing
         try write([
             Self.emitter, Self.recorder,
             #"{"id": "changing", "plugin": "Probe", "config": {"mode": "emit", "rate": 2}}"#,
-            #"{"id": "fresh", "plugin": "CEcho", "isolation": "process"}"#,
+            #"{"id": "fresh", "plugin": "CSwap", "isolation": "process"}"#,
         ])
-        let reload = try ctl(["reload"])
+        let reload = try await ctl(["reload"])
         #expect(reload.status == 0, "\(reload.output)")
         #expect(reload.output.contains("added: s/fresh"), "\(reload.output)")
         #expect(reload.output.contains("removed: s/gone"), "\(reload.output)")
@@ -76,25 +79,32 @@ import Testing
 
         // An invalid file: nothing changes, the errors come back.
         try Data(#"{"host": {"id": "gw"}, "sites": [{"id": "s", "adapters": [{"id": "x", "plugin": "Ghost"}]}]}"#.utf8).write(to: file)
-        let refused = try ctl(["reload"])
+        let refused = try await ctl(["reload"])
         #expect(refused.status != 0)
         #expect(refused.output.contains("reload refused, nothing changed") && refused.output.contains("sites[0].adapters[0].plugin: not found"), "\(refused.output)")
         now = try await adapters()
         #expect(Set(now.keys) == ["emitter", "recorder", "changing", "fresh"])
 
         // SIGHUP does the same as ctl reload.
-        try write([Self.emitter, Self.recorder, #"{"id": "fresh", "plugin": "CEcho", "isolation": "process"}"#])
+        try write([Self.emitter, Self.recorder, #"{"id": "fresh", "plugin": "CSwap", "isolation": "process"}"#])
         kill(host.processIdentifier, SIGHUP)
         try await DemoSite.waitFor(10, "SIGHUP's reload") { (try? await adapters())?["changing"] == nil }
 
-        // ctl restart: the isolated instance runs again in a new runner.
-        let restart = try ctl(["restart", "s/fresh"])
+        // ctl restart: the isolated instance runs again in a new runner, on the new build of its
+        // library (installed by renaming over the old file, as a package manager does).
+        #expect((try await adapters())["fresh"]?["published"] as? Int == 0)
+        let build = try TestSupport.temporaryDirectory()
+        let flooding = try await TestSupport.buildCAdapter(
+            flags: [#"-DCECHO_TYPE_NAME="CSwap""#, #"-DCECHO_FLOOD_TOPIC="sites/s/fresh/flood""#], name: "CSwap", in: build
+        )
+        #expect(rename(flooding, libraries.appendingPathComponent("libCSwap.so").path) == 0)
+        let restart = try await ctl(["restart", "s/fresh"])
         #expect(restart.status == 0, "\(restart.output)")
-        try await DemoSite.waitFor(10, "the restart") {
+        try await DemoSite.waitFor(10, "the restart on the new build") {
             let fresh = (try? await adapters())?["fresh"]
-            return fresh?["restarts"] as? Int == 1 && fresh?["state"] as? String == "running"
+            return fresh?["restarts"] as? Int == 1 && fresh?["state"] as? String == "running" && (fresh?["published"] as? Int ?? 0) > 100
         }
-        let unknown = try ctl(["restart", "s/nobody"])
+        let unknown = try await ctl(["restart", "s/nobody"])
         #expect(unknown.status != 0 && unknown.output.contains("unknown_adapter"), "\(unknown.output)")
 
         // The kept instances never stopped: the recording holds every emitted event, in sequence.

@@ -12,7 +12,7 @@ import Testing
     /// The restart backoff waits on the host's injected clock, not on the real one.
     @Test(.timeLimit(.minutes(1))) func restartBackoffWaitsOnTheInjectedClock() async throws {
         let directory = try TestSupport.temporaryDirectory()
-        _ = try TestSupport.buildCAdapter(flags: ["-DCECHO_FAULT=6"], in: directory)
+        _ = try await TestSupport.buildCAdapter(flags: ["-DCECHO_FAULT=6"], in: directory)
         let path = try TestSupport.write(#"""
             {"host": {"id": "gw", "data_dir": "data", "admin": {"enabled": false}},
              "sites": [{"id": "s", "adapters": [
@@ -49,7 +49,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1))) func aFailingAdapterIsRestartedThenGivenUpWhileOthersKeepRunning() async throws {
         let directory = try TestSupport.temporaryDirectory()
-        _ = try TestSupport.buildCAdapter(flags: ["-DCECHO_FAULT=6"], in: directory)
+        _ = try await TestSupport.buildCAdapter(flags: ["-DCECHO_FAULT=6"], in: directory)
         try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("libProbe.so").path,
                                                    withDestinationPath: TestSupport.products + "/libProbe.so")
         let path = try TestSupport.write(#"""

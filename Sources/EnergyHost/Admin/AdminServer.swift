@@ -77,6 +77,12 @@ struct HealthReport: Encodable, Sendable {
     var blocked: [String]
     /// Adapters that report they cannot do their job (a recorder that cannot write).
     var degraded: [String]
+    /// Adapters waiting to be restarted after their run ended (a crash, a failure): listed, but
+    /// not a degraded host by themselves, since the restart is under way.
+    var restarting: [String]
+    /// Why each failed, blocked or restarting adapter is so: its last error (a runner's crash
+    /// names its signal).
+    var lastErrors: [String: String]
     /// Whether the host's resident memory is above `host.memory_limit_mb`.
     var memoryOverLimit: Bool
 
@@ -86,6 +92,12 @@ struct HealthReport: Encodable, Sendable {
         self.failed = adapters.filter { $0.state == .failed }.map { "\($0.site)/\($0.id)" }
         self.blocked = adapters.filter { $0.state == .blocked }.map { "\($0.site)/\($0.id)" }
         self.degraded = adapters.filter(\.degraded).map { "\($0.site)/\($0.id)" }
+        self.restarting = adapters.filter { $0.state == .restarting }.map { "\($0.site)/\($0.id)" }
+        self.lastErrors = Dictionary(
+            adapters.filter { [.failed, .blocked, .restarting].contains($0.state) }.compactMap { status in
+                status.lastError.map { ("\(status.site)/\(status.id)", $0) }
+            }
+        ) { first, _ in first }
         self.status = failed.isEmpty && blocked.isEmpty && degraded.isEmpty && !memoryOverLimit ? "ok" : "degraded"
     }
 }

@@ -52,7 +52,8 @@ package final class ProcessInstance: AdapterInstance {
     }
 
     /// Starts a runner for `plugin` and creates the instance in it; throws the adapter's own
-    /// message when it refuses, or how the runner ended when it did not answer. `exits` counts
+    /// message when it refuses, or how the runner ended when it did not answer (killed after
+    /// `createDeadline` without an answer). `exits` counts
     /// each end of the runner other than a clean one after destroy, by its label (`SIGSEGV`,
     /// `exit_3`, `watchdog`...).
     package static func create(
@@ -65,6 +66,7 @@ package final class ProcessInstance: AdapterInstance {
         limits: RunnerLimits,
         runnerExecutable: String,
         clock: any Clock<Duration>,
+        createDeadline: Duration = .seconds(10),
         exits: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws(PluginLoadError) -> ProcessInstance {
         let launch = RunnerProcess.Launch(
@@ -89,6 +91,14 @@ package final class ProcessInstance: AdapterInstance {
             configurationDirectory: configurationDirectory,
             minimumLevel: minimumLevel
         )))
+        // A runner that does not answer create (its library hangs there) is killed: "no answer".
+        let timer = Task {
+            guard (try? await clock.sleep(for: createDeadline)) != nil else { return }
+            if !instance.created.isComplete {
+                instance.kill(because: "no answer to create for \(Int(createDeadline.inSeconds)) s: runner killed", label: "no_answer")
+            }
+        }
+        defer { timer.cancel() }
         switch await instance.created.waitIgnoringCancellation() {
         case .success?: return instance
         case .failure(let error)?:

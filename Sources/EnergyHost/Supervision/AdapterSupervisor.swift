@@ -272,6 +272,7 @@ final class AdapterSupervisor: Service, Sendable {
                 limits: configuration.limits,
                 runnerExecutable: runnerExecutable,
                 clock: clock,
+                createDeadline: configuration.watchdog,
                 exits: metrics.runnerExits
             )
         }

@@ -31,13 +31,15 @@ enum TestSupport {
     }
 
     /// Runs a program to completion; returns its exit status and combined output. `environment`
-    /// adds variables to the test process's own.
+    /// adds variables to the test process's own. The wait happens on a thread of its own: tests
+    /// run on Swift's cooperative pool, two threads on a 2-core machine, and a child running for
+    /// seconds (a compiler, `validate` waiting out a hung library) must not hold one of them.
     static func run(
         _ executable: String,
         _ arguments: [String],
         in directory: URL? = nil,
         environment: [String: String] = [:]
-    ) throws -> (status: Int32, output: String) {
+    ) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -49,16 +51,21 @@ enum TestSupport {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readToEndRetryingInterrupts()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let reader = pipe.fileHandleForReading
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let data = reader.readToEndRetryingInterrupts()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+            }
+        }
     }
 
     /// Builds Plugins/CEcho/cecho.c into `lib<name>.so` with extra C flags (fault injection,
     /// another ABI version), as a third party would build an adapter against adapterkit.h.
-    static func buildCAdapter(flags: [String], name: String = "CEcho", in directory: URL) throws -> String {
+    static func buildCAdapter(flags: [String], name: String = "CEcho", in directory: URL) async throws -> String {
         let output = directory.appendingPathComponent("lib\(name).so").path
-        let result = try run("/usr/bin/env", [
+        let result = try await run("/usr/bin/env", [
             "cc", "-shared", "-fPIC", "-std=c11", "-O1",
             "-I", repositoryRoot.appendingPathComponent("Sources/AdapterKitABI/include").path,
         ] + flags + [repositoryRoot.appendingPathComponent("Plugins/CEcho/cecho.c").path, "-o", output])
