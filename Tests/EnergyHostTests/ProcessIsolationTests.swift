@@ -1,7 +1,10 @@
 import AdapterKit
 import AdapterKitHarness
 import AdapterKitTesting
+import EnergyHost
 import Foundation
+import Logging
+import ServiceLifecycle
 import Testing
 
 /// `isolation: "process"` through the real `energy-host`, with C adapters written to fail: each
@@ -92,6 +95,35 @@ import Testing
         try await DemoSite.waitFor(5, "the runners to end with the host") { Self.runners(of: host.processIdentifier).isEmpty }
         let log = try String(contentsOfFile: site.logPath, encoding: .utf8)
         #expect(log.contains("adapter runner ended"))
+    }
+
+    /// Both ends in runners, a small lossless queue: the emitter is held back by the receiver's
+    /// pressure and let go again each time, until every event arrived (a runner told to hold back
+    /// once waited for ever: nothing told it the pressure was gone).
+    @Test(.timeLimit(.minutes(1))) func backpressureAcrossRunnersHoldsTheEmitterBackAndLetsItGoOn() async throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let count = 20_000
+        let path = try TestSupport.write(#"""
+            {"host": {"id": "gw", "data_dir": "data", "admin": {"enabled": false}},
+             "sites": [{"id": "b", "adapters": [
+               {"id": "emitter", "plugin": "Probe", "config": {"mode": "emit", "rate": 0, "count": \#(count)}, "isolation": "process"},
+               {"id": "receiver", "plugin": "Probe", "config": {"mode": "echo", "stream": "echo"}, "isolation": "process",
+                "queue_capacity": 64, "subscribe": [{"topic": "sites/b/emitter/probe", "policy": "lossless"}]}
+             ]}]}
+            """#, to: "adapters.json", in: directory)
+        let loaded = try ConfigurationLoader(pluginDirectory: TestSupport.products, runnerExecutable: TestSupport.hostExecutable).load(file: path)
+        let runtime = try HostRuntime(loaded: loaded, logger: Logger(label: "test"), runnerExecutable: TestSupport.hostExecutable)
+        let group = runtime.makeServiceGroup(signals: [])
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await DemoSite.waitFor(45, "\(count) events delivered to the receiver") {
+                runtime.statuses.first { $0.id == "receiver" }?.delivered == count
+            }
+            let emitter = try #require(runtime.statuses.first { $0.id == "emitter" })
+            #expect(emitter.published == count)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
     }
 
     /// The TIC and Interruptibility libraries pass the conformance suite in a runner process.

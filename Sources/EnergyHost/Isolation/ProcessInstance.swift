@@ -36,6 +36,9 @@ package final class ProcessInstance: AdapterInstance {
         var killedBecause: (reason: String, label: String)?
         /// Publishes routed since the last acknowledgement.
         var unacknowledged: UInt32 = 0
+        /// The runner was told to hold back (a lossless subscriber presses back) and is waiting
+        /// to hear that it may go on.
+        var holdingBack = false
     }
 
     private init(
@@ -247,12 +250,30 @@ package final class ProcessInstance: AdapterInstance {
         state.withLock { $0.unacknowledged += 1 }
     }
 
+    /// Tells the runner how many publishes were routed and whether it may go on. A runner told
+    /// to hold back publishes nothing more until told otherwise, so the host watches the
+    /// pressure itself and says when it is gone.
     private func acknowledgePublishes() {
-        let count = state.withLock { state in
+        let ready = source.isPublishReady()
+        let (count, watch) = state.withLock { state -> (UInt32, Bool) in
             defer { state.unacknowledged = 0 }
-            return state.unacknowledged
+            let watch = !ready && !state.holdingBack
+            if !ready { state.holdingBack = true }
+            return (state.unacknowledged, watch)
         }
-        if count > 0 { channel.send(.publishAcknowledged(count: count, ready: source.isPublishReady())) }
+        if count > 0 { channel.send(.publishAcknowledged(count: count, ready: ready)) }
+        if watch { Thread.detachNewThread { [self] in watchPressure() } }
+    }
+
+    /// Polls the instance's pressure every millisecond until it is gone (or the runner ended),
+    /// then lets the runner go on.
+    private func watchPressure() {
+        while !source.isPublishReady() {
+            if state.withLock(\.ended) { return }
+            usleep(1_000)
+        }
+        state.withLock { $0.holdingBack = false }
+        channel.send(.publishAcknowledged(count: 0, ready: true))
     }
 
     /// The runner's socket closed: the process ended (or is made to). Every wait is released.
