@@ -57,7 +57,7 @@ __attribute__((constructor)) static void cecho_faulty_constructor(void) {
  * so that a faulty build can run beside the normal one. */
 /* -DCECHO_FLOOD_TOPIC='"sites/s/a/commands"' (tests): once started, a thread publishes empty
  * "command" events on that topic until the instance stops, about 15 000 a second, pausing 1 ms
- * after each refusal, as a faulty or hostile adapter would. */
+ * after each refusal, as a faulty or hostile adapter would; -DCECHO_FLOOD_LIMIT=<n> stops after n. */
 #ifdef CECHO_FLOOD_TOPIC
 #include <pthread.h>
 #endif
@@ -149,7 +149,10 @@ static int32_t cecho_validate(const ak_plugin_descriptor *descriptor, const ak_v
 static void *flood(void *opaque) {
     cecho_instance *instance = opaque;
     ak_event event = {.struct_size = sizeof event, .topic = CECHO_FLOOD_TOPIC, .kind = "command"};
-    for (int64_t index = 0; atomic_load(&instance->running); index++) {
+#ifndef CECHO_FLOOD_LIMIT
+#define CECHO_FLOOD_LIMIT INT64_MAX
+#endif
+    for (int64_t index = 0; atomic_load(&instance->running) && index < CECHO_FLOOD_LIMIT; index++) {
         event.time_ns = index;
         if (instance->host.publish(instance->host.host_context, &event) < 0 || index % 16 == 0) usleep(1000);
     }

@@ -20,7 +20,9 @@ import Testing
             ("CAbortStart", ["-DCECHO_FAULT=10"]),
             ("CBlockDeliver", ["-DCECHO_FAULT=7"]),
             ("CLeakDeliver", ["-DCECHO_FAULT=11"]),
-            ("CFlood", [#"-DCECHO_FLOOD_TOPIC="flood/cecho""#]),
+            // 40 000 publishes as fast as the host takes them, then quiet: the flood's CPU is the
+            // other tests' too.
+            ("CFlood", [#"-DCECHO_FLOOD_TOPIC="flood/cecho""#, "-DCECHO_FLOOD_LIMIT=40000"]),
             ("CBlockCreate", ["-DCECHO_FAULT=15"]),
         ]
         for fault in faults {
@@ -91,7 +93,7 @@ import Testing
         let runners = Self.runners(of: host.processIdentifier)
         #expect(!runners.isEmpty, "no runner found before the kill")  // flood at least; the others come and go
         kill(host.processIdentifier, SIGKILL)
-        host.waitUntilExit()
+        await TestSupport.waitForExit(host)
         try await DemoSite.waitFor(5, "the runners to end with the host") { Self.runners(of: host.processIdentifier).isEmpty }
         let log = try String(contentsOfFile: site.logPath, encoding: .utf8)
         #expect(log.contains("adapter runner ended"))
@@ -102,7 +104,7 @@ import Testing
     /// once waited for ever: nothing told it the pressure was gone).
     @Test(.timeLimit(.minutes(1))) func backpressureAcrossRunnersHoldsTheEmitterBackAndLetsItGoOn() async throws {
         let directory = try TestSupport.temporaryDirectory()
-        let count = 20_000
+        let count = 5_000
         let path = try TestSupport.write(#"""
             {"host": {"id": "gw", "data_dir": "data", "admin": {"enabled": false}},
              "sites": [{"id": "b", "adapters": [
@@ -121,6 +123,42 @@ import Testing
             }
             let emitter = try #require(runtime.statuses.first { $0.id == "emitter" })
             #expect(emitter.published == count)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    /// A runner that stops answering while idle (SIGSTOP: no call outstanding, so no watchdog) is
+    /// found by the host's pings, killed, reported and restarted.
+    @Test(.timeLimit(.minutes(1))) func aFrozenIdleRunnerIsKilledAndRestarted() async throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try TestSupport.write(#"""
+            {"host": {"id": "gw", "data_dir": "data", "admin": {"enabled": false}},
+             "sites": [{"id": "b", "adapters": [
+               {"id": "idle", "plugin": "Probe", "config": {"mode": "echo"}, "isolation": "process", "watchdog_s": 1,
+                "restart": {"initial_backoff_ms": 10}}
+             ]}]}
+            """#, to: "adapters.json", in: directory)
+        let loaded = try ConfigurationLoader(pluginDirectory: TestSupport.products, runnerExecutable: TestSupport.hostExecutable).load(file: path)
+        let runtime = try HostRuntime(loaded: loaded, logger: Logger(label: "test"), runnerExecutable: TestSupport.hostExecutable)
+        let group = runtime.makeServiceGroup(signals: [])
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var runner: Int32?
+            try await DemoSite.waitFor(20, "the runner") {
+                runner = Self.runners(of: getpid()).first
+                return runner != nil && runtime.statuses.first?.state == .running
+            }
+            let frozen = try #require(runner)
+            kill(frozen, SIGSTOP)
+            let stopped = ContinuousClock.now
+            try await DemoSite.waitFor(20, "the frozen runner replaced") {
+                let status = runtime.statuses.first
+                return status?.restarts == 1 && status?.state == .running
+            }
+            #expect(ContinuousClock.now - stopped < .seconds(8))
+            #expect(runtime.statuses.first?.lastError == "no answer for 3 s: runner killed")
+            #expect(!Self.runners(of: getpid()).contains(frozen))
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

@@ -110,7 +110,7 @@ import Testing
         // The kept instances never stopped: the recording holds every emitted event, in sequence.
         try await Task.sleep(for: .milliseconds(300))
         host.terminate()
-        host.waitUntilExit()
+        await TestSupport.waitForExit(host)
         #expect(host.terminationStatus == 0)
         let recording = try String(contentsOf: directory.appendingPathComponent("data/s/recorder/events.jsonl"), encoding: .utf8)
         let sequences = try recording.split(separator: "\n").map { try Event(jsonLine: String($0)) }.filter { $0.source == "emitter" }.map(\.sequence)

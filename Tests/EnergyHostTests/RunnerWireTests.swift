@@ -17,7 +17,7 @@ import Testing
             configJSON: #"{"é": "\u0000"}"#, siteID: "demo", instanceID: "tic", dataDirectory: "/var/lib/x",
             configurationDirectory: "/etc", minimumLevel: .warning
         )),
-        .start, .stop, .destroy, .destroyed,
+        .start, .stop, .destroy, .destroyed, .ping, .pong,
         .deliver(id: 7, events: [event, Event(topic: "t", kind: .alarm, time: EventTime(nanosecondsSinceEpoch: 0), payload: [])]),
         .deliver(id: .max, events: []),
         .publishAcknowledged(count: 4096, ready: false),

@@ -153,14 +153,16 @@ enum RTETestBed {
 
         // Steady operation: a report every 2 s, measured where the server receives them, over 30 s at
         // least (from the second report: the first one also opens the TLS connection). No drift and
-        // no missed slot (the mean gap is 2 s within 20 ms, none above 3 s). The precision of each
+        // no missed slot (the median gap is 2 s within 20 ms, none above 3 s). The precision of each
         // gap is the scheduling jitter of a loaded 2-core machine running the whole suite at once:
-        // the benchmark measures it alone (docs/benchmarks.md).
+        // the benchmark measures it alone (docs/benchmarks.md). The median, not the mean: one
+        // report received late at the end of the window (the suite's other tests taking the
+        // cores) moves the mean of 15 gaps by tens of milliseconds, a drift would move every gap.
         let times = entries.map(\.received.nanosecondsSinceEpoch)
         let steady = times.filter { $0 < steadyEnd.load(ordering: .relaxed) }.dropFirst()
         let gaps = zip(steady.dropFirst(), steady).map { Double($0 - $1) / 1e9 }
         #expect(Double((steady.last ?? 0) - (steady.first ?? 0)) / 1e9 >= 30, "\(steady.count) steady reports")
-        #expect(abs(gaps.reduce(0, +) / Double(max(gaps.count, 1)) - 2) <= 0.02, "\(gaps)")
+        #expect(abs((gaps.sorted().dropFirst(gaps.count / 2).first ?? 0) - 2) <= 0.02, "\(gaps)")
         #expect(gaps.allSatisfy { $0 < 3 }, "\(gaps)")
 
         // Faults: 2 answered 500 and 1 refused (not sent again), then at least one slot while the

@@ -218,7 +218,7 @@ import Glibc
             }
             try await group.waitForAll()
         }
-        try await MQTTTestSupport.waitFor(30, "1 000 alarms at the central host") {
+        try await MQTTTestSupport.waitFor(60, "1 000 alarms at the central host") {  // all arrive: how fast is the benchmark's question
             Self.recorded(in: central.directory, site: "central").filter { $0.kind == .alarm && $0.isBridged }.count >= 1000
         }
         let alarms = Self.recorded(in: central.directory, site: "central").filter { $0.kind == .alarm && $0.isBridged }

@@ -99,10 +99,12 @@ package enum AdapterRunner {
                 instance?.stop()
             case .publishAcknowledged(let count, let ready):
                 services?.acknowledge(count, ready: ready)
+            case .ping:
+                channel.send(.pong)
             case .destroy:
                 if let instance { destroyed = Task { await instance.destroyAndWait() } }
                 return true
-            case .created, .started, .delivered, .runDone, .publish, .log, .metric, .destroyed:
+            case .created, .started, .delivered, .runDone, .publish, .log, .metric, .destroyed, .pong:
                 break
             }
             return false

@@ -13,6 +13,7 @@ import Synchronization
 /// how the process ended.
 package final class ProcessInstance: AdapterInstance {
     package let outstanding: OutstandingCalls
+    private let clock = ContinuousClock()
     private let source: InstanceSource
     private let pid: pid_t
     private let channel: FramedChannel
@@ -39,6 +40,8 @@ package final class ProcessInstance: AdapterInstance {
         /// The runner was told to hold back (a lossless subscriber presses back) and is waiting
         /// to hear that it may go on.
         var holdingBack = false
+        /// When the runner last answered a ping (or was started).
+        var lastAnswer: ContinuousClock.Instant = .now
     }
 
     private init(
@@ -56,7 +59,8 @@ package final class ProcessInstance: AdapterInstance {
 
     /// Starts a runner for `plugin` and creates the instance in it; throws the adapter's own
     /// message when it refuses, or how the runner ended when it did not answer (killed after
-    /// `createDeadline` without an answer). `exits` counts
+    /// `answerDeadline` without an answer; the same deadline, at least 3 s, applies to the pings
+    /// that follow). `exits` counts
     /// each end of the runner other than a clean one after destroy, by its label (`SIGSEGV`,
     /// `exit_3`, `watchdog`...).
     package static func create(
@@ -69,7 +73,7 @@ package final class ProcessInstance: AdapterInstance {
         limits: RunnerLimits,
         runnerExecutable: String,
         clock: any Clock<Duration>,
-        createDeadline: Duration = .seconds(10),
+        answerDeadline: Duration = .seconds(10),
         exits: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws(PluginLoadError) -> ProcessInstance {
         let launch = RunnerProcess.Launch(
@@ -96,14 +100,16 @@ package final class ProcessInstance: AdapterInstance {
         )))
         // A runner that does not answer create (its library hangs there) is killed: "no answer".
         let timer = Task {
-            guard (try? await clock.sleep(for: createDeadline)) != nil else { return }
+            guard (try? await clock.sleep(for: answerDeadline)) != nil else { return }
             if !instance.created.isComplete {
-                instance.kill(because: "no answer to create for \(Int(createDeadline.inSeconds)) s: runner killed", label: "no_answer")
+                instance.kill(because: "no answer to create for \(Int(answerDeadline.inSeconds)) s: runner killed", label: "no_answer")
             }
         }
         defer { timer.cancel() }
         switch await instance.created.waitIgnoringCancellation() {
-        case .success?: return instance
+        case .success?:
+            instance.keepListening(deadline: max(answerDeadline, .seconds(3)))
+            return instance
         case .failure(let error)?:
             instance.destroy()
             throw error
@@ -114,6 +120,25 @@ package final class ProcessInstance: AdapterInstance {
     }
 
     package var hasStarted: Bool { state.withLock { $0.started } }
+
+    /// Pings the runner every second until it ends; one that has not answered for `deadline`
+    /// (stopped, frozen, its socket reader stuck) is killed: "no answer for N s". The runner
+    /// answers from its own loop, whatever its instance is doing, so a busy adapter is not
+    /// mistaken for a frozen runner (a late call is the watchdog's).
+    private func keepListening(deadline: Duration) {
+        state.withLock { $0.lastAnswer = clock.now }
+        Task { [self] in
+            while (try? await Task.sleep(for: .seconds(1))) != nil {
+                let (ended, last) = state.withLock { ($0.ended || $0.destroyed, $0.lastAnswer) }
+                if ended { return }
+                if clock.now - last > deadline {
+                    kill(because: "no answer for \(Int(deadline.inSeconds.rounded(.up))) s: runner killed", label: "no_answer")
+                    return
+                }
+                channel.send(.ping)
+            }
+        }
+    }
 
     package func start() async -> Bool {
         let reply = state.withLock { state -> OneShot<Bool>? in
@@ -233,7 +258,9 @@ package final class ProcessInstance: AdapterInstance {
             delivery.reply.complete(handled)
         case .runDone(let outcome):
             runDone.complete(outcome)
-        case .destroyed, .create, .start, .deliver, .stop, .destroy, .publishAcknowledged:
+        case .pong:
+            state.withLock { $0.lastAnswer = clock.now }
+        case .destroyed, .create, .start, .deliver, .stop, .destroy, .publishAcknowledged, .ping:
             break
         }
     }

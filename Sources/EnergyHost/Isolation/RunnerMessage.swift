@@ -23,6 +23,8 @@ enum RunnerMessage: Sendable {
     /// The host routed `count` more of the runner's publishes; `ready` is false while a lossless
     /// subscriber presses back on the instance.
     case publishAcknowledged(count: UInt32, ready: Bool)
+    /// Are you there? (answered by ``pong``, whatever the instance is doing).
+    case ping
 
     // Runner → host.
     /// The library's create returned: nil, or why it failed (`invalidConfiguration` when the
@@ -35,4 +37,5 @@ enum RunnerMessage: Sendable {
     case log(level: Logger.Level, message: String, metadata: [String: String])
     case metric(MetricSample)
     case destroyed
+    case pong
 }

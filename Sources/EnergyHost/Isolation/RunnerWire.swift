@@ -14,8 +14,8 @@ enum RunnerWire {
     }
 
     private enum Tag: UInt8 {
-        case create = 1, start, deliver, stop, destroy, publishAcknowledged
-        case created = 20, started, delivered, runDone, publish, log, metric, destroyed
+        case create = 1, start, deliver, stop, destroy, publishAcknowledged, ping
+        case created = 20, started, delivered, runDone, publish, log, metric, destroyed, pong
     }
 
     /// Appends `message` as one frame to `bytes`.
@@ -80,6 +80,8 @@ enum RunnerWire {
             writer.pairs(sample.labels)
             writer.u64(sample.value.bitPattern)
         case .destroyed: writer.tag(.destroyed)
+        case .ping: writer.tag(.ping)
+        case .pong: writer.tag(.pong)
         }
         writer.patchLength(at: lengthAt)
     }
@@ -240,6 +242,8 @@ enum RunnerWire {
                 let labels = try pairs()
                 return .metric(MetricSample(kind: kind, name: name, labels: labels, value: Double(bitPattern: try u64())))
             case .destroyed: return .destroyed
+            case .ping: return .ping
+            case .pong: return .pong
             }
         }
     }

@@ -272,7 +272,7 @@ final class AdapterSupervisor: Service, Sendable {
                 limits: configuration.limits,
                 runnerExecutable: runnerExecutable,
                 clock: clock,
-                createDeadline: configuration.watchdog,
+                answerDeadline: configuration.watchdog,
                 exits: metrics.runnerExits
             )
         }

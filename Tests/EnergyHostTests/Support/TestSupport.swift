@@ -61,6 +61,12 @@ enum TestSupport {
         }
     }
 
+    /// Waits for `process` to end without holding a thread of the cooperative pool (a host's
+    /// graceful shutdown takes seconds).
+    static func waitForExit(_ process: Process) async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+
     /// Builds Plugins/CEcho/cecho.c into `lib<name>.so` with extra C flags (fault injection,
     /// another ABI version), as a third party would build an adapter against adapterkit.h.
     static func buildCAdapter(flags: [String], name: String = "CEcho", in directory: URL) async throws -> String {
