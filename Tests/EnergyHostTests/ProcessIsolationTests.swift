@@ -136,7 +136,7 @@ import Testing
             {"host": {"id": "gw", "data_dir": "data", "admin": {"enabled": false}},
              "sites": [{"id": "b", "adapters": [
                {"id": "idle", "plugin": "Probe", "config": {"mode": "echo"}, "isolation": "process", "watchdog_s": 1,
-                "restart": {"initial_backoff_ms": 10}}
+                "restart": {"initial_backoff_ms": 10}, "limits": {"memory_mb": 4096, "open_files": 100}}
              ]}]}
             """#, to: "adapters.json", in: directory)
         let loaded = try ConfigurationLoader(pluginDirectory: TestSupport.products, runnerExecutable: TestSupport.hostExecutable).load(file: path)
@@ -150,6 +150,11 @@ import Testing
                 return runner != nil && runtime.statuses.first?.state == .running
             }
             let frozen = try #require(runner)
+            // The instance's limits are the runner's.
+            let limits = (try String(contentsOfFile: "/proc/\(frozen)/limits", encoding: .utf8))
+                .split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+            #expect(limits.contains("Max address space 4294967296 4294967296 bytes"), "\(limits)")
+            #expect(limits.contains("Max open files 100 100 files"), "\(limits)")
             kill(frozen, SIGSTOP)
             let stopped = ContinuousClock.now
             try await DemoSite.waitFor(20, "the frozen runner replaced") {
@@ -161,6 +166,20 @@ import Testing
             #expect(!Self.runners(of: getpid()).contains(frozen))
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
+        }
+    }
+
+    /// Limits belong to a runner: on an instance in the host's process they are refused by name.
+    @Test func limitsWithoutARunnerAreRefused() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try TestSupport.write(#"""
+            {"host": {"id": "gw", "data_dir": "data", "admin": {"enabled": false}},
+             "sites": [{"id": "b", "adapters": [{"id": "p", "plugin": "Probe", "limits": {"open_files": 100}}]}]}
+            """#, to: "adapters.json", in: directory)
+        #expect {
+            _ = try ConfigurationLoader(pluginDirectory: TestSupport.products).load(file: path)
+        } throws: { error in
+            "\(error)".contains(#"sites[0].adapters[0].limits: limits apply to a runner process: set isolation to "process""#)
         }
     }
 
