@@ -16,9 +16,15 @@ extension HostRuntime {
         }
         defer { live.withLock { $0.reloading = false } }
         logger.notice("reloading the configuration")
+        // Reading, validating and inspecting libraries in runners block (up to 5 s per library
+        // that hangs): on a thread of their own, never on the cooperative pool the host runs on.
+        let thread = AdapterCallThread(name: "config-reload")
+        defer { thread.finish() }
+        let result = await thread.submitting { Result { try reloader() } }.wait()
         let loaded: ConfigurationLoader.Loaded
         do {
-            loaded = try reloader()
+            guard let result else { return ReloadReport(refusal: "the reload was cancelled (the host is stopping)") }
+            loaded = try result.get()
         } catch let error as ConfigurationError {
             logger.error("reload refused: the configuration is invalid; nothing changed", metadata: ["errors": "\(error.issues.count)"])
             var report = ReloadReport(refusal: "")

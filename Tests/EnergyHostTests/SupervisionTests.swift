@@ -47,7 +47,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func aFailingAdapterIsRestartedThenGivenUpWhileOthersKeepRunning() async throws {
+    @Test(.timeLimit(.minutes(2))) func aFailingAdapterIsRestartedThenGivenUpWhileOthersKeepRunning() async throws {
         let directory = try TestSupport.temporaryDirectory()
         _ = try await TestSupport.buildCAdapter(flags: ["-DCECHO_FAULT=6"], in: directory)
         try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("libProbe.so").path,
@@ -68,7 +68,8 @@ import Testing
             tasks.addTask { try await group.run() }
             let started = ContinuousClock.now
             var flaky = runtime.statuses[0]
-            while flaky.state != .failed, ContinuousClock.now - started < .seconds(10) {
+            // Generous: while the whole suite starts on 2 cores, one restart can take 2 s.
+            while flaky.state != .failed, ContinuousClock.now - started < .seconds(40) {
                 try await Task.sleep(for: .milliseconds(20))
                 flaky = runtime.statuses[0]
             }

@@ -129,25 +129,27 @@ import Testing
         #expect(warning.metadata["replay.first"]?.contains("dirty.csv:3") == true)
     }
 
+    /// The replay's clock is a manual one that never moves: every row comes out all the same.
     @Test(.timeLimit(.minutes(1)))
     func fastestPacePublishesEveryRowWithoutWaiting() async throws {
         var text = "time,frequency_hz\n"
         for second in 0..<500 { text += "\(1_768_464_000 + second * 60),\(50 + Double(second % 10) / 100)\n" }
         let file = try ReplaySupport.write(text, named: "long.csv")
-        let host = try InMemoryHost()
+        let clock = ManualClock()
+        let host = try InMemoryHost(clock: clock)
         let adapter = try host.makeAdapter(
             ReplayAdapter.self, configuration: ReplaySupport.configuration(file: file, ["pace": .string("fastest")]))
-        let clock = ContinuousClock()
-        let started = clock.now
         try await host.run(adapter) { host in
-            _ = await host.waitForPublished(count: 500, timeout: .seconds(20))
+            _ = await host.waitForPublished(count: 500, timeout: .seconds(30))
         }
-        #expect(clock.now - started < .seconds(10))  // the recorded span is 500 minutes
+        #expect(clock.now.offset == .zero)  // the recorded span is 500 minutes
         #expect(host.published.count == 500)
         let times = try host.published.map { EventTime(try ReplaySupport.measurement($0).meterTime) }
         #expect(times == times.sorted())
     }
 
+    /// Records one second apart at speed 10 come out 100 ms apart on the replay's clock: not a
+    /// millisecond earlier, and at once when their time comes.
     @Test(.timeLimit(.minutes(1)))
     func recordedPaceHonoursIntervalsDividedBySpeed() async throws {
         let file = try ReplaySupport.write("""
@@ -156,26 +158,27 @@ import Testing
             2026-01-15T08:00:01Z,50.1
             2026-01-15T08:00:02Z,50.2
             """, named: "paced.csv")
-        let host = try InMemoryHost()
+        let clock = ManualClock()
+        let host = try InMemoryHost(clock: clock)
         let adapter = try host.makeAdapter(
             ReplayAdapter.self, configuration: ReplaySupport.configuration(file: file, ["speed": .number(10)]))
-        let clock = ContinuousClock()
-        let started = clock.now
-        let before = EventTime.now()
         try await host.run(adapter) { host in
-            _ = await host.waitForPublished(count: 3, timeout: .seconds(10))
+            #expect(await host.waitForPublished(count: 1, timeout: .seconds(30)).count == 1)
+            for next in 2...3 {
+                try await clock.waitForSleepers(1)
+                await clock.advance(by: .milliseconds(99))
+                #expect(host.published.count == next - 1, "record \(next) came out before its time")
+                await clock.advance(by: .milliseconds(1))
+                #expect(await host.waitForPublished(count: next, timeout: .seconds(30)).count == next)
+            }
         }
-        let total = clock.now - started
-        #expect(total >= .milliseconds(200), "\(total)")
-        #expect(total < .seconds(5), "\(total)")  // a sanity bound: CI machines are shared and slow
-        let published = host.published
-        try #require(published.count == 3)
-        // Record i is due at start + i × 100 ms, and the replay starts after `before`.
-        let offsets = published.map { Duration.nanoseconds($0.time.nanosecondsSinceEpoch - before.nanosecondsSinceEpoch) }
-        #expect(offsets[1] >= .milliseconds(100), "\(offsets)")
-        #expect(offsets[2] >= .milliseconds(200), "\(offsets)")
+        #expect(clock.now.offset == .milliseconds(200))
+        let frequencies = try host.published.map { try ReplaySupport.measurement($0).value(of: .frequency)?.value }
+        #expect(frequencies == [50, 50.1, 50.2])
     }
 
+    /// A looped file starts again one recorded gap after its last record: records 0, 1 and 2 s
+    /// at speed 100 come out every 10 ms, pass after pass, until shutdown.
     @Test(.timeLimit(.minutes(1)))
     func loopReplaysAgainUntilShutdown() async throws {
         let file = try ReplaySupport.write("""
@@ -184,20 +187,22 @@ import Testing
             2026-01-15T08:00:01Z,50.1
             2026-01-15T08:00:02Z,50.2
             """, named: "loop.csv")
-        let host = try InMemoryHost()
+        let clock = ManualClock()
+        let host = try InMemoryHost(clock: clock)
         let adapter = try host.makeAdapter(ReplayAdapter.self, configuration: ReplaySupport.configuration(
             file: file, ["speed": .number(100), "loop": .bool(true)]))
-        let clock = ContinuousClock()
-        let started = clock.now
         try await host.run(adapter) { host in
-            let published = await host.waitForPublished(count: 10, timeout: .seconds(10))
-            #expect(published.count >= 10)
+            #expect(await host.waitForPublished(count: 1, timeout: .seconds(30)).count == 1)
+            for next in 2...10 {
+                try await clock.waitForSleepers(1)
+                #expect(host.published.count == next - 1)
+                await clock.advance(by: .milliseconds(10))
+                #expect(await host.waitForPublished(count: next, timeout: .seconds(30)).count == next)
+            }
         }
-        #expect(clock.now - started < .seconds(10))
-        let published = host.published
-        #expect(published.count >= 10)
-        let frequencies = try published.prefix(9).map { try ReplaySupport.measurement($0).value(of: .frequency)?.value }
-        #expect(frequencies == [50, 50.1, 50.2, 50, 50.1, 50.2, 50, 50.1, 50.2])
+        #expect(clock.now.offset == .milliseconds(90))
+        let frequencies = try host.published.prefix(10).map { try ReplaySupport.measurement($0).value(of: .frequency)?.value }
+        #expect(frequencies == [50, 50.1, 50.2, 50, 50.1, 50.2, 50, 50.1, 50.2, 50])
     }
 
     @Test(.timeLimit(.minutes(1)))
