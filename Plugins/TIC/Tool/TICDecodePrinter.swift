@@ -34,8 +34,10 @@ struct TICDecodePrinter: TICReaderSink {
     mutating func group(
         label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>?, data: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool
     ) {
-        let quotedCount = TICJSONWriter.maximumQuotedCount(label.count) + TICJSONWriter.maximumQuotedCount(data.count)
-            + TICJSONWriter.maximumQuotedCount(horodate?.count ?? 0)
+        // Lengths from the indices, not `count`: a call through the generic distance per slice.
+        let horodateCount = horodate.map { $0.endIndex - $0.startIndex } ?? 0
+        let quotedCount = TICJSONWriter.maximumQuotedCount(label.endIndex - label.startIndex)
+            + TICJSONWriter.maximumQuotedCount(data.endIndex - data.startIndex) + TICJSONWriter.maximumQuotedCount(horodateCount)
         output.write(atMost: 64 + quotedCount) { line in
             line.append("{\"data\":")
             line.appendQuoted(data, verbatim: isVerbatim)

@@ -35,16 +35,25 @@ struct TICFieldParser: Sendable {
         }
         // The longest unit the data ends with (the first of equal lengths).
         var best: (index: Int, count: Int)?
+        let dataCount = data.endIndex - data.startIndex  // not `count`: a call through the generic distance
         for position in units {
             let suffix = suffixes[position]
-            guard data.count > suffix.count, suffix.count > (best?.count ?? 0) else { continue }
-            if data.suffix(suffix.count).elementsEqual(suffix) { best = (position - units.lowerBound, suffix.count) }
+            guard dataCount > suffix.count, suffix.count > (best?.count ?? 0) else { continue }
+            if Self.ends(data, with: suffix) { best = (position - units.lowerBound, suffix.count) }
         }
         guard let best else { return nil }
         var value = data.dropLast(best.count)
         if value.last == UInt8(ascii: "T") { value = value.dropLast() }  // truncated power, `0TkW`
         guard widths.contains(value.count), Self.matches(characters, value) else { return nil }
         return Reading(count: value.count, unit: best.index)
+    }
+
+    /// Whether `data` ends with `suffix`, which is shorter: compared in place, byte by byte.
+    @inline(__always)
+    private static func ends(_ data: Slice<UnsafeRawBufferPointer>, with suffix: UnsafeRawBufferPointer) -> Bool {
+        let start = data.endIndex - suffix.count
+        for offset in 0..<suffix.count where data.base[start + offset] != suffix[offset] { return false }
+        return true
     }
 
     private static func matches(_ characters: TICCharacters, _ value: Slice<UnsafeRawBufferPointer>) -> Bool {
