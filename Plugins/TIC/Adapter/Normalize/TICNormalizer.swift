@@ -40,7 +40,10 @@ public struct TICNormalizer: Sendable {
 
     /// The measurement of `frame` as its Protocol Buffers payload, with `deviceID` if given.
     public func payload(of frame: TICFrame, deviceID: String?) -> [UInt8] {
-        var writer = TICProtobufMeasurementWriter(deviceID: deviceID, defaultDeviceID: defaultDeviceID, capacity: 64 + 2 * frame.byteCount)
+        // Room for the whole payload at once: a frame's raw entries are about its bytes plus tags,
+        // and its values add their quantity, unit and register names. Growing it mid-frame (it
+        // doubles, zero-filled) cost a tenth of the historic adapter path at twice the bytes.
+        var writer = TICProtobufMeasurementWriter(deviceID: deviceID, defaultDeviceID: defaultDeviceID, capacity: 256 + 3 * frame.byteCount)
         normalize(frame, into: &writer)
         return writer.bytes
     }
