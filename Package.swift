@@ -234,6 +234,7 @@ let package = Package(
         ),
         .target(name: "EnergySmartOAExport", dependencies: ["EnergySmartOA", "AdapterKit"], path: "Plugins/SmartOA/Export"),
         .target(name: "EnergyPlantSimulator", dependencies: ["AdapterKit"], path: "Plugins/PlantSimulator/Adapter"),
+        .target(name: "EnergyFlexReady", dependencies: ["AdapterKit"], path: "Plugins/FlexReady/Adapter"),
         // libmosquitto, the broker ecosystem's own MQTT client (Debian: libmosquitto-dev).
         .systemLibrary(name: "CMosquitto", path: "Sources/CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .target(
@@ -337,6 +338,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .testTarget(name: "FlexReadyTests", dependencies: ["EnergyFlexReady", "AdapterKit"]),
         .testTarget(
             name: "MQTTBridgeTests",
             dependencies: [
