@@ -234,7 +234,15 @@ let package = Package(
         ),
         .target(name: "EnergySmartOAExport", dependencies: ["EnergySmartOA", "AdapterKit"], path: "Plugins/SmartOA/Export"),
         .target(name: "EnergyPlantSimulator", dependencies: ["AdapterKit"], path: "Plugins/PlantSimulator/Adapter"),
-        .target(name: "EnergyFlexReady", dependencies: ["AdapterKit"], path: "Plugins/FlexReady/Adapter"),
+        .target(
+            name: "EnergyFlexReady",
+            dependencies: [
+                "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Plugins/FlexReady/Adapter"
+        ),
         // libmosquitto, the broker ecosystem's own MQTT client (Debian: libmosquitto-dev).
         .systemLibrary(name: "CMosquitto", path: "Sources/CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .target(
@@ -338,7 +346,15 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "FlexReadyTests", dependencies: ["EnergyFlexReady", "AdapterKit"]),
+        .testTarget(
+            name: "FlexReadyTests",
+            dependencies: [
+                "EnergyFlexReady", "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer", "AdapterKitHTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "MQTTBridgeTests",
             dependencies: [

@@ -1,0 +1,39 @@
+import AdapterKit
+import AdapterKitHTTPServer
+import Foundation
+package import Hummingbird
+
+/// The BACS role's HTTP routes (the Flex Ready® API, BACS side), under an optional base path:
+///
+/// - `GET {base}/bacs/{bacs_id}/assets`: getBACSAssets;
+/// - `POST {base}/bacs/{bacs_id}/assets/{asset_id}/flexibilities/request`: askFlex / askFlexWithPrice;
+/// - `POST {base}/bacs/{bacs_id}/assets/{asset_id}/flexibilities/request/{request_id}/confirm`:
+///   confirmFlexRequest.
+///
+/// Bodies are bounded (`bodyLimit`, 413 beyond); every answer is JSON.
+package enum FlexBACSRoutes {
+    /// Adds the routes to `router` under `basePath` (`""` or `/something`).
+    package static func register<Context: RequestContext>(
+        on router: Router<Context>, basePath: String, service: FlexBACSService, bodyLimit: Int
+    ) {
+        let bacs = router.group(RouterPath(basePath + "/bacs/:bacs_id"))
+        bacs.get("assets") { _, context in
+            answer(await service.assets(bacsID: try context.parameters.require("bacs_id")))
+        }
+        bacs.post("assets/:asset_id/flexibilities/request") { request, context in
+            let body = try await JSONResponses.body(of: request, limit: bodyLimit)
+            return answer(await service.ask(
+                bacsID: try context.parameters.require("bacs_id"), assetID: try context.parameters.require("asset_id"), body: Array(body)))
+        }
+        bacs.post("assets/:asset_id/flexibilities/request/:request_id/confirm") { request, context in
+            let body = try await JSONResponses.body(of: request, limit: bodyLimit)
+            return answer(await service.confirm(
+                bacsID: try context.parameters.require("bacs_id"), assetID: try context.parameters.require("asset_id"),
+                requestID: try context.parameters.require("request_id"), body: Array(body)))
+        }
+    }
+
+    private static func answer(_ answer: FlexAnswer) -> Response {
+        JSONResponses.data(HTTPResponse.Status(code: answer.status), Data(answer.body.jsonText.utf8))
+    }
+}

@@ -1,0 +1,144 @@
+import AdapterKit
+
+/// The BACS role's logic behind its HTTP routes: reads and checks requests, answers them from the
+/// book, stores each new request or confirmation before its answer leaves, and counts unknown
+/// identifiers for the possible-intrusion alarm. One request at a time (an actor), so a retry and
+/// its original cannot both be new.
+package actor FlexBACSService {
+    /// What the service tells the adapter, after storing and before answering.
+    package enum Notice: Sendable, Hashable {
+        /// A new request, stored.
+        case request(FlexRequestBook.Entry)
+        /// A request confirmed, stored.
+        case confirmation(FlexRequestBook.Entry)
+        /// The possible-intrusion alarm raised (true) or cleared, with what set it off.
+        case intrusion(raised: Bool, detail: String)
+    }
+
+    private let bacs: [String: FlexBACS]
+    private var book: FlexRequestBook
+    private let store: FlexRequestStore
+    private var intrusion: IntrusionWatch
+    private let now: @Sendable () -> FlexTime
+    private let notify: @Sendable (Notice) async -> Void
+
+    /// The service for `bacs`, on the store at `storePath` (the requests stored there come back),
+    /// reading the time from `now`.
+    package init(
+        bacs: [FlexBACS], storePath: String, intrusionThreshold: Int = 5, now: @escaping @Sendable () -> FlexTime,
+        notify: @escaping @Sendable (Notice) async -> Void = { _ in }
+    ) async throws {
+        self.bacs = Dictionary(bacs.map { ($0.id, $0) }) { first, _ in first }
+        store = try FlexRequestStore(path: storePath)
+        book = FlexRequestBook(entries: try await store.load())
+        intrusion = IntrusionWatch(threshold: intrusionThreshold)
+        self.now = now
+        self.notify = notify
+    }
+
+    /// getBACSAssets: the BACS's assets, or an empty list for an unknown BACS (the référentiel).
+    package func assets(bacsID: String) async -> FlexAnswer {
+        guard let known = bacs[bacsID] else {
+            await unknownIdentifier("BACS \"\(bacsID)\"")
+            return FlexAnswer(status: 200, body: .array([]))
+        }
+        await quiet()
+        return FlexAnswer(status: 200, body: .array(known.assets.map(\.json)))
+    }
+
+    /// askFlex / askFlexWithPrice.
+    package func ask(bacsID: String, assetID: String, body: [UInt8]) async -> FlexAnswer {
+        let request: FlexRequestBody
+        do {
+            request = try FlexRequestBody.read(body, withRequestID: true)
+        } catch {
+            return .error(400, "the request body is invalid", details: error.problems)
+        }
+        guard let known = bacs[bacsID] else {
+            await unknownIdentifier("BACS \"\(bacsID)\"")
+            return .error(422, "unknown BACS", details: ["bacs_id: unknown BACS \"\(bacsID)\""])
+        }
+        let asset = known.asset(assetID)
+        if asset == nil { await unknownIdentifier("asset \"\(assetID)\" of BACS \"\(bacsID)\"") }
+        let asked: FlexRequestBook.Asked
+        do {
+            asked = try book.ask(request, bacsID: bacsID, assetID: assetID, asset: asset,
+                                 evaluator: FlexRequestEvaluator(level: known.level, minimumPrice: known.minimumPrice), now: now())
+        } catch {
+            return .error(422, "the request cannot be carried out", details: error.problems)
+        }
+        switch asked {
+        case .repeated(let entry):
+            return Self.created(entry)
+        case .new(let entry):
+            do {
+                try await store.save(entry)
+            } catch {
+                return .error(503, "the request could not be stored; try again")
+            }
+            book.record(entry)
+            await notify(.request(entry))
+            if asset != nil { await quiet() }
+            return Self.created(entry)
+        }
+    }
+
+    /// confirmFlexRequest.
+    package func confirm(bacsID: String, assetID: String, requestID: String, body: [UInt8]) async -> FlexAnswer {
+        let confirmation: FlexRequestBody
+        do {
+            confirmation = try FlexRequestBody.read(body, withRequestID: false)
+        } catch {
+            return .error(400, "the request body is invalid", details: error.problems)
+        }
+        let level = bacs[bacsID]?.level ?? .one
+        let confirmed: FlexRequestBook.Confirmed
+        do {
+            confirmed = try book.confirm(confirmation, requestID: requestID, bacsID: bacsID, assetID: assetID, level: level, now: now())
+        } catch {
+            switch error {
+            case .unknownRequest:
+                await unknownIdentifier("request \"\(requestID)\" of BACS \"\(bacsID)\"")
+                return .error(404, error.description)
+            case .notConfirmable(let reason):
+                return .error(422, "the request cannot be confirmed", details: [reason])
+            }
+        }
+        switch confirmed {
+        case .repeated(let entry):
+            return Self.confirmed(entry)
+        case .new(let entry):
+            do {
+                try await store.save(entry)
+            } catch {
+                return .error(503, "the confirmation could not be stored; try again")
+            }
+            book.record(entry)
+            await notify(.confirmation(entry))
+            return Self.confirmed(entry)
+        }
+    }
+
+    private static func created(_ entry: FlexRequestBook.Entry) -> FlexAnswer {
+        var members = entry.decision.json
+        members["message"] = .string("Flex request created successfully")
+        members["requestID"] = .string(entry.requestID)
+        return FlexAnswer(status: 200, body: .object(members))
+    }
+
+    private static func confirmed(_ entry: FlexRequestBook.Entry) -> FlexAnswer {
+        FlexAnswer(status: 200, body: .object([
+            "message": .string("Flex request confirmed successfully"), "requestID": .string(entry.requestID),
+        ]))
+    }
+
+    private func unknownIdentifier(_ what: String) async {
+        if intrusion.invalidIdentifier(at: now()) {
+            await notify(.intrusion(raised: true, detail: "\(intrusion.threshold) unknown identifiers within \(intrusion.windowSeconds / 60) min, the last \(what)"))
+        }
+    }
+
+    private func quiet() async {
+        if intrusion.clears(at: now()) { await notify(.intrusion(raised: false, detail: "no unknown identifier for \(intrusion.windowSeconds / 60) min")) }
+    }
+}
