@@ -94,7 +94,11 @@ final class VirtualNow: Sendable {
         try await host.run(adapter) { host in
             // a and b dip to 49.700 Hz for 4 s; c (faulty) stays at 50 Hz: majority trips at 3.0 s.
             try await Self.feed(host, adapter, clock: clock, seconds: 4) { point, _ in point == "c" ? 50.0 : 49.7 }
-            try await Self.eventually { try Self.commands(host, action: "shed").count == 2 }
+            // The sheds leave first; the status, the metric and the alarm follow them.
+            try await Self.eventually {
+                try Self.commands(host, action: "shed").count == 2 && Self.statuses(host).last == "tripped"
+                    && host.published.contains { $0.kind == .alarm }
+            }
             let sheds = try Self.commands(host, action: "shed")
             #expect(sheds.map(\.topic).sorted() == ["sites/test-site/load-1/commands", "sites/test-site/plc/commands"])
             #expect(sheds.allSatisfy { $0.command.reason.contains("49.820 Hz") })
