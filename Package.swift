@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "TIC", type: .dynamic, targets: ["EnergyTICExport"]),
         .library(name: "Interruptibility", type: .dynamic, targets: ["EnergyInterruptibilityExport"]),
         .library(name: "SmartOA", type: .dynamic, targets: ["EnergySmartOAExport"]),
+        .library(name: "FlexReady", type: .dynamic, targets: ["EnergyFlexReadyExport"]),
         .library(name: "PlantSimulator", type: .dynamic, targets: ["EnergyPlantSimulatorExport"]),
         .library(name: "MQTTBridge", type: .dynamic, targets: ["EnergyMQTTBridgeExport"]),
         .library(name: "CEcho", type: .dynamic, targets: ["EnergyCEcho"]),
@@ -243,6 +244,7 @@ let package = Package(
             ],
             path: "Plugins/FlexReady/Adapter"
         ),
+        .target(name: "EnergyFlexReadyExport", dependencies: ["EnergyFlexReady", "AdapterKit"], path: "Plugins/FlexReady/Export"),
         // libmosquitto, the broker ecosystem's own MQTT client (Debian: libmosquitto-dev).
         .systemLibrary(name: "CMosquitto", path: "Sources/CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .target(
@@ -349,7 +351,7 @@ let package = Package(
         .testTarget(
             name: "FlexReadyTests",
             dependencies: [
-                "EnergyFlexReady", "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer", "AdapterKitHTTPClient",
+                "EnergyFlexReady", "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer", "AdapterKitHTTPClient", "AdapterKitTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -369,7 +371,7 @@ let package = Package(
             name: "ConfigurationContractTests",
             dependencies: [
                 "AdapterKit", "AdapterKitTesting", "EnergyHost", "EnergyRecorder", "EnergyReplay", "EnergyProbe", "EnergyThreshold",
-                "EnergyTIC", "EnergyInterruptibility", "EnergySmartOA", "EnergyPlantSimulator", "EnergyMQTTBridge",
+                "EnergyTIC", "EnergyInterruptibility", "EnergySmartOA", "EnergyPlantSimulator", "EnergyMQTTBridge", "EnergyFlexReady",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

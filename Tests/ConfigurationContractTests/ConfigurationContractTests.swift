@@ -1,6 +1,7 @@
 import AdapterKit
 import AdapterKitTesting
 @testable import EnergyHost
+import EnergyFlexReady
 import EnergyInterruptibility
 import EnergyPlantSimulator
 import EnergyMQTTBridge
@@ -25,6 +26,7 @@ import EnergyThreshold
         #expect(ConfigurationContract.violations(of: SmartOAAdapter.self) == [])
         #expect(ConfigurationContract.violations(of: PlantSimulatorAdapter.self) == [])
         #expect(ConfigurationContract.violations(of: MQTTBridgeAdapter.self) == [])
+        #expect(ConfigurationContract.violations(of: FlexReadyAdapter.self) == [])
     }
 
     @Test func theHostConfigurationMatchesItsSchema() {

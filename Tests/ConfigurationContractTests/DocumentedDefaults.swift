@@ -1,6 +1,7 @@
 import AdapterKit
 import Foundation
 @testable import EnergyHost
+import EnergyFlexReady
 import EnergyInterruptibility
 import EnergyMQTTBridge
 import EnergyPlantSimulator
@@ -33,6 +34,7 @@ enum DocumentedDefaults {
         Section(file: "docs/smartoa.md", heading: "## Settings", schema: SmartOAAdapter.description.configurationSchema),
         Section(file: "docs/plant-simulator.md", heading: "## Settings", schema: PlantSimulatorAdapter.description.configurationSchema),
         Section(file: "docs/mqtt.md", heading: "## Settings", schema: MQTTBridgeAdapter.description.configurationSchema),
+        Section(file: "docs/flexready.md", heading: "## Settings", schema: FlexReadyAdapter.description.configurationSchema),
     ]
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath)

@@ -7,6 +7,7 @@ import EnergyMQTTBridge
 import EnergyProbe
 import EnergyRecorder
 import EnergyReplay
+import EnergyFlexReady
 import EnergySmartOA
 import EnergyThreshold
 import EnergyTIC
@@ -97,6 +98,17 @@ import Testing
             {"base_urls": {"recette": "https://127.0.0.1:1"}, "poll_interval_s": 60,
              "accounts": [{"name": "producer-a", "token": "token-a", "token_expires": "2027-01-31",
                            "contracts": [{"contract_id": "OA-1", "targets": ["plant-a"], "acknowledge": "after_plant"}]}]}
+            """#)
+        #expect(counts.refused > 0)
+    }
+
+    @Test func flexReady() async throws {
+        let counts = try await Self.drive(FlexReadyAdapter.self, base: #"""
+            {"port": 0, "base_path": "/s", "clients": [{"name": "aggregator", "token": "token-0123456789"}],
+             "bacs": [{"id": "b1", "level": 2, "minimum_price": 40, "assets": [{"id": "WholeBuilding", "flex_product": "WID", "potentials": [
+               {"power_kw": 80, "max_duration_min": 60, "year_period": {"start_day": "2026-01-01", "end_day": "2026-12-31"},
+                "months": [1, 12], "weekdays": [1, 5], "hours": [7, 19]},
+               {"power_kw": 50, "max_duration_min": 2, "windows": [{"start": "2026-04-02T10:00:00", "end": "2026-04-02T12:00:00"}]}]}]}]}
             """#)
         #expect(counts.refused > 0)
     }

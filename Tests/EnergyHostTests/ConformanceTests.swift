@@ -15,6 +15,7 @@ import Testing
         ("Probe", #"{"mode": "emit", "rate": 1000}"#, #"{"mode": "sideways"}"#),
         ("TIC", #"{"source": "file:\#(demoTIC)", "pace": "fastest", "loop": true}"#, #"{"source": "COM1"}"#),
         ("CEcho", #"{"stream": "echo"}"#, #"{"stream": "no/slashes"}"#),
+        ("FlexReady", #"{"port": 0, "allow_anonymous": true, "data_set": "emulator"}"#, #"{"port": 0, "allow_anonymous": true}"#),
         (
             "Interruptibility",
             #"{"report_id": "c_s", "points": [{"name": "a", "topic": "sites/test-site/analyser/measurements"}], "shed": [{"target": "load"}]}"#,

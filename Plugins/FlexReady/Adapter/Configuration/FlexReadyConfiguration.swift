@@ -1,0 +1,134 @@
+public import AdapterKit
+
+/// The configuration of a `FlexReady` instance in the BACS role: where its server listens, who
+/// may call it, and the BACS it serves with their assets and potentials (docs/flexready.md,
+/// "Settings"). Defaults and ranges are the schema's (``schema``).
+public struct FlexReadyConfiguration: Decodable, Sendable {
+    /// A fixed window a potential applies in.
+    public struct Window: Decodable, Sendable {
+        public var start: String
+        public var end: String
+    }
+
+    /// The référentiel's recurring period: days of a year, then months, weekdays and GMT hours.
+    public struct YearPeriod: Decodable, Sendable {
+        public var startDay: String
+        public var endDay: String
+    }
+
+    /// One `PotentielFlex`: fixed `windows`, or a `yearPeriod` with `months`, `weekdays`, `hours`.
+    public struct Potential: Decodable, Sendable {
+        public var powerKw: Double
+        public var mobilizationDelayMin: Int
+        public var maxDurationMin: Int
+        public var maxActivationsPerDay: Int
+        public var windows: [Window]?
+        public var yearPeriod: YearPeriod?
+        public var months: [Int]?
+        public var weekdays: [Int]?
+        public var hours: [Int]?
+    }
+
+    /// An asset of a BACS.
+    public struct Asset: Decodable, Sendable {
+        public var id: String
+        public var flexProduct: String
+        public var potentials: [Potential]
+    }
+
+    /// A BACS served by this instance.
+    public struct BACS: Decodable, Sendable {
+        public var id: String
+        public var level: Int
+        public var minimumPrice: Double?
+        public var assets: [Asset]
+    }
+
+    /// A static bearer token and who it stands for.
+    public struct Client: Decodable, Sendable {
+        public var name: String
+        public var token: String
+    }
+
+    /// The address the server listens on (`127.0.0.1`).
+    public var host: String
+    /// Its port (8470).
+    public var port: Int
+    /// A path in front of every route (`""`; the emulator calls `/{session_id}/bacs/…`).
+    public var basePath: String
+    /// The largest request body accepted (64 KiB).
+    public var maxBodyBytes: Int
+    /// Static bearer tokens of the operators allowed.
+    public var clients: [Client]?
+    /// A shared secret for HS256 JSON Web Tokens (at least 32 bytes).
+    public var jwtHs256Secret: String?
+    /// Serve without authentication (false; for a loopback demo only).
+    public var allowAnonymous: Bool
+    /// Unknown identifiers within 10 minutes that raise the possible-intrusion alarm (5).
+    public var intrusionThreshold: Int
+    /// `emulator`: serve the emulator's data set (Annex 1) instead of ``bacs``.
+    public var dataSet: String?
+    /// Level of the data set's BACS (2).
+    public var dataSetLevel: Int
+    /// The BACS served.
+    public var bacs: [BACS]?
+
+    static let identifier = "^[A-Za-z0-9._~-]+$"
+
+    /// The schema of the `config` object.
+    public static let schema: JSONSchema = .object(
+        [
+            "host": .string(description: "The address the BACS server listens on.", default: "127.0.0.1", minLength: 1),
+            "port": .integer(description: "Its port (0: any free port, for tests).", minimum: 0, maximum: 65_535, default: 8470),
+            "base_path": .string(description: "A path in front of every route (the emulator's /{session_id}).", default: "",
+                                 pattern: "^(/[A-Za-z0-9._~-]+)*$"),
+            "max_body_bytes": .integer(description: "The largest request body accepted.", minimum: 1024, maximum: 1_048_576, default: 65_536),
+            "clients": .array(
+                of: .object(["name": .string(pattern: identifier, minLength: 1), "token": .string(description: "A static bearer token.", secret: true)],
+                            required: ["name", "token"]),
+                description: "Operators allowed, each with a static bearer token.", maxItems: 1000
+            ),
+            "jwt_hs256_secret": .string(description: "A shared secret for HS256 JSON Web Tokens (32 bytes at least).", secret: true),
+            "allow_anonymous": .boolean(description: "Serve without authentication (a loopback demo only).", default: false),
+            "intrusion_threshold": .integer(description: "Unknown identifiers within 10 minutes that raise the possible-intrusion alarm.",
+                                            minimum: 1, maximum: 1000, default: 5),
+            "data_set": .string(description: "emulator: the emulator's data set (Annex 1) instead of bacs.", oneOf: ["emulator"]),
+            "data_set_level": .integer(description: "The level of the data set's BACS.", default: 2, oneOf: [1, 2]),
+            "bacs": .array(
+                of: .object(
+                    [
+                        "id": .string(pattern: identifier, minLength: 1),
+                        "level": .integer(oneOf: [1, 2]),
+                        "minimum_price": .number(description: "Level 2: the lowest askingPrice accepted, EUR/MWh.", minimum: 0, maximum: 1_000_000),
+                        "assets": .array(of: .object(
+                            [
+                                "id": .string(pattern: identifier, minLength: 1),
+                                "flex_product": .string(oneOf: FlexProduct.allCases.map(\.rawValue)),
+                                "potentials": .array(of: potentialSchema, minItems: 1, maxItems: 100),
+                            ],
+                            required: ["id", "flex_product", "potentials"]
+                        ), minItems: 1, maxItems: 1000),
+                    ],
+                    required: ["id", "level", "assets"]
+                ),
+                maxItems: 1000
+            ),
+        ]
+    )
+
+    private static let potentialSchema: JSONSchema = .object(
+        [
+            "power_kw": .number(description: "The power the asset can shed, kW.", minimum: 0.001, maximum: 1_000_000),
+            "mobilization_delay_min": .integer(minimum: 0, maximum: 10_080, default: 60),
+            "max_duration_min": .integer(minimum: 1, maximum: 10_080),
+            "max_activations_per_day": .integer(minimum: 1, maximum: 96, default: 1),
+            "windows": .array(of: .object(["start": .string(minLength: 19), "end": .string(minLength: 19)], required: ["start", "end"]),
+                              minItems: 1, maxItems: 10_000),
+            "year_period": .object(["start_day": .string(minLength: 10), "end_day": .string(minLength: 10)], required: ["start_day", "end_day"]),
+            "months": .array(of: .integer(minimum: 1, maximum: 12), maxItems: 12),
+            "weekdays": .array(of: .integer(minimum: 1, maximum: 7), maxItems: 7),
+            "hours": .array(of: .integer(minimum: 0, maximum: 23), maxItems: 24),
+        ],
+        required: ["power_kw", "max_duration_min"]
+    )
+}
