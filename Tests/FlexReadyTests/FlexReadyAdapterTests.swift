@@ -68,3 +68,71 @@ import Testing
         }
     }
 }
+
+/// The consumption endpoints, from a meter's measurements delivered to the adapter.
+@Suite struct FlexReadyConsumptionTests {
+    static let bacs2 = FlexEmulatorDataSet.bacs2
+
+    /// A measurement of an energy index of `wattHours`, from `meter` at `time`.
+    static func reading(_ wattHours: Double, at time: FlexTime, from meter: String = "meter") throws -> Event {
+        var value = EnergyValue()
+        value.quantity = Quantity.activeEnergyImport.rawValue
+        value.unit = "Wh"
+        value.register = "total"
+        value.value = wattHours
+        var measurement = EnergyMeasurement()
+        measurement.deviceID = "021861348497"
+        measurement.values = [value]
+        var event = try Event(topic: "sites/test-site/\(meter)/measurements", payload: measurement,
+                              time: EventTime(nanosecondsSinceEpoch: time.secondsSinceEpoch * 1_000_000_000))
+        event.source = meter
+        return event
+    }
+
+    @Test(.timeLimit(.minutes(1))) func realisedHistoryAndCurrentConsumptionComeFromTheMetersIndex() async throws {
+        let port = LoopbackPort.free()
+        let now = FlexTime(parsing: "2025-04-01T08:00:00")!
+        let host = try InMemoryHost(now: { EventTime(nanosecondsSinceEpoch: now.secondsSinceEpoch * 1_000_000_000) })
+        let adapter = try host.makeAdapter(FlexReadyAdapter.self, configuration: """
+            {"port": \(port), "data_set": "emulator", "allow_anonymous": true, "meters": {"\(Self.bacs2)/WholeBuilding": "meter"}}
+            """)
+        let base = "/bacs/\(Self.bacs2)/assets"
+        try await host.run(adapter) { host in
+            // 06:00 to 08:00 on April 1st at 3 kW, then April 2nd 10:00 to 10:30 at 60 kW (the request's period).
+            var index = 1_000_000.0
+            for minute in 0...120 {
+                try await host.deliver([try Self.reading(index, at: FlexTime(parsing: "2025-04-01T06:00:00")!.adding(seconds: Int64(minute) * 60))], to: adapter)
+                index += 3000.0 / 60
+            }
+            for minute in 0...30 {
+                try await host.deliver([try Self.reading(index, at: FlexTime(parsing: "2025-04-02T10:00:00")!.adding(seconds: Int64(minute) * 60))], to: adapter)
+                index += 60_000.0 / 60
+            }
+            // A measurement of an adapter that is no meter changes nothing.
+            try await host.deliver([try Self.reading(5, at: now, from: "other")], to: adapter)
+            let settings = HTTPClientSettings(baseURL: "http://127.0.0.1:\(port)")
+            try await HTTPClientResource.run(settings, resolvePath: { $0 }) { client in
+                func get(_ path: String) async throws -> JSONValue {
+                    for _ in 0..<200 {
+                        if let answer = try? await client.send(HTTPRequestSpec(path: path)) { return try JSONValue.parse(answer.text) }
+                        try await Task.sleep(for: .milliseconds(25))
+                    }
+                    throw CancellationError()
+                }
+                _ = try await get(base)  // the server is up
+                let request = #"{"requestID": "req-9", "flexProduct": "WID", "askingPrice": 50, "power": [{"power": {"unit": "W", "multiplier": "M", "value": 0.08}, "start": "2025-04-02T10:00:00", "end": "2025-04-02T10:02:00"}]}"#
+                _ = try await client.send(.json("POST", path: base + "/WholeBuilding/flexibilities/request", body: Array(request.utf8)))
+                let realised = try await get(base + "/WholeBuilding/flexibilities/request/req-9/consumptions")
+                #expect(realised.jsonText == #"[{"asset":"WholeBuilding","reported":[{"end":"2025-04-02T10:15:00","power":{"multiplier":"M","unit":"W","value":0.06},"start":"2025-04-02T10:00:00"}],"requestID":"req-9"}]"#)
+                let history = try await get(base + "/WholeBuilding/consumptions")
+                #expect(history.arrayValue?.count == 2)  // 06:00 and 07:00
+                #expect(history.arrayValue?.first?.jsonText == #"{"conso":{"multiplier":"k","unit":"W","value":3},"date":"2025-04-01","hour":"06:00:00"}"#)
+                let current = try await get(base + "/consumptions")
+                #expect(current.jsonText == #"[{"asset":"WholeBuilding","conso":{"multiplier":"k","unit":"W","value":3},"date":"2025-04-01","hour":"07:45:00"}]"#)
+                #expect(try await get(base + "/IRVE/consumptions") == .array([]))
+                #expect(try await get("/bacs/nobody/assets/consumptions") == .array([]))
+                #expect(try await get(base + "/Pool/consumptions") == .array([]))
+            }
+        }
+    }
+}

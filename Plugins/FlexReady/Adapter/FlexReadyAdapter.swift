@@ -19,14 +19,18 @@ public struct FlexReadyAdapter: Adapter {
             .init(stream: "requests", kind: .flexRequest),
             .init(stream: "confirmations", kind: .flexConfirmation),
             .init(stream: "alarms", kind: .alarm),
-        ]
+        ],
+        subscriptions: [.init(topic: "sites/{site}/+/measurements", policy: .dropOldest)]
     )
 
     /// The requests' file in the instance's data directory.
     public static let storeFile = "flexready.sqlite"
+    /// The assets' mean power, in the instance's data directory.
+    public static let meansFile = "means.sqlite"
 
     private let configuration: FlexReadyConfiguration
     private let context: AdapterContext
+    private let consumptions: FlexConsumptions
 
     /// Refuses what the schema cannot express (docs/flexready.md, "Settings").
     public static func validate(_ configuration: Configuration, in environment: ValidationEnvironment) -> [ConfigurationIssue] {
@@ -36,6 +40,21 @@ public struct FlexReadyAdapter: Adapter {
     public init(configuration: Configuration, context: AdapterContext) throws {
         self.configuration = configuration
         self.context = context
+        do {
+            consumptions = try FlexConsumptions(
+                meters: configuration.assetsByMeter,
+                storePath: URL(fileURLWithPath: context.dataDirectory).appendingPathComponent(Self.meansFile).path
+            )
+        } catch {
+            throw AdapterError(.failed, "cannot open the consumption store in \(context.dataDirectory): \(error)")
+        }
+    }
+
+    /// Takes the measurements of the meters mapped to assets (`meters`): their energy index makes
+    /// the assets' quarter-hour and hourly means.
+    public func handle(_ event: Event) async throws {
+        guard event.kind == .measurement, consumptions.feeds(from: event.source) else { return }
+        try await consumptions.record(try event.decode(EnergyMeasurement.self), from: event.source, at: event.time.nanosecondsSinceEpoch)
     }
 
     /// Serves the BACS role until graceful shutdown.
@@ -47,6 +66,7 @@ public struct FlexReadyAdapter: Adapter {
                 bacs: configuration.served,
                 storePath: URL(fileURLWithPath: context.dataDirectory).appendingPathComponent(Self.storeFile).path,
                 intrusionThreshold: configuration.intrusionThreshold,
+                consumptions: consumptions,
                 now: { FlexTime(secondsSinceEpoch: context.now().nanosecondsSinceEpoch / 1_000_000_000) },
                 notify: { notice in await Self.publish(notice, context: context) }
             )

@@ -8,7 +8,11 @@ package import Hummingbird
 /// - `GET {base}/bacs/{bacs_id}/assets`: getBACSAssets;
 /// - `POST {base}/bacs/{bacs_id}/assets/{asset_id}/flexibilities/request`: askFlex / askFlexWithPrice;
 /// - `POST {base}/bacs/{bacs_id}/assets/{asset_id}/flexibilities/request/{request_id}/confirm`:
-///   confirmFlexRequest.
+///   confirmFlexRequest;
+/// - `GET {base}/bacs/{bacs_id}/assets/{asset_id}/flexibilities/request/{request_id}/consumptions`:
+///   realiseFlexRequest;
+/// - `GET {base}/bacs/{bacs_id}/assets/{asset_id}/consumptions`: getBACSAssetsHisto;
+/// - `GET {base}/bacs/{bacs_id}/assets/consumptions`: getBACSAssetsConsos.
 ///
 /// Bodies are bounded (`bodyLimit`, 413 beyond); every answer is JSON.
 package enum FlexBACSRoutes {
@@ -17,6 +21,7 @@ package enum FlexBACSRoutes {
         on router: Router<Context>, basePath: String, service: FlexBACSService, bodyLimit: Int
     ) {
         let bacs = router.group(RouterPath(basePath + "/bacs/:bacs_id"))
+        registerConsumptions(on: bacs, service: service)
         bacs.get("assets") { _, context in
             answer(await service.assets(bacsID: try context.parameters.require("bacs_id")))
         }
@@ -30,6 +35,21 @@ package enum FlexBACSRoutes {
             return answer(await service.confirm(
                 bacsID: try context.parameters.require("bacs_id"), assetID: try context.parameters.require("asset_id"),
                 requestID: try context.parameters.require("request_id"), body: Array(body)))
+        }
+    }
+
+    /// Adds the consumption routes (realiseFlexRequest, getBACSAssetsHisto, getBACSAssetsConsos).
+    private static func registerConsumptions<Context: RequestContext>(on bacs: RouterGroup<Context>, service: FlexBACSService) {
+        bacs.get("assets/consumptions") { _, context in
+            answer(await service.current(bacsID: try context.parameters.require("bacs_id")))
+        }
+        bacs.get("assets/:asset_id/consumptions") { _, context in
+            answer(await service.history(bacsID: try context.parameters.require("bacs_id"), assetID: try context.parameters.require("asset_id")))
+        }
+        bacs.get("assets/:asset_id/flexibilities/request/:request_id/consumptions") { _, context in
+            answer(await service.realise(
+                bacsID: try context.parameters.require("bacs_id"), assetID: try context.parameters.require("asset_id"),
+                requestID: try context.parameters.require("request_id")))
         }
     }
 

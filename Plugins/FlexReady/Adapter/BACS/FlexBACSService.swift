@@ -21,13 +21,16 @@ package actor FlexBACSService {
     private var intrusion: IntrusionWatch
     private let now: @Sendable () -> FlexTime
     private let notify: @Sendable (Notice) async -> Void
+    /// The assets' measured consumption (nil: no meter feeds any asset).
+    private let consumptions: FlexConsumptions?
 
     /// The service for `bacs`, on the store at `storePath` (the requests stored there come back),
     /// reading the time from `now`.
     package init(
-        bacs: [FlexBACS], storePath: String, intrusionThreshold: Int = 5, now: @escaping @Sendable () -> FlexTime,
-        notify: @escaping @Sendable (Notice) async -> Void = { _ in }
+        bacs: [FlexBACS], storePath: String, intrusionThreshold: Int = 5, consumptions: FlexConsumptions? = nil,
+        now: @escaping @Sendable () -> FlexTime, notify: @escaping @Sendable (Notice) async -> Void = { _ in }
     ) async throws {
+        self.consumptions = consumptions
         self.bacs = Dictionary(bacs.map { ($0.id, $0) }) { first, _ in first }
         store = try FlexRequestStore(path: storePath)
         book = FlexRequestBook(entries: try await store.load())
@@ -117,6 +120,73 @@ package actor FlexBACSService {
             await notify(.confirmation(entry))
             return Self.confirmed(entry)
         }
+    }
+
+    /// realiseFlexRequest: the asset's quarter-hour mean power over the request's period, in the
+    /// request's unit and multiplier: `[{"requestID", "asset", "reported": [{power, start, end}]}]`.
+    /// A quarter without measurements is left out.
+    package func realise(bacsID: String, assetID: String, requestID: String) async -> FlexAnswer {
+        guard let entry = book.entry(bacsID: bacsID, requestID: requestID), entry.assetID == assetID else {
+            await unknownIdentifier("request \"\(requestID)\" of BACS \"\(bacsID)\"")
+            return .error(404, FlexRequestBook.ConfirmationError.unknownRequest(requestID).description)
+        }
+        let start = entry.body.power.map(\.start).min()!, end = entry.body.power.map(\.end).max()!
+        let steps: [MeanPowerSeries.Step]
+        do {
+            steps = try await consumptions?.quarters(of: .init(bacsID: bacsID, assetID: assetID), from: start, to: end) ?? []
+        } catch {
+            return .error(503, "the consumption could not be read; try again")
+        }
+        let reference = entry.body.power.first?.power
+        let reported = steps.map { PowerSlot(power: FloatQuantity(watts: $0.watts, like: reference), start: $0.start, end: $0.start.adding(seconds: 900)).json }
+        return FlexAnswer(status: 200, body: .array([
+            .object(["requestID": .string(requestID), "asset": .string(assetID), "reported": .array(reported)]),
+        ]))
+    }
+
+    /// getBACSAssetsHisto: the asset's hourly mean power of the last 30 days,
+    /// `[{"date", "hour", "conso"}]`; an empty list for an unknown BACS or asset.
+    package func history(bacsID: String, assetID: String) async -> FlexAnswer {
+        guard bacs[bacsID]?.asset(assetID) != nil else {
+            await unknownIdentifier("asset \"\(assetID)\" of BACS \"\(bacsID)\"")
+            return FlexAnswer(status: 200, body: .array([]))
+        }
+        do {
+            let steps = try await consumptions?.history(of: .init(bacsID: bacsID, assetID: assetID), now: now()) ?? []
+            return FlexAnswer(status: 200, body: .array(steps.map { Self.consumption($0, asset: nil) }))
+        } catch {
+            return .error(503, "the consumption could not be read; try again")
+        }
+    }
+
+    /// getBACSAssetsConsos: each asset's latest quarter-hour mean power less than an hour old,
+    /// `[{"asset", "date", "hour", "conso"}]`; an empty list for an unknown BACS.
+    package func current(bacsID: String) async -> FlexAnswer {
+        guard let known = bacs[bacsID] else {
+            await unknownIdentifier("BACS \"\(bacsID)\"")
+            return FlexAnswer(status: 200, body: .array([]))
+        }
+        var items: [JSONValue] = []
+        do {
+            for asset in known.assets {
+                if let step = try await consumptions?.current(of: .init(bacsID: bacsID, assetID: asset.id), now: now()) {
+                    items.append(Self.consumption(step, asset: asset.id))
+                }
+            }
+        } catch {
+            return .error(503, "the consumption could not be read; try again")
+        }
+        return FlexAnswer(status: 200, body: .array(items))
+    }
+
+    /// `{"date": "YYYY-MM-DD", "hour": "HH:MM:SS", "conso": FloatQuantity}` (GMT), with `asset`.
+    private static func consumption(_ step: MeanPowerSeries.Step, asset: String?) -> JSONValue {
+        let text = step.start.text
+        var members: [String: JSONValue] = [
+            "date": .string(String(text.prefix(10))), "hour": .string(String(text.suffix(8))), "conso": FloatQuantity(watts: step.watts).json,
+        ]
+        if let asset { members["asset"] = .string(asset) }
+        return .object(members)
     }
 
     private static func created(_ entry: FlexRequestBook.Entry) -> FlexAnswer {

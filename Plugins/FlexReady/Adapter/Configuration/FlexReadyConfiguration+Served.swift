@@ -34,7 +34,21 @@ extension FlexReadyConfiguration {
                 }
             }
         }
+        let known = Set(served.flatMap { bacs in bacs.assets.map { "\(bacs.id)/\($0.id)" } })
+        for key in (meters ?? [:]).keys.sorted() where !known.contains(key) {
+            issues.append(ConfigurationIssue("meters.\(key)", "names no asset served (\"{bacs_id}/{asset_id}\")"))
+        }
         return issues
+    }
+
+    /// The assets each meter (adapter id) feeds.
+    var assetsByMeter: [String: [FlexConsumptions.Asset]] {
+        var assets: [String: [FlexConsumptions.Asset]] = [:]
+        for (key, meter) in meters ?? [:] {
+            guard let slash = key.firstIndex(of: "/") else { continue }
+            assets[meter, default: []].append(FlexConsumptions.Asset(bacsID: String(key[..<slash]), assetID: String(key[key.index(after: slash)...])))
+        }
+        return assets
     }
 
     private static func issues(of potential: Potential, at path: String) -> [ConfigurationIssue] {

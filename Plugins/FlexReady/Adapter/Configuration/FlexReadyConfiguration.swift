@@ -72,6 +72,9 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
     public var dataSetLevel: Int
     /// The BACS served.
     public var bacs: [BACS]?
+    /// The meter of each asset: `"{bacs_id}/{asset_id}"` → the id of the adapter whose
+    /// measurements are that asset's (its consumption is their energy index).
+    public var meters: [String: String]?
 
     static let identifier = "^[A-Za-z0-9._~-]+$"
 
@@ -94,6 +97,10 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
                                             minimum: 1, maximum: 1000, default: 5),
             "data_set": .string(description: "emulator: the emulator's data set (Annex 1) instead of bacs.", oneOf: ["emulator"]),
             "data_set_level": .integer(description: "The level of the data set's BACS.", default: 2, oneOf: [1, 2]),
+            "meters": .map(
+                of: .string(pattern: identifier, minLength: 1),
+                description: "The meter of each asset: \"{bacs_id}/{asset_id}\" -> the adapter id whose measurements it is."
+            ),
             "bacs": .array(
                 of: .object(
                     [
