@@ -2,7 +2,7 @@
 # Builds in release mode and prints the figures of docs/benchmarks.md.
 #   scripts/benchmark.sh                    the host's (bus routing, across the ABI, latency,
 #                                           start-up and memory with the demo configuration;
-#                                           needs ports 9480, 8443, 8444 and 18830 free)
+#                                           needs ports 9480, 8443, 8444, 8470 and 18830 free)
 #   scripts/benchmark.sh tic                the TIC decoder's (throughput per mode, with
 #                                           normalization, memory over 1 GB)
 #   scripts/benchmark.sh interruptibility   trip decision latency, report cadence with 100 sites

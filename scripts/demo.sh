@@ -15,6 +15,9 @@
 # The demo site's MQTTBridge sends the site's events to a Mosquitto broker on 127.0.0.1:18830,
 # started by this script (docs/mqtt.md): mosquitto_sub -p 18830 -t 'energy/#' -v
 # Admin API: http://127.0.0.1:9480/health, /metrics, /adapters. Stop with Ctrl-C (SIGINT) or SIGTERM.
+# The demo site's FlexReady instance serves the Flex Ready(R) BACS role on 127.0.0.1:8470 with the
+# emulator's data set (docs/flexready.md): curl -H "Authorization: Bearer $(cat demo/flexready.token)" \
+#   http://127.0.0.1:8470/bacs/a987fbc9-4bed-4078-9f07-9141ba07c9f3/assets
 # After the trip: .build/debug/energy-host ctl restore demo/interruptibility --reference DEMO-1 \
 #                   --token-file demo/operator.token
 # Every run starts from a clean state (data/ emptied), so every run shows a fresh trip. To see a

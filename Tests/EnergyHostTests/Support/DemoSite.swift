@@ -39,6 +39,12 @@ struct DemoSite {
             config["broker"] = broker.url
             adapters[index]["config"] = config
         }
+        // The demo's FlexReady server on a free port: several copies of the demo run at once.
+        for index in adapters.indices where adapters[index]["plugin"] as? String == "FlexReady" {
+            var config = adapters[index]["config"] as! [String: Any]
+            config["port"] = 0
+            adapters[index]["config"] = config
+        }
         for index in adapters.indices { editing(&adapters[index]) }
         sites[0]["adapters"] = adapters + extraAdapters
         document["sites"] = sites
