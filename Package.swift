@@ -352,6 +352,7 @@ let package = Package(
             name: "FlexReadyTests",
             dependencies: [
                 "EnergyFlexReady", "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer", "AdapterKitHTTPClient", "AdapterKitTesting",
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

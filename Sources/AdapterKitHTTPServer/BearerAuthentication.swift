@@ -36,7 +36,9 @@ public final class BearerAuthentication: Sendable {
     }
 
     private let tokens: [(name: String, token: [UInt8])]
-    private let keys: JWTKeyCollection?
+    /// One collection per key: a collection verifies a token without `kid` with its default key
+    /// only, so an HS256 secret beside an RS256 key would refuse the other's tokens.
+    private let keys: [JWTKeyCollection]
     private let issuer: String?
     private let audience: String?
     private let refusals = Mutex<[Refusal: Int]>([:])
@@ -51,20 +53,22 @@ public final class BearerAuthentication: Sendable {
         onRefusal: @escaping @Sendable (Refusal) -> Void = { _ in }
     ) async throws {
         var tokens: [(String, [UInt8])] = []
-        var keys: JWTKeyCollection?
+        var keys: [JWTKeyCollection] = []
         for credential in credentials {
             switch credential {
             case .token(let name, let token): tokens.append((name, Array(token.utf8)))
             case .hs256(let secret):
                 // Shorter secrets are weak, and jwt-kit stops the process on them.
                 guard secret.utf8.count >= 32 else { throw WeakSecret(length: secret.utf8.count) }
-                keys = keys ?? JWTKeyCollection()
-                await keys!.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+                let collection = JWTKeyCollection()
+                await collection.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+                keys.append(collection)
             case .rs256(let pem):
-                keys = keys ?? JWTKeyCollection()
                 let key = pem.contains("BEGIN CERTIFICATE")
                     ? try Insecure.RSA.PublicKey(certificatePEM: pem) : try Insecure.RSA.PublicKey(pem: pem)
-                await keys!.add(rsa: key, digestAlgorithm: .sha256)
+                let collection = JWTKeyCollection()
+                await collection.add(rsa: key, digestAlgorithm: .sha256)
+                keys.append(collection)
             }
         }
         self.tokens = tokens
@@ -93,17 +97,22 @@ public final class BearerAuthentication: Sendable {
         if let match = tokens.first(where: { Self.constantTimeEquals($0.token, presented) }) {
             return .success(Principal(name: match.name))
         }
-        guard let keys else { return .failure(.invalid) }
-        do {
-            let claims = try await keys.verify(presented, as: Claims.self)
-            if let issuer, claims.iss?.value != issuer { return .failure(.wrongClaims) }
-            if let audience, claims.aud?.value.contains(audience) != true { return .failure(.wrongClaims) }
-            return .success(Principal(name: claims.sub?.value ?? "jwt"))
-        } catch let error as JWTError where error.errorType == .claimVerificationFailure {
-            return .failure(.expired)
-        } catch {
-            return .failure(.invalid)
+        // Each key in turn: a token is accepted by the key that signed it; one whose signature a
+        // key verified but whose time claims did not hold is expired.
+        var expired = false
+        for collection in keys {
+            do {
+                let claims = try await collection.verify(presented, as: Claims.self)
+                if let issuer, claims.iss?.value != issuer { return .failure(.wrongClaims) }
+                if let audience, claims.aud?.value.contains(audience) != true { return .failure(.wrongClaims) }
+                return .success(Principal(name: claims.sub?.value ?? "jwt"))
+            } catch let error as JWTError where error.errorType == .claimVerificationFailure {
+                expired = true
+            } catch {
+                continue
+            }
         }
+        return .failure(expired ? .expired : .invalid)
     }
 
     private static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {

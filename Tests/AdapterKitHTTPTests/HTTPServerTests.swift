@@ -108,7 +108,7 @@ import Testing
         }
     }
 
-    @Test func rs256TokensAreCheckedWithThePublicKey() async throws {
+    @Test func rs256AndHS256TokensAreCheckedEachWithItsKey() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rs256-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let keyFile = directory.appendingPathComponent("key.pem").path
@@ -124,12 +124,23 @@ import Testing
         }
         let signer = JWTKeyCollection()
         await signer.add(rsa: try Insecure.RSA.PrivateKey(pem: try String(contentsOfFile: keyFile, encoding: .utf8)), digestAlgorithm: .sha256)
-        let authentication = try await BearerAuthentication(credentials: [.rs256(publicKeyPEM: try String(contentsOfFile: publicFile, encoding: .utf8))])
+        // An HS256 secret beside the RS256 key: each key accepts its own tokens (tokens carry no `kid`).
+        let secret = "shared-secret-of-the-emulator-0123456789"
+        let authentication = try await BearerAuthentication(credentials: [
+            .rs256(publicKeyPEM: try String(contentsOfFile: publicFile, encoding: .utf8)), .hs256(secret: secret),
+        ])
         let token = try await sign(Claims(sub: "aggregator", iss: "x", exp: .init(value: Date().addingTimeInterval(60))), with: signer)
+        let hmac = JWTKeyCollection()
+        await hmac.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        let hmacToken = try await sign(Claims(sub: "emulator", iss: "x", exp: .init(value: Date().addingTimeInterval(60))), with: hmac)
+        let expired = try await sign(Claims(sub: "aggregator", iss: "x", exp: .init(value: Date().addingTimeInterval(-60))), with: signer)
         try await withServer(authentication) { client in
             #expect(await status(client, token: token) == 200)
+            #expect(await status(client, token: hmacToken) == 200)
             #expect(await status(client, token: String(token.dropLast(2)) + "AA") == 401)
+            #expect(await status(client, token: expired) == 401)
         }
+        #expect(authentication.refusalCounts == [.invalid: 1, .expired: 1])
     }
 
     @Test func errorsAreJSONAndBodiesAreBounded() async throws {

@@ -34,7 +34,7 @@ public struct FlexReadyAdapter: Adapter {
 
     /// Refuses what the schema cannot express (docs/flexready.md, "Settings").
     public static func validate(_ configuration: Configuration, in environment: ValidationEnvironment) -> [ConfigurationIssue] {
-        configuration.issues()
+        configuration.issues(resolvePath: environment.resolvePath)
     }
 
     public init(configuration: Configuration, context: AdapterContext) throws {
@@ -78,6 +78,9 @@ public struct FlexReadyAdapter: Adapter {
         if !configuration.allowAnonymous {
             var credentials = (configuration.clients ?? []).map { BearerAuthentication.Credential.token(name: $0.name, token: $0.token) }
             if let secret = configuration.jwtHs256Secret { credentials.append(.hs256(secret: secret)) }
+            if let file = configuration.jwtRs256PublicKey {
+                credentials.append(.rs256(publicKeyPEM: try String(contentsOfFile: context.resolvePath(file), encoding: .utf8)))
+            }
             router.add(middleware: BearerAuthenticationMiddleware(try await BearerAuthentication(credentials: credentials)))
         }
         FlexBACSRoutes.register(on: router, basePath: configuration.basePath, service: service, bodyLimit: configuration.maxBodyBytes)

@@ -1,17 +1,25 @@
 import AdapterKit
+import Foundation
 
 extension FlexReadyConfiguration {
     /// Every rule the schema cannot express: the BACS to serve (a data set or a list, not both, not
     /// neither), unique ids, potentials' times and periods, some authentication.
-    func issues() -> [ConfigurationIssue] {
+    func issues(resolvePath: (String) -> String) -> [ConfigurationIssue] {
         var issues: [ConfigurationIssue] = []
         switch (dataSet, (bacs ?? []).isEmpty) {
         case (nil, true): issues.append(ConfigurationIssue("bacs", "no BACS to serve: list them, or set data_set"))
         case (.some, false): issues.append(ConfigurationIssue("data_set", "both data_set and bacs are set: choose one"))
         default: break
         }
-        if (clients ?? []).isEmpty, jwtHs256Secret == nil, !allowAnonymous {
-            issues.append(ConfigurationIssue("clients", "no way to authenticate operators: give clients or jwt_hs256_secret (or allow_anonymous for a loopback demo)"))
+        if (clients ?? []).isEmpty, jwtHs256Secret == nil, jwtRs256PublicKey == nil, !allowAnonymous {
+            issues.append(ConfigurationIssue(
+                "clients", "no way to authenticate operators: give clients, jwt_hs256_secret or jwt_rs256_public_key (or allow_anonymous for a loopback demo)"))
+        }
+        if let file = jwtRs256PublicKey {
+            let pem = (try? String(contentsOfFile: resolvePath(file), encoding: .utf8)) ?? ""
+            if !pem.contains("-----BEGIN PUBLIC KEY-----") && !pem.contains("-----BEGIN CERTIFICATE-----") {
+                issues.append(ConfigurationIssue("jwt_rs256_public_key", "\(resolvePath(file)) is not a readable PEM public key or certificate"))
+            }
         }
         if let secret = jwtHs256Secret, secret.utf8.count < 32 {
             issues.append(ConfigurationIssue("jwt_hs256_secret", "is \(secret.utf8.count) bytes long; an HS256 secret needs 32 at least"))

@@ -62,6 +62,8 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
     public var clients: [Client]?
     /// A shared secret for HS256 JSON Web Tokens (at least 32 bytes).
     public var jwtHs256Secret: String?
+    /// The public key (or certificate) of RS256 JSON Web Tokens, a PEM file.
+    public var jwtRs256PublicKey: String?
     /// Serve without authentication (false; for a loopback demo only).
     public var allowAnonymous: Bool
     /// Unknown identifiers within 10 minutes that raise the possible-intrusion alarm (5).
@@ -92,6 +94,7 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
                 description: "Operators allowed, each with a static bearer token.", maxItems: 1000
             ),
             "jwt_hs256_secret": .string(description: "A shared secret for HS256 JSON Web Tokens (32 bytes at least).", secret: true),
+            "jwt_rs256_public_key": .string(description: "The public key or certificate (PEM file) of RS256 JSON Web Tokens.", minLength: 1),
             "allow_anonymous": .boolean(description: "Serve without authentication (a loopback demo only).", default: false),
             "intrusion_threshold": .integer(description: "Unknown identifiers within 10 minutes that raise the possible-intrusion alarm.",
                                             minimum: 1, maximum: 1000, default: 5),
