@@ -287,6 +287,16 @@ let package = Package(
             path: "Benchmarks/InterruptibilityBenchmarks"
         ),
         .executableTarget(
+            name: "EnergyFlexReadyBenchmarks",
+            dependencies: [
+                "EnergyFlexReady", "AdapterKit", "AdapterKitHTTPClient", "AdapterKitHTTPServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/FlexReadyBenchmarks"
+        ),
+        .executableTarget(
             name: "EnergySmartOABenchmarks",
             dependencies: [
                 "EnergySmartOA", "EnergySmartOASimulator", "AdapterKit", "AdapterKitTesting",

@@ -10,6 +10,8 @@
 #                                           memory, acknowledgement latency
 #   scripts/benchmark.sh mqtt               the MQTT bridge against mosquitto_pub/mosquitto_sub,
 #                                           latency at a fixed rate, a 50-site fleet
+#   scripts/benchmark.sh flexready          the FlexReady BACS server with 64 clients: requests/s,
+#                                           latency, memory with 10 000 requests, realizations/s
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/dependencies.sh
@@ -19,5 +21,6 @@ case "${1:-host}" in
     interruptibility) .build/release/EnergyInterruptibilityBenchmarks ;;
     smartoa) .build/release/EnergySmartOABenchmarks ;;
     mqtt) .build/release/EnergyMQTTBenchmarks ;;
+    flexready) .build/release/EnergyFlexReadyBenchmarks ;;
     *) .build/release/EnergyHostBenchmarks adapters.json ;;
 esac

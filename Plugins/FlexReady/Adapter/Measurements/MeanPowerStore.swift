@@ -4,18 +4,18 @@ import GRDB
 
 /// The assets' quarter-hour and hourly mean power in SQLite, kept five years (the référentiel's
 /// EMS requirement): what realiseFlexRequest, getBACSAssetsHisto and getBACSAssetsConsos read.
-struct MeanPowerStore: Sendable {
+package struct MeanPowerStore: Sendable {
     /// How long means are kept: five years.
     static let retentionSeconds: Int64 = 5 * 366 * 86_400
 
     private let store: SQLiteStore
 
-    init(path: String) throws {
+    package init(path: String) throws {
         store = try SQLiteStore(path: path, migrations: Self.migrations)
     }
 
     /// Stores `steps` of `stepSeconds` for the asset (a step stored again is replaced).
-    func save(_ steps: [MeanPowerSeries.Step], bacsID: String, assetID: String, stepSeconds: Int64) async throws {
+    package func save(_ steps: [MeanPowerSeries.Step], bacsID: String, assetID: String, stepSeconds: Int64) async throws {
         guard !steps.isEmpty else { return }
         try await store.write { db in
             for step in steps {

@@ -5,16 +5,16 @@ import GRDB
 /// The BACS's requests in its SQLite database: each request with its canonical body and its
 /// answer, stored before the answer leaves (durable before answered), and its confirmation.
 /// ``load()`` gives the book back after a restart.
-struct FlexRequestStore: Sendable {
+package struct FlexRequestStore: Sendable {
     private let store: SQLiteStore
 
     /// Opens (or creates) the store at `path`.
-    init(path: String) throws {
+    package init(path: String) throws {
         store = try SQLiteStore(path: path, migrations: Self.migrations)
     }
 
     /// Every stored request, as the book holds them.
-    func load() async throws -> [FlexRequestBook.Entry] {
+    package func load() async throws -> [FlexRequestBook.Entry] {
         try await store.read { db in
             try Row.fetchAll(db, sql: "SELECT bacs_id, asset_id, body, decision, answered_s, confirmed_s FROM requests ORDER BY answered_s, rowid")
                 .compactMap { row -> FlexRequestBook.Entry? in
@@ -33,7 +33,7 @@ struct FlexRequestStore: Sendable {
     }
 
     /// Stores a new request and its answer, or a request's confirmation.
-    func save(_ entry: FlexRequestBook.Entry) async throws {
+    package func save(_ entry: FlexRequestBook.Entry) async throws {
         let body = entry.body.json.jsonText, decision = JSONValue.object(entry.decision.json).jsonText
         try await store.write { db in
             try db.execute(sql: """
