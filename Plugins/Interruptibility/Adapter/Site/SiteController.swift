@@ -105,13 +105,15 @@ final class SiteController: Sendable {
     }
 
     /// Announces the state at start: after a restart while tripped, the held trip is shed again.
+    /// Samples may be delivered before the adapter's run reaches this: a trip they made is
+    /// announced already, and must not be followed by "armed".
     func start() {
-        let resumed = machine.withLock { machine in
+        let (resumed, tripped) = machine.withLock { machine in
             let actions = machine.start()
             for action in actions { carryOut(action) }
-            return !actions.isEmpty
+            return (!actions.isEmpty, machine.isTripped)
         }
-        guard !resumed else { return }
+        guard !resumed, !tripped else { return }
         publishStatus(.armed, detail: "no trip held")
         context.record(gauge: "interruptibility_tripped", 0)
     }
