@@ -13,7 +13,7 @@ import Testing
         #expect(body.flexProduct == .wholesaleIntraday)
         #expect(body.power.count == 1)
         #expect(body.power[0].power.watts == 80_000)
-        #expect(body.power[0].start.text == "2025-04-02T10:00:00" && body.power[0].seconds == 7200)
+        #expect(body.power[0].start.text == "2025-04-02T10:00:00" && body.power[0].end.text == "2025-04-02T12:00:00")
         #expect(body.askingPrice == nil)
     }
 

@@ -28,7 +28,7 @@ public struct FloatQuantity: Sendable, Hashable {
     public var watts: Double { value * multiplier.factor }
 
     /// The SI decimal multipliers IEC 61850 names (`UnitMultiplierKind`), by their symbol.
-    public enum Multiplier: String, Sendable, Hashable, CaseIterable {
+    public enum Multiplier: String, Sendable, Hashable {
         case pico = "p", nano = "n", micro = "µ", milli = "m", centi = "c", deci = "d", none = ""
         case deca = "da", hecto = "h", kilo = "k", mega = "M", giga = "G", tera = "T"
 

@@ -13,7 +13,4 @@ public struct PowerSlot: Sendable, Hashable {
         self.start = start
         self.end = end
     }
-
-    /// The slot's length in seconds.
-    public var seconds: Int64 { end.secondsSinceEpoch - start.secondsSinceEpoch }
 }
