@@ -162,11 +162,30 @@ let package = Package(
             path: "Plugins/SmartOA/Simulator",
             exclude: ["README.md"]
         ),
+        // The Flex Ready emulator's session protocol (docs/flexready.md, "The emulator"), for tests and the demo.
+        .target(
+            name: "EnergyFlexReadySimulator",
+            dependencies: [
+                "EnergyFlexReady",
+                "AdapterKit",
+                "AdapterKitHTTPServer",
+                "AdapterKitHTTPCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Plugins/FlexReady/Simulator"
+        ),
         .executableTarget(
             name: "EnergySim",
             dependencies: [
                 "EnergyRTEPOC",
                 "EnergySmartOASimulator",
+                "EnergyFlexReadySimulator",
+                "EnergyFlexReady",
+                "AdapterKitHTTPServer",
                 "AdapterKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -238,9 +257,10 @@ let package = Package(
         .target(
             name: "EnergyFlexReady",
             dependencies: [
-                "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer",
+                "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer", "AdapterKitHTTPClient",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Plugins/FlexReady/Adapter"
         ),
@@ -361,7 +381,7 @@ let package = Package(
         .testTarget(
             name: "FlexReadyTests",
             dependencies: [
-                "EnergyFlexReady", "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer", "AdapterKitHTTPClient", "AdapterKitTesting",
+                "EnergyFlexReady", "EnergyFlexReadySimulator", "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer", "AdapterKitHTTPClient", "AdapterKitTesting",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

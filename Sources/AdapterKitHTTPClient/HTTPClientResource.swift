@@ -83,7 +83,7 @@ public final class HTTPClientResource: Sendable {
         let response: HTTPClientResponse
         let current = client.withLock { $0 }
         do {
-            response = try await current.execute(outgoing, timeout: Self.amount(settings.requestTimeout))
+            response = try await current.execute(outgoing, timeout: Self.amount(request.timeout ?? settings.requestTimeout))
         } catch {
             if error is CancellationError || Task.isCancelled { throw .cancelled }
             if !Self.isTimeout(error) { await retire(current) }

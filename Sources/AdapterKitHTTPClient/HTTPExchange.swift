@@ -10,13 +10,19 @@ public struct HTTPRequestSpec: Sendable {
     public var headers: [(name: String, value: String)]
     /// The body, if any.
     public var body: [UInt8]?
+    /// How long this request may take, instead of the settings' `requestTimeout` (a protocol
+    /// whose functions have their own timeouts: Flex Ready's 5 s askFlex, 15 min realization). No longer than `requestTimeout`, which also bounds each read.
+    public var timeout: Duration?
 
     /// A request without a body.
-    public init(method: String = "GET", path: String = "", headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
+    public init(
+        method: String = "GET", path: String = "", headers: [(name: String, value: String)] = [], body: [UInt8]? = nil, timeout: Duration? = nil
+    ) {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
+        self.timeout = timeout
     }
 
     /// A request with a JSON body (`Content-Type` and `Accept: application/json`).

@@ -36,4 +36,14 @@ enum FlexEvents {
     private static func timestamp(_ time: FlexTime) -> EventTime {
         EventTime(nanosecondsSinceEpoch: time.secondsSinceEpoch * 1_000_000_000)
     }
+
+    /// What explains a decision beside its status: the refusal's reason, the warnings, the modified power.
+    static func reason(of decision: FlexRequestEvaluator.Decision) -> String? {
+        switch decision {
+        case .accepted: nil
+        case .refused(let reason): reason
+        case .receivedWithoutCommitment(let warnings): warnings.isEmpty ? nil : warnings.joined(separator: "; ")
+        case .modified(let power): "power offered " + power.map { "\(JSONValue.format($0.power.watts / 1000)) kW from \($0.start)" }.joined(separator: ", ")
+        }
+    }
 }

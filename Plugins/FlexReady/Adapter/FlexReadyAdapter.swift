@@ -1,11 +1,14 @@
 public import AdapterKit
+import AdapterKitHTTPClient
 import AdapterKitHTTPServer
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 
-/// The Flex Ready® API in the BACS role (seed 001, docs/flexready.md): an HTTP server the
-/// flexibility operator calls (getBACSAssets, askFlex / askFlexWithPrice, confirmFlexRequest), each
-/// request stored before it is answered and published on the bus for the site's controller.
+/// The Flex Ready® API (seed 001, docs/flexready.md). In the BACS role, an HTTP server the
+/// flexibility operator calls (getBACSAssets, askFlex / askFlexWithPrice, confirmFlexRequest, the
+/// consumptions), each request stored before it is answered and published on the bus for the
+/// site's controller. In the operator role, a client of a remote BACS driven by commands.
 public struct FlexReadyAdapter: Adapter {
     public typealias Configuration = FlexReadyConfiguration
 
@@ -13,24 +16,34 @@ public struct FlexReadyAdapter: Adapter {
     public static let description = AdapterDescription(
         typeName: "FlexReady",
         version: "0.1.0",
-        summary: "Flex Ready building flexibility API, BACS role: assets, requests and confirmations, stored before they are answered.",
+        summary: "Flex Ready building flexibility API: the BACS role (requests stored before they are answered) and the operator role (a client of remote BACS).",
         configurationSchema: FlexReadyConfiguration.schema,
         publishes: [
             .init(stream: "requests", kind: .flexRequest),
             .init(stream: "confirmations", kind: .flexConfirmation),
+            .init(stream: "realizations", kind: .flexRealization),
+            .init(stream: "acks", kind: .commandAck),
             .init(stream: "alarms", kind: .alarm),
         ],
-        subscriptions: [.init(topic: "sites/{site}/+/measurements", policy: .dropOldest)]
+        subscriptions: [
+            .init(topic: "sites/{site}/+/measurements", policy: .dropOldest),
+            .init(topic: "sites/{site}/{adapter}/commands", policy: .lossless),
+        ]
     )
 
     /// The requests' file in the instance's data directory.
     public static let storeFile = "flexready.sqlite"
     /// The assets' mean power, in the instance's data directory.
     public static let meansFile = "means.sqlite"
+    /// The requests the operator role sent, in the instance's data directory.
+    public static let operatorFile = "operator.sqlite"
 
     private let configuration: FlexReadyConfiguration
     private let context: AdapterContext
     private let consumptions: FlexConsumptions
+    /// Commands for the operator role, taken by `handle` and carried out by `run`.
+    private let commands: AsyncStream<EnergyCommand>
+    private let commandInbox: AsyncStream<EnergyCommand>.Continuation
 
     /// Refuses what the schema cannot express (docs/flexready.md, "Settings").
     public static func validate(_ configuration: Configuration, in environment: ValidationEnvironment) -> [ConfigurationIssue] {
@@ -48,17 +61,73 @@ public struct FlexReadyAdapter: Adapter {
         } catch {
             throw AdapterError(.failed, "cannot open the consumption store in \(context.dataDirectory): \(error)")
         }
+        (commands, commandInbox) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1000))
     }
 
     /// Takes the measurements of the meters mapped to assets (`meters`): their energy index makes
     /// the assets' quarter-hour and hourly means.
+    /// Commands go to the operator role.
     public func handle(_ event: Event) async throws {
+        if event.kind == .command {
+            let command = try event.decode(EnergyCommand.self)
+            guard command.target.isEmpty || command.target == context.instanceID else { return }
+            guard configuration.operator != nil else {
+                var ack = EnergyCommandAck()
+                ack.id = command.id
+                ack.outcome = "rejected"
+                ack.detail = "this instance has no operator role (configure operator)"
+                try await context.publish(ack, stream: "acks")
+                return
+            }
+            commandInbox.yield(command)
+            return
+        }
         guard event.kind == .measurement, consumptions.feeds(from: event.source) else { return }
         try await consumptions.record(try event.decode(EnergyMeasurement.self), from: event.source, at: event.time.nanosecondsSinceEpoch)
     }
 
-    /// Serves the BACS role until graceful shutdown.
+    /// Runs the configured roles until graceful shutdown.
     public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { roles in
+            if configuration.servesBACS { roles.addTask { try await runBACS() } }
+            if let role = configuration.operator { roles.addTask { try await runOperator(role) } }
+            try await roles.waitForAll()
+        }
+    }
+
+    /// The operator role: the start request if configured, then each command in turn, until
+    /// graceful shutdown.
+    private func runOperator(_ settings: FlexReadyConfiguration.Operator) async throws {
+        let context = context, commands = commands
+        let store: FlexRequestStore
+        do {
+            store = try FlexRequestStore(path: URL(fileURLWithPath: context.dataDirectory).appendingPathComponent(Self.operatorFile).path)
+        } catch {
+            throw AdapterError(.failed, "cannot open the operator's store in \(context.dataDirectory): \(error)")
+        }
+        try await cancelWhenGracefulShutdown {
+            try await HTTPClientResource.run(settings.httpSettings, resolvePath: context.resolvePath) { http in
+                let client = FlexOperatorClient(
+                    http: http, headers: (settings.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, level: settings.evaluatorLevel,
+                    retrying: { route, failure in context.logger.warning("flexready operator: \(route.rawValue) not answered, sending it once more", metadata: ["error": "\(failure)"]) }
+                )
+                let role = try await FlexOperatorRole(
+                    settings: settings, client: client, store: store,
+                    now: { FlexTime(secondsSinceEpoch: context.now().nanosecondsSinceEpoch / 1_000_000_000) },
+                    output: { output in await Self.publish(output, context: context) },
+                    log: { error, message in error ? context.logger.error("\(message)") : context.logger.info("\(message)") }
+                )
+                if let scenario = settings.runOnStart { await role.run(scenario) }
+                for await command in commands {
+                    let ack = await role.handle(command)
+                    try? await context.publish(ack, stream: "acks")
+                }
+            }
+        }
+    }
+
+    /// The BACS role: its server, until graceful shutdown.
+    private func runBACS() async throws {
         let context = context
         let service: FlexBACSService
         do {
@@ -90,6 +159,25 @@ public struct FlexReadyAdapter: Adapter {
             onListening: { port in context.logger.info("BACS server listening", metadata: ["flexready.port": "\(port)"]) }
         )
         try await application.runService()
+    }
+
+    /// Publishes what the operator role reports.
+    private static func publish(_ output: FlexOperatorRole.Output, context: AdapterContext) async {
+        do {
+            switch output {
+            case .confirmation(let confirmation): try await context.publish(confirmation, stream: "confirmations")
+            case .realization(let realization): try await context.publish(realization, stream: "realizations")
+            case .alarm(let code, let severity, let message, let active):
+                var alarm = EnergyAlarm()
+                alarm.code = code
+                alarm.severity = severity
+                alarm.message = message
+                alarm.active = active
+                context.publishAlarm(alarm)
+            }
+        } catch {
+            context.logger.warning("flex event not published", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Publishes what the BACS service stored: the request or confirmation for the site's

@@ -9,12 +9,16 @@ public struct FlexBACS: Sendable, Hashable {
     public var minimumPrice: Double?
     /// Its assets, in the order getBACSAssets lists them.
     public var assets: [FlexAsset]
+    /// Whether a period entirely in the past is evaluated like any other instead of refused (422):
+    /// the emulator's data set, whose potentials all lie on 2025-04-02.
+    public var acceptsPastPeriods: Bool
 
-    public init(id: String, level: FlexRequestEvaluator.Level, minimumPrice: Double? = nil, assets: [FlexAsset]) {
+    public init(id: String, level: FlexRequestEvaluator.Level, minimumPrice: Double? = nil, assets: [FlexAsset], acceptsPastPeriods: Bool = false) {
         self.id = id
         self.level = level
         self.minimumPrice = minimumPrice
         self.assets = assets
+        self.acceptsPastPeriods = acceptsPastPeriods
     }
 
     /// The asset `id`, if this BACS has it.

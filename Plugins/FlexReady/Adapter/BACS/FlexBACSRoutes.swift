@@ -8,7 +8,7 @@ package import Hummingbird
 /// (`bodyLimit`, 413 beyond); every answer is JSON.
 package enum FlexBACSRoutes {
     /// One route: its method and its path as OpenAPI writes it.
-    package enum Route: CaseIterable, Sendable {
+    package enum Route: String, CaseIterable, Sendable {
         case getBACSAssets, askFlex, confirmFlexRequest, realiseFlexRequest, getBACSAssetsHisto, getBACSAssetsConsos
 
         package var method: String {
@@ -29,52 +29,71 @@ package enum FlexBACSRoutes {
             }
         }
 
+        /// The path with its identifiers filled in (each percent-encoded as a path segment).
+        package func path(bacsID: String, assetID: String = "", requestID: String = "") -> String {
+            let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
+            func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
+            return path.replacingOccurrences(of: "{bacs_id}", with: encoded(bacsID))
+                .replacingOccurrences(of: "{asset_id}", with: encoded(assetID))
+                .replacingOccurrences(of: "{request_id}", with: encoded(requestID))
+        }
+
         /// The path as the router reads it (`:name` for a parameter).
         var routerPath: String {
             path.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : String($0) }.joined(separator: "/")
         }
     }
 
-    /// Adds the routes to `router` under `basePath` (`""` or `/something`).
+    /// One call of a route: the identifiers of its path and its body (empty for a GET).
+    package struct Call: Sendable, Hashable {
+        package var route: Route
+        package var bacsID: String
+        package var assetID: String
+        package var requestID: String
+        package var body: [UInt8]
+
+        package init(route: Route, bacsID: String, assetID: String = "", requestID: String = "", body: [UInt8] = []) {
+            self.route = route
+            self.bacsID = bacsID
+            self.assetID = assetID
+            self.requestID = requestID
+            self.body = body
+        }
+    }
+
+    /// Adds the routes to `router` under `basePath` (`""` or `/something`), answered by `service`.
     package static func register<Context: RequestContext>(
         on router: Router<Context>, basePath: String, service: FlexBACSService, bodyLimit: Int
     ) {
+        register(on: router, basePath: basePath, bodyLimit: bodyLimit) { call, _, _ in await service.answer(call) }
+    }
+
+    /// Adds the routes to `router` under `basePath` (which may hold parameters, e.g.
+    /// `/api/v1/:session_id`); `answer` answers each call, given the request (its headers) and its context.
+    package static func register<Context: RequestContext>(
+        on router: Router<Context>, basePath: String, bodyLimit: Int,
+        answer: @escaping @Sendable (Call, Request, Context) async throws -> FlexAnswer
+    ) {
         let group = router.group(RouterPath(basePath))
         for route in Route.allCases {
-            let path = RouterPath(route.routerPath)
-            switch route {
-            case .getBACSAssets:
-                group.get(path) { _, context in answer(await service.assets(bacsID: try context.parameters.require("bacs_id"))) }
-            case .askFlex:
-                group.post(path) { request, context in
-                    let body = try await JSONResponses.body(of: request, limit: bodyLimit)
-                    return answer(await service.ask(
-                        bacsID: try context.parameters.require("bacs_id"), assetID: try context.parameters.require("asset_id"), body: Array(body)))
-                }
-            case .confirmFlexRequest:
-                group.post(path) { request, context in
-                    let body = try await JSONResponses.body(of: request, limit: bodyLimit)
-                    return answer(await service.confirm(
-                        bacsID: try context.parameters.require("bacs_id"), assetID: try context.parameters.require("asset_id"),
-                        requestID: try context.parameters.require("request_id"), body: Array(body)))
-                }
-            case .realiseFlexRequest:
-                group.get(path) { _, context in
-                    answer(await service.realise(
-                        bacsID: try context.parameters.require("bacs_id"), assetID: try context.parameters.require("asset_id"),
-                        requestID: try context.parameters.require("request_id")))
-                }
-            case .getBACSAssetsHisto:
-                group.get(path) { _, context in
-                    answer(await service.history(bacsID: try context.parameters.require("bacs_id"), assetID: try context.parameters.require("asset_id")))
-                }
-            case .getBACSAssetsConsos:
-                group.get(path) { _, context in answer(await service.current(bacsID: try context.parameters.require("bacs_id"))) }
+            let handler: @Sendable (Request, Context) async throws -> Response = { request, context in
+                let body = route.method == "post" ? Array(try await JSONResponses.body(of: request, limit: bodyLimit)) : []
+                let call = Call(
+                    route: route, bacsID: try context.parameters.require("bacs_id"), assetID: context.parameters.get("asset_id") ?? "",
+                    requestID: context.parameters.get("request_id") ?? "", body: body
+                )
+                return response(try await answer(call, request, context))
+            }
+            if route.method == "post" {
+                group.post(RouterPath(route.routerPath), use: handler)
+            } else {
+                group.get(RouterPath(route.routerPath), use: handler)
             }
         }
     }
 
-    private static func answer(_ answer: FlexAnswer) -> Response {
+    /// The HTTP response of `answer`: its status, its JSON body.
+    package static func response(_ answer: FlexAnswer) -> Response {
         JSONResponses.data(HTTPResponse.Status(code: answer.status), Data(answer.body.jsonText.utf8))
     }
 }

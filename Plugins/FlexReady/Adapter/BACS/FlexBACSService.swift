@@ -39,6 +39,18 @@ package actor FlexBACSService {
         self.notify = notify
     }
 
+    /// The answer to one call of a route.
+    package func answer(_ call: FlexBACSRoutes.Call) async -> FlexAnswer {
+        switch call.route {
+        case .getBACSAssets: await assets(bacsID: call.bacsID)
+        case .askFlex: await ask(bacsID: call.bacsID, assetID: call.assetID, body: call.body)
+        case .confirmFlexRequest: await confirm(bacsID: call.bacsID, assetID: call.assetID, requestID: call.requestID, body: call.body)
+        case .realiseFlexRequest: await realise(bacsID: call.bacsID, assetID: call.assetID, requestID: call.requestID)
+        case .getBACSAssetsHisto: await history(bacsID: call.bacsID, assetID: call.assetID)
+        case .getBACSAssetsConsos: await current(bacsID: call.bacsID)
+        }
+    }
+
     /// getBACSAssets: the BACS's assets, or an empty list for an unknown BACS (the référentiel).
     package func assets(bacsID: String) async -> FlexAnswer {
         guard let known = bacs[bacsID] else {
@@ -66,7 +78,7 @@ package actor FlexBACSService {
         let asked: FlexRequestBook.Asked
         do {
             asked = try book.ask(request, bacsID: bacsID, assetID: assetID, asset: asset,
-                                 evaluator: FlexRequestEvaluator(level: known.level, minimumPrice: known.minimumPrice), now: now())
+                                 evaluator: FlexRequestEvaluator(level: known.level, minimumPrice: known.minimumPrice, acceptsPastPeriods: known.acceptsPastPeriods), now: now())
         } catch {
             return .error(422, "the request cannot be carried out", details: error.problems)
         }

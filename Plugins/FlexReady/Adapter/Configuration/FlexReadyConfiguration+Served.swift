@@ -7,11 +7,13 @@ extension FlexReadyConfiguration {
     func issues(resolvePath: (String) -> String) -> [ConfigurationIssue] {
         var issues: [ConfigurationIssue] = []
         switch (dataSet, (bacs ?? []).isEmpty) {
-        case (nil, true): issues.append(ConfigurationIssue("bacs", "no BACS to serve: list them, or set data_set"))
+        case (nil, true) where `operator` == nil:
+            issues.append(ConfigurationIssue("bacs", "no BACS to serve and no operator role: list BACS, set data_set, or configure operator"))
         case (.some, false): issues.append(ConfigurationIssue("data_set", "both data_set and bacs are set: choose one"))
         default: break
         }
-        if (clients ?? []).isEmpty, jwtHs256Secret == nil, jwtRs256PublicKey == nil, !allowAnonymous {
+        if let role = `operator` { issues += Self.issues(of: role, resolvePath: resolvePath) }
+        if servesBACS, (clients ?? []).isEmpty, jwtHs256Secret == nil, jwtRs256PublicKey == nil, !allowAnonymous {
             issues.append(ConfigurationIssue(
                 "clients", "no way to authenticate operators: give clients, jwt_hs256_secret or jwt_rs256_public_key (or allow_anonymous for a loopback demo)"))
         }

@@ -50,6 +50,37 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
         public var token: String
     }
 
+    /// The operator role: a client of a remote BACS (docs/flexready.md, "The operator role").
+    public struct Operator: Decodable, Sendable {
+        /// A request run once when the instance starts: getBACSAssets, askFlex, confirm, realise.
+        public struct Scenario: Decodable, Sendable {
+            public var requestId: String
+            public var powerKw: Double
+            public var start: String
+            public var end: String
+        }
+
+        /// The BACS's base URL, with the emulator's session path (`http://…/api/v1/{session_id}`).
+        public var bacsUrl: String
+        /// The bearer token sent to the BACS.
+        public var token: String?
+        /// Extra headers sent with every call (an API key).
+        public var headers: [String: String]?
+        /// The CA the BACS's certificate must chain to (PEM file); the system's roots otherwise.
+        public var caCertificate: String?
+        /// The BACS and the asset requests are for.
+        public var bacsId: String
+        public var assetId: String
+        /// The product asked for (`WID`).
+        public var flexProduct: String
+        /// The BACS's level of flexibility (2): at level 2 askFlex carries `asking_price`.
+        public var level: Int
+        /// The price offered at level 2, EUR/MWh.
+        public var askingPrice: Double?
+        /// A request run once at start (the demo's).
+        public var runOnStart: Scenario?
+    }
+
     /// The address the server listens on (`127.0.0.1`).
     public var host: String
     /// Its port (8470).
@@ -77,6 +108,11 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
     /// The meter of each asset: `"{bacs_id}/{asset_id}"` → the id of the adapter whose
     /// measurements are that asset's (its consumption is their energy index).
     public var meters: [String: String]?
+    /// The operator role, when this instance calls a remote BACS.
+    public var `operator`: Operator?
+
+    /// Whether the instance serves the BACS role (a data set or BACS are configured).
+    public var servesBACS: Bool { dataSet != nil || !(bacs ?? []).isEmpty }
 
     static let identifier = "^[A-Za-z0-9._~-]+$"
 
@@ -104,6 +140,7 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
                 of: .string(pattern: identifier, minLength: 1),
                 description: "The meter of each asset: \"{bacs_id}/{asset_id}\" -> the adapter id whose measurements it is."
             ),
+            "operator": operatorSchema,
             "bacs": .array(
                 of: .object(
                     [
@@ -124,6 +161,31 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
                 maxItems: 1000
             ),
         ]
+    )
+
+    private static let operatorSchema: JSONSchema = .object(
+        [
+            "bacs_url": .string(description: "The BACS's base URL, with the emulator's session path.", pattern: "^https?://[^ ]+$"),
+            "token": .string(description: "The bearer token sent to the BACS.", secret: true),
+            "headers": .map(of: .string(), description: "Extra headers sent with every call (an API key)."),
+            "ca_certificate": .string(description: "The CA the BACS's certificate must chain to (PEM file).", minLength: 1),
+            "bacs_id": .string(pattern: identifier, minLength: 1),
+            "asset_id": .string(pattern: identifier, minLength: 1),
+            "flex_product": .string(default: "WID", oneOf: FlexProduct.allCases.map(\.rawValue)),
+            "level": .integer(description: "The BACS's level of flexibility.", default: 2, oneOf: [1, 2]),
+            "asking_price": .number(description: "Level 2: the price offered, EUR/MWh.", minimum: 0, maximum: 1_000_000),
+            "run_on_start": .object(
+                [
+                    "request_id": .string(pattern: identifier, minLength: 1),
+                    "power_kw": .number(minimum: 0.001, maximum: 1_000_000),
+                    "start": .string(minLength: 19), "end": .string(minLength: 19),
+                ],
+                required: ["request_id", "power_kw", "start", "end"],
+                description: "A request run once at start: getBACSAssets, askFlex, confirm, realise."
+            ),
+        ],
+        required: ["bacs_url", "bacs_id", "asset_id"],
+        description: "The operator role: a client of a remote BACS."
     )
 
     private static let potentialSchema: JSONSchema = .object(

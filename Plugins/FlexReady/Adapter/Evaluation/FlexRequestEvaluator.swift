@@ -3,7 +3,7 @@
 ///
 /// - Whatever the level, a request that cannot be right is a business error (422): an end not
 ///   after its start, an unknown asset, a product the asset does not offer, a power not
-///   positive, a period entirely in the past.
+///   positive, a period entirely in the past (unless the BACS accepts them, as the emulator's data set does).
 /// - **Level 1** commits to nothing (the seed: the BACS "indique seulement que la demande a été
 ///   reçue"): the answer is `recuSansEngagement`, with warnings when the request lies outside the
 ///   asset's activation periods or is longer than its longest activation. A power above the
@@ -53,10 +53,13 @@ public struct FlexRequestEvaluator: Sendable {
     public let level: Level
     /// Level 2: the lowest price accepted, €/MWh (none: any price).
     public let minimumPrice: Double?
+    /// Whether a period entirely in the past is evaluated instead of refused (``FlexBACS/acceptsPastPeriods``).
+    public let acceptsPastPeriods: Bool
 
-    public init(level: Level, minimumPrice: Double? = nil) {
+    public init(level: Level, minimumPrice: Double? = nil, acceptsPastPeriods: Bool = false) {
         self.level = level
         self.minimumPrice = minimumPrice
+        self.acceptsPastPeriods = acceptsPastPeriods
     }
 
     /// The answer to `request` for the asset `assetID` (`asset`: its description, nil when the
@@ -75,7 +78,7 @@ public struct FlexRequestEvaluator: Sendable {
             if !(slot.power.watts > 0) { problems.append("power[\(index)].power.value: the power must be positive") }
         }
         let start = request.power.map(\.start).min()!, end = request.power.map(\.end).max()!
-        if end <= now { problems.append("power: the period \(start) to \(end) is entirely in the past (now \(now))") }
+        if end <= now, !acceptsPastPeriods { problems.append("power: the period \(start) to \(end) is entirely in the past (now \(now))") }
         guard problems.isEmpty else { throw BusinessError(problems: problems) }
 
         let potential = asset.potential(from: start, to: end)

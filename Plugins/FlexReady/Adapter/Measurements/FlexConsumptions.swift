@@ -47,6 +47,16 @@ package actor FlexConsumptions {
         }
     }
 
+    /// Stores quarter-hour means given as they are (a recorded data set, the emulator's), and the
+    /// hourly mean of each hour whose four quarters are given.
+    package func seed(quarters steps: [MeanPowerSeries.Step], of asset: Asset) async throws {
+        var hours: [Int64: [Double]] = [:]
+        for step in steps { hours[step.start.secondsSinceEpoch - step.start.secondsSinceEpoch % 3600, default: []].append(step.watts) }
+        let hourly = hours.filter { $0.value.count == 4 }.map { MeanPowerSeries.Step(start: FlexTime(secondsSinceEpoch: $0.key), watts: $0.value.reduce(0, +) / 4) }
+        try await store.save(steps, bacsID: asset.bacsID, assetID: asset.assetID, stepSeconds: 900)
+        try await store.save(hourly.sorted { $0.start.secondsSinceEpoch < $1.start.secondsSinceEpoch }, bacsID: asset.bacsID, assetID: asset.assetID, stepSeconds: 3600)
+    }
+
     /// The asset's quarter-hour means over `start ..< end` (from the quarter `start` is in).
     func quarters(of asset: Asset, from start: FlexTime, to end: FlexTime) async throws -> [MeanPowerSeries.Step] {
         let first = FlexTime(secondsSinceEpoch: start.secondsSinceEpoch - ((start.secondsSinceEpoch % 900) + 900) % 900)

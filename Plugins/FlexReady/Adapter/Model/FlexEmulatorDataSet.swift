@@ -6,16 +6,17 @@ public enum FlexEmulatorDataSet {
     /// "BACS Whole Building with Heating System": two assets.
     public static let bacs2 = "a987fbc9-4bed-4078-9f07-9141ba07c9f3"
 
-    /// Both BACS at `level`.
+    /// Both BACS at `level`. Their potentials all lie on 2025-04-02, the day the emulator's test
+    /// sessions ask for: periods in the past are accepted (``FlexBACS/acceptsPastPeriods``).
     public static func bacs(level: FlexRequestEvaluator.Level, minimumPrice: Double? = nil) -> [FlexBACS] {
         [
             FlexBACS(id: bacs1, level: level, minimumPrice: minimumPrice, assets: [
                 asset(FlexAsset.wholeBuilding, kW: 100, from: "2025-04-02T12:00:00", to: "2025-04-02T14:00:00"),
-            ]),
+            ], acceptsPastPeriods: true),
             FlexBACS(id: bacs2, level: level, minimumPrice: minimumPrice, assets: [
                 asset(FlexAsset.wholeBuilding, kW: 80, from: "2025-04-02T10:00:00", to: "2025-04-02T12:00:00"),
                 asset("IRVE", kW: 50, from: "2025-04-02T14:00:00", to: "2025-04-02T16:00:00"),
-            ]),
+            ], acceptsPastPeriods: true),
         ]
     }
 
