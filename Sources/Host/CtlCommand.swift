@@ -112,10 +112,17 @@ struct SendCommand: AsyncParsableCommand {
     @Option(help: "The setpoint's unit.")
     var unit: String?
 
+    @Option(name: .customLong("from"), help: "When the command applies from, RFC 3339 (e.g. a flexibility request's start, 2025-04-02T10:00:00Z).")
+    var validFrom: String?
+
+    @Option(name: .customLong("until"), help: "When it applies until, RFC 3339.")
+    var validUntil: String?
+
     @OptionGroup var options: AdminOptions
 
     func run() async throws {
-        let request = OperatorCommandRequest(action: action, reference: reference, reason: reason, value: value, unit: unit)
+        let request = OperatorCommandRequest(
+            action: action, reference: reference, reason: reason, value: value, unit: unit, validFrom: validFrom, validUntil: validUntil)
         try await send(request, to: adapter, options: options)
     }
 }

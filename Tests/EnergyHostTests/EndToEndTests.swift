@@ -12,7 +12,7 @@ import Testing
         let root = TestSupport.repositoryRoot
         var config = try String(contentsOf: root.appendingPathComponent("adapters.json"), encoding: .utf8)
         config = config.replacingOccurrences(of: "127.0.0.1:9480", with: "127.0.0.1:0")
-            .replacingOccurrences(of: "\"port\": 8470", with: "\"port\": 0")  // the FlexReady server
+            .replacingOccurrences(of: "8470", with: "\(LoopbackPort.free())")  // the FlexReady server and its operator
         if !isolated.isEmpty {
             var document = try JSONSerialization.jsonObject(with: Data(config.utf8)) as! [String: Any]
             var sites = document["sites"] as! [[String: Any]]
@@ -146,7 +146,7 @@ import Testing
     @Test func validateAcceptsTheDemoConfiguration() async throws {
         let result = try await TestSupport.run(TestSupport.hostExecutable, ["validate", "--config", TestSupport.repositoryRoot.appendingPathComponent("adapters.json").path])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("valid — 2 site(s), 13 adapter(s)"))
+        #expect(result.output.contains("valid — 2 site(s), 14 adapter(s)"))
     }
 
     @Test func pluginsListsEveryLibraryAndRefusesSkewedOnes() async throws {

@@ -56,8 +56,16 @@ import Testing
     @Test func aConfigurationWithoutBACSOrAuthenticationIsRefusedByName() throws {
         let host = try InMemoryHost()
         let issues = host.validate(FlexReadyAdapter.self, configuration: #"{"port": 0}"#).map(\.description)
-        #expect(issues.contains { $0.contains("bacs") && $0.contains("no BACS to serve") }, "\(issues)")
-        #expect(issues.contains { $0.contains("clients") && $0.contains("no way to authenticate") }, "\(issues)")
+        #expect(issues.contains { $0.contains("bacs") && $0.contains("no BACS to serve and no operator role") }, "\(issues)")
+        let open = host.validate(FlexReadyAdapter.self, configuration: #"{"port": 0, "data_set": "emulator"}"#).map(\.description)
+        #expect(open.contains { $0.contains("clients") && $0.contains("no way to authenticate") }, "\(open)")
+        let role = host.validate(FlexReadyAdapter.self, configuration: #"""
+            {"operator": {"bacs_url": "http:///no-host", "bacs_id": "b", "asset_id": "a", "headers": {"Bad Name": "x"},
+              "run_on_start": {"request_id": "r", "power_kw": 1, "start": "2025-04-02T10:00:00", "end": "2025-04-02T09:00:00"}}}
+            """#).map(\.description)
+        for expected in ["operator.bacs_url", "operator.asking_price", "operator.headers.Bad Name", "operator.run_on_start.end"] {
+            #expect(role.contains { $0.contains(expected) }, "\(expected) not in \(role)")
+        }
         let windows = host.validate(FlexReadyAdapter.self, configuration: #"""
             {"port": 0, "allow_anonymous": true, "jwt_hs256_secret": "short", "bacs": [{"id": "b", "level": 1, "assets": [
               {"id": "a", "flex_product": "WID", "potentials": [{"power_kw": 1, "max_duration_min": 1, "windows": [{"start": "2025-04-02T12:00:00", "end": "2025-04-02T11:00:00"}]}]},

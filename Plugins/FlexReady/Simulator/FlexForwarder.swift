@@ -21,6 +21,15 @@ package struct FlexForwarder: Sendable {
         self.timeout = timeout
     }
 
+    /// The client of every forwarder, alive as long as the process: a BACS that refuses the
+    /// connection fails the call at once, instead of being tried again until the timeout.
+    private static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// The headers to forward: each `EMULATOR_<name>` of `headers` as `<name>` (case-insensitive
     /// prefix), the others dropped.
     package static func forwarded(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)] {
@@ -44,7 +53,7 @@ package struct FlexForwarder: Sendable {
             request.body = .bytes(ByteBuffer(bytes: call.body))
         }
         let (seconds, attoseconds) = timeout.components
-        let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+        let response = try await Self.client.execute(request, timeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
         let body = try await response.body.collect(upTo: 4 * 1024 * 1024)
         return Answer(status: Int(response.status.code), body: Array(body.readableBytesView))
     }

@@ -1,3 +1,4 @@
+import AdapterKit
 import Foundation
 
 /// What an operator asks an adapter to do: the body of `POST /adapters/{site}/{id}/commands`, as
@@ -15,18 +16,32 @@ public struct OperatorCommandRequest: Codable, Sendable, Hashable {
     public var value: Double?
     /// The setpoint's unit.
     public var unit: String?
+    /// When the command applies from, RFC 3339 (`valid_from`; a flexibility request's start).
+    public var validFrom: String?
+    /// When it applies until, RFC 3339 (`valid_until`).
+    public var validUntil: String?
 
     /// A request.
-    public init(action: String, reference: String?, reason: String? = nil, value: Double? = nil, unit: String? = nil) {
+    public init(
+        action: String, reference: String?, reason: String? = nil, value: Double? = nil, unit: String? = nil,
+        validFrom: String? = nil, validUntil: String? = nil
+    ) {
         self.action = action
         self.reference = reference
         self.reason = reason
         self.value = value
         self.unit = unit
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case action, reference, reason, value, unit
+        case validFrom = "valid_from", validUntil = "valid_until"
     }
 
     /// The body's shape, for error messages.
-    public static let shape = #"{"action": "<[a-z][a-z0-9_]*>", "reference": "<who authorised it>", "reason"?, "value"?, "unit"?}"#
+    public static let shape = #"{"action": "<[a-z][a-z0-9_]*>", "reference": "<who authorised it>", "reason"?, "value"?, "unit"?, "valid_from"?, "valid_until"?}"#
 
     /// Why a request cannot be sent.
     public enum Problem: Sendable, Hashable, CustomStringConvertible {
@@ -34,11 +49,13 @@ public struct OperatorCommandRequest: Codable, Sendable, Hashable {
         case missingReference
         /// A text field (`reference`, `reason`, `unit`) with control characters or too long.
         case malformedText(field: String, limit: Int)
+        /// `valid_from` or `valid_until` is not an RFC 3339 time.
+        case malformedTime(field: String)
 
         /// The audit's outcome for this refusal.
         public var outcome: String {
             switch self {
-            case .malformedAction, .malformedText: "bad_request"
+            case .malformedAction, .malformedText, .malformedTime: "bad_request"
             case .missingReference: "missing_reference"
             }
         }
@@ -48,6 +65,7 @@ public struct OperatorCommandRequest: Codable, Sendable, Hashable {
             case .malformedAction(let action): "action \"\(action)\" must match [a-z][a-z0-9_]*"
             case .missingReference: "a reference is required: who or what authorised the command"
             case .malformedText(let field, let limit): "\(field) must be at most \(limit) characters, without control characters (newline, NUL...)"
+            case .malformedTime(let field): "\(field) must be an RFC 3339 time, e.g. 2025-04-02T10:00:00Z"
             }
         }
     }
@@ -67,6 +85,9 @@ public struct OperatorCommandRequest: Codable, Sendable, Hashable {
         for (field, text, limit) in [("reference", reference, 200), ("reason", reason ?? "", 1000), ("unit", unit ?? "", 32)]
         where text.count > limit || text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return .malformedText(field: field, limit: limit)
+        }
+        for (field, text) in [("valid_from", validFrom), ("valid_until", validUntil)] where text != nil && RFC3339.parse(text!) == nil {
+            return .malformedTime(field: field)
         }
         return nil
     }

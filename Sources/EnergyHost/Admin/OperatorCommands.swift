@@ -42,6 +42,8 @@ final class OperatorCommands: Sendable {
         command.action = request.action
         if let value = request.value { command.value = value }
         command.unit = request.unit ?? ""
+        if let from = request.validFrom.flatMap(RFC3339.parse) { command.validFrom = from.timestamp }
+        if let until = request.validUntil.flatMap(RFC3339.parse) { command.validUntil = until.timestamp }
         command.reason = request.reason ?? ""
         command.reference = request.givenReference ?? ""
         command.issuedBy = issuer.name

@@ -39,10 +39,16 @@ struct DemoSite {
             config["broker"] = broker.url
             adapters[index]["config"] = config
         }
-        // The demo's FlexReady server on a free port: several copies of the demo run at once.
+        // The demo's FlexReady server on a free port (several copies of the demo run at once), and
+        // its operator calling it there.
+        let flexPort = LoopbackPort.free()
         for index in adapters.indices where adapters[index]["plugin"] as? String == "FlexReady" {
             var config = adapters[index]["config"] as! [String: Any]
-            config["port"] = 0
+            if config["port"] != nil { config["port"] = flexPort }
+            if var role = config["operator"] as? [String: Any] {
+                role["bacs_url"] = "http://127.0.0.1:\(flexPort)"
+                config["operator"] = role
+            }
             adapters[index]["config"] = config
         }
         for index in adapters.indices { editing(&adapters[index]) }

@@ -58,8 +58,20 @@ actor FlexOperatorRole {
         return ack
     }
 
-    /// The start request of the configuration: getBACSAssets, askFlex, confirm (unless refused), realise.
-    func run(_ scenario: FlexReadyConfiguration.Operator.Scenario) async {
+    /// The start request of the configuration: getBACSAssets, askFlex, confirm (unless refused),
+    /// realise. A BACS starting beside the operator (the demo's, in the same host) is given
+    /// `patience` to answer first.
+    func run(_ scenario: FlexReadyConfiguration.Operator.Scenario, patience: Duration = .seconds(30)) async {
+        let deadline = ContinuousClock.now + patience
+        while ContinuousClock.now < deadline, !Task.isCancelled {
+            do {
+                _ = try await client.send(.init(route: .getBACSAssets, bacsID: settings.bacsId))
+                break
+            } catch {
+                guard case .unreachable = error else { break }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
         var steps: [EnergyCommand] = [command("get_assets")]
         var ask = command("ask", reference: scenario.requestId)
         ask.value = scenario.powerKw
