@@ -25,6 +25,9 @@ fi
 SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-12} \
     swift test --build-system native --skip-build
 
+# The FlexReady BACS role against its OpenAPI document, by schemathesis (from PyPI).
+scripts/schemathesis.sh
+
 # An integrator's adapter in a package of its own, built against this checkout and loaded by the
 # real host next to the in-tree adapters.
 scripts/test-template.sh
