@@ -11,7 +11,7 @@
 #   scripts/benchmark.sh mqtt               the MQTT bridge against mosquitto_pub/mosquitto_sub,
 #                                           latency at a fixed rate, a 50-site fleet
 #   scripts/benchmark.sh flexready          the FlexReady BACS server with 64 clients: requests/s,
-#                                           latency, memory with 10 000 requests, realizations/s
+#                                           latency, memory with 100 000 requests, realizations/s
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/dependencies.sh

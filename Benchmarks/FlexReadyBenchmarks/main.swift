@@ -15,7 +15,7 @@ import Synchronization
 // requests are stored, and realiseFlexRequest answers per second over a year of quarter-hours.
 
 let clients = 64
-let requestsToStore = 10_000
+let requestsToStore = 100_000
 let phase = Duration.seconds(5)
 
 /// Prints a figure at once (standard output is not buffered through this).

@@ -146,3 +146,47 @@ import Testing
         await #expect(throws: SerialWriter.Finished.self) { try await writer.perform {} }
     }
 }
+
+/// Group commit on a real SQLite file: concurrent callers share transactions, each returns once
+/// its own item is written, and a failed batch fails each of its callers and writes nothing.
+@Suite struct GroupCommitTests {
+    @Test(.timeLimit(.minutes(1))) func concurrentCommitsShareTransactionsAndAFailedBatchWritesNothing() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("group-commit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: directory.appendingPathComponent("items.sqlite").path, migrations: [
+            .init("items", sql: "CREATE TABLE items (value INTEGER PRIMARY KEY)"),
+        ])
+        let transactions = Mutex(0)
+        let commits = GroupCommit<Int>(maximumBatch: 64) { batch in
+            try await store.write { db in
+                for value in batch {
+                    if value < 0 { throw CancellationError() }  // a poisoned batch: rolled back whole
+                    try db.execute(sql: "INSERT INTO items (value) VALUES (?)", arguments: [value])
+                }
+            }
+            transactions.withLock { $0 += 1 }
+        }
+        let written = try await withThrowingTaskGroup(of: Int.self) { group in
+            for value in 0..<500 {
+                group.addTask {
+                    try await commits.commit(value)
+                    // Returned: the item is in the file.
+                    return try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE value = ?", arguments: [value]) ?? 0 }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(written == 500)
+        #expect(transactions.withLock { $0 } < 500, "500 commits at once took \(transactions.withLock { $0 }) transactions")
+
+        // A batch holding a poisoned item fails for each caller in it; none of its items is written.
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for value in [1000, -1, 1001] { group.addTask { ((value), (try? await commits.commit(value)) != nil) } }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        let stored = try await store.read { db in try Int.fetchAll(db, sql: "SELECT value FROM items WHERE value >= 1000 OR value < 0") }
+        #expect(outcomes[-1] == false)
+        // Whatever shared the poisoned item's batch failed with it and is absent; the others are stored.
+        for value in [1000, 1001] { #expect(outcomes[value] == stored.contains(value), "\(value): \(String(describing: outcomes[value])), stored \(stored)") }
+    }
+}

@@ -1,9 +1,16 @@
 import AdapterKit
+import AdapterKitStorage
 
 /// The BACS role's logic behind its HTTP routes: reads and checks requests, answers them from the
 /// book, stores each new request or confirmation before its answer leaves, and counts unknown
-/// identifiers for the possible-intrusion alarm. One request at a time (an actor), so a retry and
-/// its original cannot both be new.
+/// identifiers for the possible-intrusion alarm.
+///
+/// A request is decided and entered in the book at once (an actor: one decision at a time), so a
+/// retry or another request arriving while it is being stored sees it: a retry and its original
+/// cannot both be new, and two requests cannot both take an asset's last activation of a day.
+/// The writes of concurrent requests are grouped into one transaction (``GroupCommit``); each
+/// answer leaves once its own entry is stored, a retry's once the original's is. An entry that
+/// cannot be stored is taken out of the book again and answered 503.
 package actor FlexBACSService {
     /// What the service tells the adapter, after storing and before answering.
     package enum Notice: Sendable, Hashable {
@@ -18,6 +25,9 @@ package actor FlexBACSService {
     private let bacs: [String: FlexBACS]
     private var book: FlexRequestBook
     private let store: FlexRequestStore
+    private let writes: GroupCommit<FlexRequestBook.Entry>
+    /// The writes in progress, by BACS and request id.
+    private var pending: [String: Task<Void, any Error>] = [:]
     private var intrusion: IntrusionWatch
     private let now: @Sendable () -> FlexTime
     private let notify: @Sendable (Notice) async -> Void
@@ -32,7 +42,9 @@ package actor FlexBACSService {
     ) async throws {
         self.consumptions = consumptions
         self.bacs = Dictionary(bacs.map { ($0.id, $0) }) { first, _ in first }
-        store = try FlexRequestStore(path: storePath)
+        let store = try FlexRequestStore(path: storePath)
+        self.store = store
+        writes = GroupCommit { entries in try await store.save(entries) }
         book = FlexRequestBook(entries: try await store.load())
         intrusion = IntrusionWatch(threshold: intrusionThreshold)
         self.now = now
@@ -84,14 +96,10 @@ package actor FlexBACSService {
         }
         switch asked {
         case .repeated(let entry):
+            guard await stored(entry) else { return .error(503, "the request could not be stored; try again") }
             return Self.created(entry)
         case .new(let entry):
-            do {
-                try await store.save(entry)
-            } catch {
-                return .error(503, "the request could not be stored; try again")
-            }
-            book.record(entry)
+            guard await store(entry, replacing: nil) else { return .error(503, "the request could not be stored; try again") }
             await notify(.request(entry))
             if asset != nil { await quiet() }
             return Self.created(entry)
@@ -121,14 +129,12 @@ package actor FlexBACSService {
         }
         switch confirmed {
         case .repeated(let entry):
+            guard await stored(entry) else { return .error(503, "the confirmation could not be stored; try again") }
             return Self.confirmed(entry)
         case .new(let entry):
-            do {
-                try await store.save(entry)
-            } catch {
+            guard await store(entry, replacing: book.entry(bacsID: bacsID, requestID: requestID)) else {
                 return .error(503, "the confirmation could not be stored; try again")
             }
-            book.record(entry)
             await notify(.confirmation(entry))
             return Self.confirmed(entry)
         }
@@ -212,6 +218,31 @@ package actor FlexBACSService {
         FlexAnswer(status: 200, body: .object([
             "message": .string("Flex request confirmed successfully"), "requestID": .string(entry.requestID),
         ]))
+    }
+
+    /// Enters `entry` in the book (in place of `previous`), then waits until it is stored; if it
+    /// cannot be, puts `previous` back (or forgets the request) and answers false.
+    private func store(_ entry: FlexRequestBook.Entry, replacing previous: FlexRequestBook.Entry?) async -> Bool {
+        let key = entry.bacsID + "\u{0}" + entry.requestID
+        book.record(entry)
+        let write = Task { [writes] in try await writes.commit(entry) }
+        pending[key] = write
+        let done: Bool
+        do {
+            try await write.value
+            done = true
+        } catch {
+            if let previous { book.record(previous) } else { book.remove(bacsID: entry.bacsID, requestID: entry.requestID) }
+            done = false
+        }
+        if pending[key] == write { pending[key] = nil }
+        return done
+    }
+
+    /// Waits for the write of `entry`'s request if one is in progress; false if it failed.
+    private func stored(_ entry: FlexRequestBook.Entry) async -> Bool {
+        guard let write = pending[entry.bacsID + "\u{0}" + entry.requestID] else { return true }
+        return (try? await write.value) != nil
     }
 
     private func unknownIdentifier(_ what: String) async {

@@ -62,14 +62,22 @@ public struct FlexRequestBook: Sendable {
     public static let confirmationDeadlineSeconds: Int64 = 3600
 
     private var entries: [Key: Entry] = [:]
+    /// The level 2 requests accepted or modified, per asset and GMT day of their start.
+    private var activationCounts: [ActivationKey: Int] = [:]
 
     private struct Key: Hashable, Sendable {
         var bacsID: String
         var requestID: String
     }
 
+    private struct ActivationKey: Hashable, Sendable {
+        var bacsID: String
+        var assetID: String
+        var day: Int64
+    }
+
     public init(entries: [Entry] = []) {
-        for entry in entries { self.entries[Key(bacsID: entry.bacsID, requestID: entry.requestID)] = entry }
+        for entry in entries { record(entry) }
     }
 
     /// The entry of `requestID` at `bacsID`, if any.
@@ -114,21 +122,31 @@ public struct FlexRequestBook: Sendable {
         return .new(confirmed)
     }
 
-    /// Records `entry` (once stored): a new request or its confirmation.
+    /// Records `entry`: a new request or its confirmation (the service records it before it is
+    /// stored, so that a retry or another request of the same day arriving meanwhile sees it, and
+    /// forgets it again if it cannot be stored).
     public mutating func record(_ entry: Entry) {
-        entries[Key(bacsID: entry.bacsID, requestID: entry.requestID)] = entry
+        let key = Key(bacsID: entry.bacsID, requestID: entry.requestID)
+        if let previous = entries.updateValue(entry, forKey: key) { count(previous, by: -1) }
+        count(entry, by: 1)
+    }
+
+    /// Forgets the request `requestID` of `bacsID` (its write failed).
+    public mutating func remove(bacsID: String, requestID: String) {
+        if let previous = entries.removeValue(forKey: Key(bacsID: bacsID, requestID: requestID)) { count(previous, by: -1) }
     }
 
     /// The asset's level 2 requests accepted or modified that start on GMT day `day`.
     public func activations(bacsID: String, assetID: String, day: Int64) -> Int {
-        entries.values.count { entry in
-            guard entry.bacsID == bacsID, entry.assetID == assetID, let start = entry.body.power.map(\.start).min(), start.dayNumber == day else {
-                return false
-            }
-            switch entry.decision {
-            case .accepted, .modified: return true
-            case .refused, .receivedWithoutCommitment: return false
-            }
+        activationCounts[ActivationKey(bacsID: bacsID, assetID: assetID, day: day)] ?? 0
+    }
+
+    private mutating func count(_ entry: Entry, by change: Int) {
+        switch entry.decision {
+        case .accepted, .modified: break
+        case .refused, .receivedWithoutCommitment: return
         }
+        guard let start = entry.body.power.map(\.start).min() else { return }
+        activationCounts[ActivationKey(bacsID: entry.bacsID, assetID: entry.assetID, day: start.dayNumber), default: 0] += change
     }
 }

@@ -34,13 +34,21 @@ package struct FlexRequestStore: Sendable {
 
     /// Stores a new request and its answer, or a request's confirmation.
     package func save(_ entry: FlexRequestBook.Entry) async throws {
-        let body = entry.body.json.jsonText, decision = JSONValue.object(entry.decision.json).jsonText
+        try await save([entry])
+    }
+
+    /// Stores `entries` in one transaction: all of them, or none.
+    package func save(_ entries: [FlexRequestBook.Entry]) async throws {
+        let rows = entries.map { entry -> StatementArguments in
+            [entry.bacsID, entry.requestID, entry.assetID, entry.body.json.jsonText, JSONValue.object(entry.decision.json).jsonText,
+             entry.answeredAt.secondsSinceEpoch, entry.confirmedAt?.secondsSinceEpoch]
+        }
         try await store.write { db in
-            try db.execute(sql: """
+            let statement = try db.cachedStatement(sql: """
                 INSERT INTO requests (bacs_id, request_id, asset_id, body, decision, answered_s, confirmed_s) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (bacs_id, request_id) DO UPDATE SET confirmed_s = excluded.confirmed_s
-                """, arguments: [entry.bacsID, entry.requestID, entry.assetID, body, decision,
-                                 entry.answeredAt.secondsSinceEpoch, entry.confirmedAt?.secondsSinceEpoch])
+                """)
+            for arguments in rows { try statement.execute(arguments: arguments) }
         }
     }
 
