@@ -11,7 +11,7 @@ import Synchronization
 // FlexReady benchmark (release build): `scripts/benchmark.sh flexready`. The BACS role's server and
 // its 64 clients in this process, over HTTP on loopback, on the emulator's data set at level 2:
 // getBACSAssets and askFlex (each request new, so each is stored in SQLite before its answer)
-// requests per second and latency with 64 concurrent clients, the resident memory once 10 000
+// requests per second and latency with 64 concurrent clients, the resident memory once 100 000
 // requests are stored, and realiseFlexRequest answers per second over a year of quarter-hours.
 
 let clients = 64
@@ -121,12 +121,13 @@ func run() async throws {
             report("FlexReady BACS server, \(clients) concurrent clients on loopback, \(ProcessInfo.processInfo.activeProcessorCount) cores")
             let assets = await load(http, for: phase) { _ in HTTPRequestSpec(path: "/bacs/\(bacs)/assets") }
             report(String(format: "getBACSAssets: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, %d not 200 (%d requests)", assets.perSecond, assets.p50, assets.p99, assets.failed, assets.count))
+            let before = residentMegabytes()
             let asks = await load(http, total: requestsToStore) { n in
                 HTTPRequestSpec.json("POST", path: "/bacs/\(bacs)/assets/IRVE/flexibilities/request", body: askBody(n))
             }
             report(String(format: "askFlex, each stored before its answer: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, %d not 200 (%d requests)", asks.perSecond, asks.p50, asks.p99, asks.failed, asks.count))
             let stored = try await FlexRequestStore(path: directory.appendingPathComponent("flexready.sqlite").path).load().count
-            report(String(format: "memory with %d requests stored (and in the book): RSS %.1f MB", stored, residentMegabytes()))
+            report(String(format: "memory with %d requests stored (and in the book): RSS %.1f MB, %.1f MB before them", stored, residentMegabytes(), before))
 
             // A year of quarter-hours for IRVE, then realizations of a one-day request.
             var series = MeanPowerSeries(stepSeconds: 900, maximumGapSeconds: 900)
