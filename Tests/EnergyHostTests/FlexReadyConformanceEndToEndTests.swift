@@ -60,7 +60,8 @@ import Testing
                       "admin": {"listen": "127.0.0.1:\#(adminPort)", "operators": [{"name": "alice", "token": "file:alice.token"}]}},
              "sites": [{"id": "s", "adapters": [
                {"id": "bacs", "plugin": "FlexReady", "config": {"port": \#(bacsPort), "data_set": "emulator",
-                 "clients": [{"name": "emulator", "token": "file:bacs.token"}]}},
+                 "clients": [{"name": "emulator", "token": "file:bacs.token"}],
+                 "accept_url": "\#(api)/\#(sessionB)/operator", "accept_token": "file:emulator.token"}},
                {"id": "operator", "plugin": "FlexReady", "config": {"operator": {
                  "bacs_url": "\#(api)/\#(sessionA)", "token": "file:emulator.token", "bacs_id": "\#(Self.bacs2)", "asset_id": "WholeBuilding",
                  "level": 2, "asking_price": 120,
@@ -85,8 +86,14 @@ import Testing
         for answer in answers {
             #expect(answer.status == 200 && answer.body.contains(#""test_status":"NOMINAL TEST AND ROBUSTNESS TESTS PASSED""#), "\(answer.body.prefix(600))")
         }
+        // The BACS's acceptFlexRequest of req-b reached the emulator's operator interface.
+        for _ in 0..<200 where !(try await HTTP.post(api + "/sessions/\(sessionB)/report", json: "", headers: auth).body.contains("acceptflexrequest")) {
+            try await Task.sleep(for: .milliseconds(25))
+        }
         let reportB = try Self.json(try await HTTP.post(api + "/sessions/\(sessionB)/report", json: "", headers: auth.merging(["Accept": "application/json"]) { $1 }).body)
         #expect(reportB["result"]?.stringValue == "passed", "\(reportB.jsonText.prefix(2000))")
+        let acceptance = (reportB["checks"]?.arrayValue ?? []).first { (check: JSONValue) in check["step"]?.stringValue == "acceptflexrequest" }
+        #expect(acceptance?["result"]?.stringValue == "passed", "\(reportB.jsonText.prefix(2000))")
 
         // Part A: the operator ran its start request; an operator's command through ctl runs history.
         let ctl = try await TestSupport.run(TestSupport.hostExecutable, [

@@ -87,15 +87,18 @@ import Testing
         }
     }
 
-    /// Our BACS (the adapter, emulator data set at `level`) on `port` while `body` runs.
-    static func withBACS(level: Int, anonymous: Bool = false, _ body: (Int) async throws -> Void) async throws {
-        let port = LoopbackPort.free()
+    /// Our BACS (the adapter, emulator data set at `level`, with the `extra` settings) on `port`
+    /// while `body` runs; returns what it published.
+    @discardableResult
+    static func withBACS(
+        level: Int, anonymous: Bool = false, port: Int = LoopbackPort.free(), extra: String = "", _ body: (Int, InMemoryHost) async throws -> Void
+    ) async throws -> [Event] {
         let host = try InMemoryHost()
         let authentication = anonymous ? #""allow_anonymous": true"# : #""clients": [{"name": "emulator", "token": "\#(bacsToken)"}]"#
         let adapter = try host.makeAdapter(FlexReadyAdapter.self, configuration: """
-            {"port": \(port), "data_set": "emulator", "data_set_level": \(level), \(authentication)}
+            {"port": \(port), "data_set": "emulator", "data_set_level": \(level), \(authentication)\(extra)}
             """)
-        try await host.run(adapter) { _ in
+        try await host.run(adapter) { host in
             try await HTTPClientResource.run(HTTPClientSettings(baseURL: "http://127.0.0.1:\(port)"), resolvePath: { $0 }) { probe in
                 for _ in 0..<400 {  // the server starts with the adapter
                     do {
@@ -107,8 +110,9 @@ import Testing
                     }
                 }
             }
-            try await body(port)
+            try await body(port, host)
         }
+        return host.published
     }
 
     static func askBody(_ requestID: String, price: Bool) -> String {
@@ -141,7 +145,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(2)), arguments: [1, 2]) func partBOurBACSPassesTheEmulatorsOperator(level: Int) async throws {
         try await Self.withEmulator { emulator in
-            try await Self.withBACS(level: level) { port in
+            try await Self.withBACS(level: level) { port, _ in
                 let session = try await emulator.session(level: level, user: "BACS", url: "http://127.0.0.1:\(port)")
                 let statuses = try await Self.partB(emulator, session: session, level: level)
                 #expect(statuses.allSatisfy { $0 == "NOMINAL TEST AND ROBUSTNESS TESTS PASSED" }, "\(statuses)")
@@ -160,9 +164,56 @@ import Testing
         }
     }
 
+    /// Level 2: our BACS sends acceptFlexRequest to the emulator's operator interface, which checks
+    /// and acknowledges it.
+    @Test(.timeLimit(.minutes(2))) func theBACSSendsAcceptFlexRequestToTheOperator() async throws {
+        try await Self.withEmulator { emulator in
+            let port = LoopbackPort.free()
+            let session = try await emulator.session(level: 2, user: "BACS", url: "http://127.0.0.1:\(port)")
+            let extra = #", "accept_url": "\#(emulator.api)/\#(session)/operator", "accept_token": "\#(emulator.token)""#
+            let published = try await Self.withBACS(level: 2, port: port, extra: extra) { _, _ in
+                _ = try await Self.partB(emulator, session: session, level: 2)
+                for _ in 0..<400 {
+                    let checks = try await emulator.report(session)["checks"]?.arrayValue ?? []
+                    if checks.contains(where: { $0["step"]?.stringValue == "acceptflexrequest" }) { break }
+                    try await Task.sleep(for: .milliseconds(25))
+                }
+            }
+            let report = try await emulator.report(session)
+            let acceptances = (report["checks"]?.arrayValue ?? []).filter { $0["step"]?.stringValue == "acceptflexrequest" }
+            #expect(acceptances.count == 1 && acceptances.first?["result"]?.stringValue == "passed", "\(acceptances)")
+            #expect(acceptances.first?["detail"]?.stringValue == "POST /bacs/\(Self.bacs2)/assets/WholeBuilding/flexibilities/request/req-b2/accept")
+            #expect(report["result"]?.stringValue == "passed")
+            #expect(!published.contains { $0.kind == .alarm && ((try? $0.decode(EnergyAlarm.self))?.code ?? "") == "flex_acceptance_unacknowledged" })
+        }
+    }
+
+    /// An operator that does not acknowledge: one retry 5 s later, then the alarm.
+    @Test(.timeLimit(.minutes(1))) func anUnacknowledgedAcceptanceIsRetriedOnceThenAlarmed() async throws {
+        let silent = LoopbackPort.free()
+        let extra = #", "accept_url": "http://127.0.0.1:\#(silent)/operator""#
+        let started = ContinuousClock.now
+        var raisedAfter: Duration?
+        try await Self.withBACS(level: 2, extra: extra) { port, host in
+            try await HTTPClientResource.run(HTTPClientSettings(baseURL: "http://127.0.0.1:\(port)", bearerToken: Self.bacsToken), resolvePath: { $0 }) { client in
+                let ask = HTTPRequestSpec.json("POST", path: "/bacs/\(Self.bacs2)/assets/WholeBuilding/flexibilities/request", body: Array(Self.askBody("req-x", price: true).utf8))
+                let status = try await client.send(ask).status
+                #expect(status == 200)
+            }
+            while raisedAfter == nil, ContinuousClock.now - started < .seconds(30) {
+                let alarms = host.published.filter { $0.kind == .alarm }.compactMap { try? $0.decode(EnergyAlarm.self) }
+                if alarms.contains(where: { $0.code == "flex_acceptance_unacknowledged" && $0.active }) { raisedAfter = ContinuousClock.now - started }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(host.logs.contains { $0.message.contains("acceptFlexRequest of \(Self.bacs2)/WholeBuilding/req-x not acknowledged by the operator after a retry") })
+        }
+        // The retry came 5 s after the first attempt: the alarm is not raised before.
+        #expect(raisedAfter.map { $0 >= .seconds(5) } == true, "\(String(describing: raisedAfter))")
+    }
+
     @Test(.timeLimit(.minutes(2))) func aBACSThatServesWithoutItsTokenFailsTheRobustnessCases() async throws {
         try await Self.withEmulator { emulator in
-            try await Self.withBACS(level: 2, anonymous: true) { port in
+            try await Self.withBACS(level: 2, anonymous: true) { port, _ in
                 let session = try await emulator.session(level: 2, user: "BACS", url: "http://127.0.0.1:\(port)")
                 let statuses = try await Self.partB(emulator, session: session, level: 2)
                 #expect(statuses.allSatisfy { $0.hasPrefix("NOMINAL TEST PASSED, ROBUSTNESS TESTS FAILED: missing token") }, "\(statuses)")

@@ -16,7 +16,7 @@ import Testing
         var operations: [String: Set<Int>] = [:]
         var path: String?, operation: String?
         for line in lines {
-            if line == "components:" { break }
+            if line == "components:" || line == "webhooks:" { break }  // the paths end there
             if line.hasPrefix("  /"), line.hasSuffix(":") {
                 path = String(line.dropFirst(2).dropLast())
             } else if let path, let method = ["get", "post", "put", "patch", "delete"].first(where: { line == "    \($0):" }) {

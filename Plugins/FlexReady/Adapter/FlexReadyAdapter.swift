@@ -126,9 +126,12 @@ public struct FlexReadyAdapter: Adapter {
         }
     }
 
-    /// The BACS role: its server, until graceful shutdown.
+    /// The BACS role: its server, and at level 2 the acceptances to the operator (`accept_url`),
+    /// until graceful shutdown.
     private func runBACS() async throws {
         let context = context
+        let (acceptances, acceptanceInbox) = AsyncStream.makeStream(of: FlexRequestBook.Entry.self)
+        let accepting = configuration.acceptanceSettings != nil
         let service: FlexBACSService
         do {
             service = try await FlexBACSService(
@@ -137,7 +140,10 @@ public struct FlexReadyAdapter: Adapter {
                 intrusionThreshold: configuration.intrusionThreshold,
                 consumptions: consumptions,
                 now: { FlexTime(secondsSinceEpoch: context.now().nanosecondsSinceEpoch / 1_000_000_000) },
-                notify: { notice in await Self.publish(notice, context: context) }
+                notify: { notice in
+                    await Self.publish(notice, context: context)
+                    if accepting, case .request(let entry) = notice, FlexAcceptance.due(entry) { acceptanceInbox.yield(entry) }
+                }
             )
         } catch {
             throw AdapterError(.failed, "cannot open the request store in \(context.dataDirectory): \(error)")
@@ -158,7 +164,41 @@ public struct FlexReadyAdapter: Adapter {
             router: router, settings: settings, name: "flexready", logger: context.logger,
             onListening: { port in context.logger.info("BACS server listening", metadata: ["flexready.port": "\(port)"]) }
         )
-        try await application.runService()
+        guard let acceptance = configuration.acceptanceSettings else { return try await application.runService() }
+        let alarm = FlexAcceptance.Alarm()
+        try await HTTPClientResource.run(acceptance, resolvePath: context.resolvePath) { http in
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask {
+                    await withTaskGroup(of: Void.self) { sending in
+                        for await entry in acceptances {
+                            sending.addTask { await Self.accept(entry, via: FlexAcceptance(client: http, clock: context.clock), context: context, alarm: alarm) }
+                        }
+                    }
+                }
+                do {
+                    try await application.runService()
+                } catch {
+                    acceptanceInbox.finish()
+                    throw error
+                }
+                acceptanceInbox.finish()
+                try await tasks.waitForAll()
+            }
+        }
+    }
+
+    /// Sends the acceptance of `entry`, and says how it went: the log, and the
+    /// `flex_acceptance_unacknowledged` alarm while the operator does not acknowledge.
+    private static func accept(_ entry: FlexRequestBook.Entry, via acceptance: FlexAcceptance, context: AdapterContext, alarm: FlexAcceptance.Alarm) async {
+        let request = "\(entry.bacsID)/\(entry.assetID)/\(entry.requestID)"
+        let outcome = await acceptance.send(entry)
+        switch outcome {
+        case .acknowledged(let attempt):
+            context.logger.info("acceptFlexRequest acknowledged", metadata: ["flexready.request": "\(request)", "flexready.attempt": "\(attempt)"])
+        case .unacknowledged(let reason):
+            context.logger.error("acceptFlexRequest of \(request) not acknowledged by the operator after a retry: \(reason)")
+        }
+        if let changed = await alarm.update(after: outcome, request: request) { context.publishAlarm(changed) }
     }
 
     /// Publishes what the operator role reports.

@@ -37,6 +37,19 @@ package enum FlexAnswerConformance {
         }
     }
 
+    /// The problems of an acceptFlexRequest body for `requestID`: `{"requestID", "status":
+    /// "accepted" | "modified", "power": [steps]}`.
+    package static func acceptanceProblems(_ body: JSONValue?, requestID: String) -> [String] {
+        guard let body, body.objectValue != nil else { return ["the body is not a JSON object"] }
+        var problems: [String] = []
+        if body["requestID"]?.stringValue != requestID { problems.append("requestID: not \"\(requestID)\"") }
+        if !["accepted", "modified"].contains(body["status"]?.stringValue ?? "") { problems.append("status: not accepted or modified") }
+        problems += list(body["power"] ?? .null, at: "power") { slot, at in
+            quantity(slot["power"], at: "\(at).power") + time(slot["start"], at: "\(at).start") + time(slot["end"], at: "\(at).end")
+        }
+        return problems
+    }
+
     private static func message(_ body: JSONValue, _ expected: String) -> [String] {
         body["message"]?.stringValue == expected ? [] : ["message: not \"\(expected)\""]
     }

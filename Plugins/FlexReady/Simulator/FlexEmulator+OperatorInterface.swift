@@ -52,6 +52,23 @@ extension FlexEmulator {
         ]))
     }
 
+    /// acceptFlexRequest from the BACS under test (level 2), received by the operator interface:
+    /// checked (the path's requestID, `status` accepted or modified, the committed `power`) and
+    /// acknowledged.
+    package func acceptance(session id: String, call: FlexBACSRoutes.Call) throws(Refusal) -> FlexAnswer {
+        _ = try session(id)
+        let body = try? JSONValue.parse(String(decoding: call.body, as: UTF8.self))
+        var problems = FlexAnswerConformance.acceptanceProblems(body, requestID: call.requestID)
+        if body == nil { problems = ["the body is not JSON"] }
+        let target = "POST " + FlexBACSRoutes.fill(FlexBACSRoutes.acceptancePath, bacsID: call.bacsID, assetID: call.assetID, requestID: call.requestID)
+        record([FlexEmulatorCheck(
+            step: .acceptFlexRequest, name: "nominal", passed: problems.isEmpty,
+            detail: target + (problems.isEmpty ? "" : ": " + problems.joined(separator: "; "))
+        )], in: id)
+        guard problems.isEmpty else { return .error(400, "the acceptance is invalid", details: problems) }
+        return FlexAnswer(status: 200, body: .object(["message": .string("Flex request acceptance received"), "requestID": .string(call.requestID)]))
+    }
+
     private static func requestID(in body: [UInt8]) -> String {
         (try? JSONValue.parse(String(decoding: body, as: UTF8.self)))?["requestID"]?.stringValue ?? ""
     }

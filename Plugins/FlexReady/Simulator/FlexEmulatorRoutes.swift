@@ -56,12 +56,31 @@ package enum FlexEmulatorRoutes {
                 return answer(error)
             }
         }
+        registerAcceptance(on: router, emulator: emulator)
         FlexBACSRoutes.register(on: router, basePath: "\(prefix)/:session_id/operator", bodyLimit: 1 << 20) { call, request, context in
             let headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
             do {
                 return try await emulator.operatorCall(session: try context.parameters.require("session_id"), call: call, headers: headers)
             } catch let error as FlexEmulator.Refusal {
                 return answer(error)
+            }
+        }
+    }
+
+    /// acceptFlexRequest, which a BACS under test sends to the operator interface.
+    private static func registerAcceptance<Context: RequestContext>(on router: Router<Context>, emulator: FlexEmulator) {
+        let path = "\(prefix)/:session_id/operator/" + FlexBACSRoutes.acceptancePath.split(separator: "/")
+            .map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : String($0) }.joined(separator: "/")
+        router.post(RouterPath(path)) { request, context in
+            let body = Array(try await JSONResponses.body(of: request, limit: 1 << 20))
+            let call = FlexBACSRoutes.Call(
+                route: .confirmFlexRequest, bacsID: try context.parameters.require("bacs_id"), assetID: try context.parameters.require("asset_id"),
+                requestID: try context.parameters.require("request_id"), body: body
+            )
+            do {
+                return FlexBACSRoutes.response(try await emulator.acceptance(session: try context.parameters.require("session_id"), call: call))
+            } catch let error as FlexEmulator.Refusal {
+                return FlexBACSRoutes.response(answer(error))
             }
         }
     }

@@ -31,17 +31,26 @@ package enum FlexBACSRoutes {
 
         /// The path with its identifiers filled in (each percent-encoded as a path segment).
         package func path(bacsID: String, assetID: String = "", requestID: String = "") -> String {
-            let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
-            func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
-            return path.replacingOccurrences(of: "{bacs_id}", with: encoded(bacsID))
-                .replacingOccurrences(of: "{asset_id}", with: encoded(assetID))
-                .replacingOccurrences(of: "{request_id}", with: encoded(requestID))
+            FlexBACSRoutes.fill(path, bacsID: bacsID, assetID: assetID, requestID: requestID)
         }
 
         /// The path as the router reads it (`:name` for a parameter).
         var routerPath: String {
             path.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : String($0) }.joined(separator: "/")
         }
+    }
+
+    /// The path of acceptFlexRequest, which the BACS calls at the operator (level 2): the
+    /// référentiel names the function, not its route; this one follows the API's paths.
+    package static let acceptancePath = "/bacs/{bacs_id}/assets/{asset_id}/flexibilities/request/{request_id}/accept"
+
+    /// `template` with its identifiers filled in, each percent-encoded as a path segment.
+    package static func fill(_ template: String, bacsID: String, assetID: String = "", requestID: String = "") -> String {
+        let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
+        func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
+        return template.replacingOccurrences(of: "{bacs_id}", with: encoded(bacsID))
+            .replacingOccurrences(of: "{asset_id}", with: encoded(assetID))
+            .replacingOccurrences(of: "{request_id}", with: encoded(requestID))
     }
 
     /// One call of a route: the identifiers of its path and its body (empty for a GET).

@@ -25,6 +25,15 @@ extension FlexReadyConfiguration {
     }
 }
 
+extension FlexReadyConfiguration {
+    /// How to reach the operator for acceptFlexRequest, when `accept_url` is set.
+    var acceptanceSettings: HTTPClientSettings? {
+        acceptUrl.map { url in
+            HTTPClientSettings(baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url, connectTimeout: .seconds(5), requestTimeout: .seconds(5), bearerToken: acceptToken)
+        }
+    }
+}
+
 extension FlexReadyConfiguration.Operator {
     /// How to reach the BACS: its URL, the token, the longest of the référentiel's timeouts (each
     /// call has its own, ``FlexOperatorClient/timeout(of:level:)``).

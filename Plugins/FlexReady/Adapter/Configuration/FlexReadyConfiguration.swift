@@ -108,6 +108,11 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
     /// The meter of each asset: `"{bacs_id}/{asset_id}"` → the id of the adapter whose
     /// measurements are that asset's (its consumption is their energy index).
     public var meters: [String: String]?
+    /// Level 2: where the BACS sends acceptFlexRequest, the operator's base URL (the emulator's
+    /// `…/api/v1/{session_id}/operator`); none: no acceptance is sent.
+    public var acceptUrl: String?
+    /// The bearer token sent with acceptFlexRequest.
+    public var acceptToken: String?
     /// The operator role, when this instance calls a remote BACS.
     public var `operator`: Operator?
 
@@ -140,6 +145,8 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
                 of: .string(pattern: identifier, minLength: 1),
                 description: "The meter of each asset: \"{bacs_id}/{asset_id}\" -> the adapter id whose measurements it is."
             ),
+            "accept_url": .string(description: "Level 2: the operator's base URL, where acceptFlexRequest is sent.", pattern: "^https?://[^ ]+$"),
+            "accept_token": .string(description: "The bearer token sent with acceptFlexRequest.", secret: true),
             "operator": operatorSchema,
             "bacs": .array(
                 of: .object(
