@@ -75,7 +75,8 @@ public final class HTTPClientResource: Sendable {
 
     /// Sends `request` once. Returns a 2xx or 3xx answer; throws the classified failure otherwise.
     public func send(_ request: HTTPRequestSpec) async throws(HTTPFailure) -> HTTPAnswer {
-        var outgoing = HTTPClientRequest(url: settings.baseURL + request.path)
+        let absolute = request.path.hasPrefix("http://") || request.path.hasPrefix("https://")
+        var outgoing = HTTPClientRequest(url: absolute ? request.path : settings.baseURL + request.path)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         if let token = settings.bearerToken { outgoing.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)") }

@@ -4,7 +4,8 @@ public import Foundation
 public struct HTTPRequestSpec: Sendable {
     /// `GET`, `POST`, `PUT`, `DELETE`...
     public var method: String
-    /// Appended to the settings' base URL (`/api/data`, `/v1/contracts?page=2`); empty for the base URL itself.
+    /// Appended to the settings' base URL (`/api/data`, `/v1/contracts?page=2`); empty for the base
+    /// URL itself; a whole `http(s)://` URL is used as it is (an OAuth token endpoint on another host).
     public var path: String
     /// Extra headers (the bearer token is added from the settings).
     public var headers: [(name: String, value: String)]

@@ -14,7 +14,7 @@ struct EnergySimCommand: AsyncParsableCommand {
         commandName: "energy-sim",
         abstract: "Simulators of the systems adapters talk to.",
         version: "0.1.0",
-        subcommands: [RTEPOCCommand.self, SmartOACommand.self, FlexReadyCommand.self]
+        subcommands: [RTEPOCCommand.self, SmartOACommand.self, FlexReadyCommand.self, SupplierSignalCommand.self, EcoWattCommand.self]
     )
 }
 

@@ -61,29 +61,14 @@ import Testing
         let emulator = try await FlexEmulator(settings: .init(accounts: ["tester": "secret-password"], dataDirectory: directory))
         let router = Router()
         try await FlexEmulatorRoutes.register(on: router, emulator: emulator)
-        let port = Mutex(0)
-        let app = try HTTPServerApplication.make(
-            router: router, settings: HTTPServerSettings(port: 0), name: "emulator-test", logger: Logger(label: "test"),
-            onListening: { bound in port.withLock { $0 = bound } }
-        )
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
-            let api = "http://127.0.0.1:\(port.withLock { $0 })\(FlexEmulatorRoutes.prefix)"
-            do {
-                try await HTTPClientResource.run(HTTPClientSettings(baseURL: api, requestTimeout: .seconds(60)), resolvePath: { $0 }) { client in
-                    var login = HTTPRequestSpec(method: "POST", path: "/auth/login", body: Array("username=tester&password=secret-password".utf8))
-                    login.headers = [("Content-Type", "application/x-www-form-urlencoded")]
-                    let token = try JSONValue.parse(try await client.send(login).text)["access_token"]?.stringValue ?? ""
-                    try await body(Emulator(api: api, token: token, client: client))
-                }
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
+        try await LoopbackServer.run(router) { port in
+            let api = "http://127.0.0.1:\(port)\(FlexEmulatorRoutes.prefix)"
+            try await HTTPClientResource.run(HTTPClientSettings(baseURL: api, requestTimeout: .seconds(60)), resolvePath: { $0 }) { client in
+                var login = HTTPRequestSpec(method: "POST", path: "/auth/login", body: Array("username=tester&password=secret-password".utf8))
+                login.headers = [("Content-Type", "application/x-www-form-urlencoded")]
+                let token = try JSONValue.parse(try await client.send(login).text)["access_token"]?.stringValue ?? ""
+                try await body(Emulator(api: api, token: token, client: client))
             }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
     }
 

@@ -22,6 +22,7 @@ public struct FlexReadyAdapter: Adapter {
             .init(stream: "requests", kind: .flexRequest),
             .init(stream: "confirmations", kind: .flexConfirmation),
             .init(stream: "realizations", kind: .flexRealization),
+            .init(stream: "tariffs", kind: .tariffSignal),
             .init(stream: "acks", kind: .commandAck),
             .init(stream: "alarms", kind: .alarm),
         ],
@@ -91,7 +92,49 @@ public struct FlexReadyAdapter: Adapter {
         try await withThrowingTaskGroup(of: Void.self) { roles in
             if configuration.servesBACS { roles.addTask { try await runBACS() } }
             if let role = configuration.operator { roles.addTask { try await runOperator(role) } }
+            if let supplier = configuration.supplier { roles.addTask { try await runSupplierSignal(supplier) } }
+            if let ecowatt = configuration.ecowatt { roles.addTask { try await runEcoWattSignal(ecowatt) } }
             try await roles.waitForAll()
+        }
+    }
+
+    /// The supplier's signal: `GetCommodityPriceExchange` every `every_min`, its quarter-hours
+    /// published on `tariffs`.
+    private func runSupplierSignal(_ supplier: FlexReadyConfiguration.Supplier) async throws {
+        let context = context
+        let settings = HTTPClientSettings(baseURL: supplier.url.hasSuffix("/") ? String(supplier.url.dropLast()) : supplier.url, bearerToken: supplier.token)
+        try await cancelWhenGracefulShutdown {
+            try await HTTPClientResource.run(settings, resolvePath: context.resolvePath) { http in
+                let path = SupplierSignal.path(buildingID: supplier.buildingId, hours: supplier.hours, deliveryPoint: supplier.dp)
+                let poller = SignalPoller(name: "supplier signal", alarmCode: "flex_supplier_signal_missing", interval: .seconds(supplier.everyMin * 60)) {
+                    let answer = try await http.send(HTTPRequestSpec(path: path, headers: [("Accept", "application/json")]))
+                    return try SupplierSignal.signals(in: answer.text, deliveryPoint: supplier.dp)
+                }
+                await poller.run(context: context)
+            }
+        }
+    }
+
+    /// RTE's EcoWatt signal: a token by OAuth 2 client credentials, then the v5 signals every
+    /// `every_min`, their hours published on `tariffs`.
+    private func runEcoWattSignal(_ ecowatt: FlexReadyConfiguration.EcoWatt) async throws {
+        let context = context
+        let settings = HTTPClientSettings(baseURL: ecowatt.url.hasSuffix("/") ? String(ecowatt.url.dropLast()) : ecowatt.url)
+        let tokens = OAuth2ClientCredentials(tokenPath: ecowatt.tokenPath, clientID: ecowatt.clientId, clientSecret: ecowatt.clientSecret)
+        try await cancelWhenGracefulShutdown {
+            try await HTTPClientResource.run(settings, resolvePath: context.resolvePath) { http in
+                let poller = SignalPoller(name: "EcoWatt signal", alarmCode: "flex_ecowatt_signal_missing", interval: .seconds(ecowatt.everyMin * 60)) {
+                    let token = try await tokens.token(using: http)
+                    do {
+                        let answer = try await http.send(HTTPRequestSpec(path: EcoWattSignal.path, headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]))
+                        return try EcoWattSignal.signals(in: answer.text)
+                    } catch let failure as HTTPFailure {
+                        if case .unauthorized = failure { await tokens.invalidate() }
+                        throw failure
+                    }
+                }
+                await poller.run(context: context)
+            }
         }
     }
 

@@ -374,6 +374,29 @@ public nonisolated struct EnergyTariffSignal: Sendable {
 
   public var currency: String = String()
 
+  /// The electricity's carbon footprint, gCO2eq/kWh, when known (a supplier's signal).
+  public var co2: Double {
+    get {_co2 ?? 0}
+    set {_co2 = newValue}
+  }
+  /// Returns true if `co2` has been explicitly set.
+  public var hasCo2: Bool {self._co2 != nil}
+  /// Clears the value of `co2`. Subsequent reads from it will return its default value.
+  public mutating func clearCo2() {self._co2 = nil}
+
+  /// The subscribed power over the window, kVA, when given (a supplier's signal).
+  public var subscribedPower: Double {
+    get {_subscribedPower ?? 0}
+    set {_subscribedPower = newValue}
+  }
+  /// Returns true if `subscribedPower` has been explicitly set.
+  public var hasSubscribedPower: Bool {self._subscribedPower != nil}
+  /// Clears the value of `subscribedPower`. Subsequent reads from it will return its default value.
+  public mutating func clearSubscribedPower() {self._subscribedPower = nil}
+
+  /// Who gave the signal: "supplier", "ecowatt", a tariff calendar's name.
+  public var origin: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -381,6 +404,8 @@ public nonisolated struct EnergyTariffSignal: Sendable {
   fileprivate var _start: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
   fileprivate var _end: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
   fileprivate var _price: Double? = nil
+  fileprivate var _co2: Double? = nil
+  fileprivate var _subscribedPower: Double? = nil
 }
 
 /// kind "alarm".
@@ -914,7 +939,7 @@ nonisolated extension EnergyFlexRealization: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension EnergyTariffSignal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TariffSignal"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}start\0\u{1}end\0\u{1}period\0\u{1}price\0\u{1}currency\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}start\0\u{1}end\0\u{1}period\0\u{1}price\0\u{1}currency\0\u{1}co2\0\u{3}subscribed_power\0\u{1}origin\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -927,6 +952,9 @@ nonisolated extension EnergyTariffSignal: SwiftProtobuf.Message, SwiftProtobuf._
       case 3: try { try decoder.decodeSingularStringField(value: &self.period) }()
       case 4: try { try decoder.decodeSingularDoubleField(value: &self._price) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.currency) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self._co2) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self._subscribedPower) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.origin) }()
       default: break
       }
     }
@@ -952,6 +980,15 @@ nonisolated extension EnergyTariffSignal: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.currency.isEmpty {
       try visitor.visitSingularStringField(value: self.currency, fieldNumber: 5)
     }
+    try { if let v = self._co2 {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 6)
+    } }()
+    try { if let v = self._subscribedPower {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 7)
+    } }()
+    if !self.origin.isEmpty {
+      try visitor.visitSingularStringField(value: self.origin, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -961,6 +998,9 @@ nonisolated extension EnergyTariffSignal: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.period != rhs.period {return false}
     if lhs._price != rhs._price {return false}
     if lhs.currency != rhs.currency {return false}
+    if lhs._co2 != rhs._co2 {return false}
+    if lhs._subscribedPower != rhs._subscribedPower {return false}
+    if lhs.origin != rhs.origin {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

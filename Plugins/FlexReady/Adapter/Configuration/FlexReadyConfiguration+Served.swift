@@ -7,8 +7,9 @@ extension FlexReadyConfiguration {
     func issues(resolvePath: (String) -> String) -> [ConfigurationIssue] {
         var issues: [ConfigurationIssue] = []
         switch (dataSet, (bacs ?? []).isEmpty) {
-        case (nil, true) where `operator` == nil:
-            issues.append(ConfigurationIssue("bacs", "no BACS to serve and no operator role: list BACS, set data_set, or configure operator"))
+        case (nil, true) where `operator` == nil && supplier == nil && ecowatt == nil:
+            issues.append(ConfigurationIssue(
+                "bacs", "no BACS to serve and no operator role: list BACS, set data_set, or configure operator (or a supplier or EcoWatt signal)"))
         case (.some, false): issues.append(ConfigurationIssue("data_set", "both data_set and bacs are set: choose one"))
         default: break
         }

@@ -81,6 +81,34 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
         public var runOnStart: Scenario?
     }
 
+    /// The supplier's signal (`GetCommodityPriceExchange`).
+    public struct Supplier: Decodable, Sendable {
+        /// The supplier API's base URL.
+        public var url: String
+        /// The bearer token sent to it.
+        public var token: String?
+        /// The building's id (ID_bat), the request's entry point.
+        public var buildingId: String
+        /// The delivery point (PDL), 14 digits.
+        public var dp: String
+        /// How many hours ahead (`DateTimeInterval`).
+        public var hours: Int
+        /// Minutes between two calls (quota: 15 at least; the référentiel recommends once a day).
+        public var everyMin: Int
+    }
+
+    /// RTE's EcoWatt signal (API `ecowatt` v5, OAuth 2 client credentials).
+    public struct EcoWatt: Decodable, Sendable {
+        /// The API's base URL.
+        public var url: String
+        /// The token endpoint, a path on `url` or a whole URL.
+        public var tokenPath: String
+        public var clientId: String
+        public var clientSecret: String
+        /// Minutes between two calls (quota: 15 at least).
+        public var everyMin: Int
+    }
+
     /// The address the server listens on (`127.0.0.1`).
     public var host: String
     /// Its port (8470).
@@ -115,6 +143,10 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
     public var acceptToken: String?
     /// The operator role, when this instance calls a remote BACS.
     public var `operator`: Operator?
+    /// The supplier's signal, published as `tariff_signal`.
+    public var supplier: Supplier?
+    /// RTE's EcoWatt signal, published as `tariff_signal`.
+    public var ecowatt: EcoWatt?
 
     /// Whether the instance serves the BACS role (a data set or BACS are configured).
     public var servesBACS: Bool { dataSet != nil || !(bacs ?? []).isEmpty }
@@ -148,6 +180,29 @@ public struct FlexReadyConfiguration: Decodable, Sendable {
             "accept_url": .string(description: "Level 2: the operator's base URL, where acceptFlexRequest is sent.", pattern: "^https?://[^ ]+$"),
             "accept_token": .string(description: "The bearer token sent with acceptFlexRequest.", secret: true),
             "operator": operatorSchema,
+            "supplier": .object(
+                [
+                    "url": .string(description: "The supplier API's base URL.", pattern: "^https?://[^ ]+$"),
+                    "token": .string(description: "The bearer token sent to it.", secret: true),
+                    "building_id": .string(description: "The building's id (ID_bat).", minLength: 1),
+                    "dp": .string(description: "The delivery point (PDL), 14 digits.", pattern: "^[0-9]{14}$"),
+                    "hours": .integer(description: "How many hours ahead (DateTimeInterval).", minimum: 1, maximum: 168, default: 24),
+                    "every_min": .integer(description: "Minutes between two calls (the quota: 15 at least).", minimum: 15, maximum: 10_080, default: 1440),
+                ],
+                required: ["url", "building_id", "dp"],
+                description: "The supplier's signal (GetCommodityPriceExchange), published as tariff_signal."
+            ),
+            "ecowatt": .object(
+                [
+                    "url": .string(description: "The API's base URL.", default: "https://digital.iservices.rte-france.com", pattern: "^https?://[^ ]+$"),
+                    "token_path": .string(description: "The OAuth 2 token endpoint: a path on url, or a whole URL.", default: "/token/oauth/", minLength: 1),
+                    "client_id": .string(minLength: 1),
+                    "client_secret": .string(secret: true),
+                    "every_min": .integer(description: "Minutes between two calls (the quota: 15 at least).", minimum: 15, maximum: 1440, default: 15),
+                ],
+                required: ["client_id", "client_secret"],
+                description: "RTE's EcoWatt signal (v5), published as tariff_signal."
+            ),
             "bacs": .array(
                 of: .object(
                     [
