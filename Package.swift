@@ -381,7 +381,7 @@ let package = Package(
         .testTarget(
             name: "FlexReadyTests",
             dependencies: [
-                "EnergyFlexReady", "EnergyFlexReadySimulator", "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer", "AdapterKitHTTPClient", "AdapterKitTesting",
+                "EnergyFlexReady", "EnergyFlexReadySimulator", "EnergyTIC", "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer", "AdapterKitHTTPClient", "AdapterKitTesting",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -88,8 +88,14 @@ actor FlexOperatorRole {
         }
     }
 
+    /// A command that cannot be carried out as given (rejected).
     private struct Problem: Error {
         var message: String
+    }
+
+    /// A call the BACS refused or did not answer (failed).
+    private struct CallFailure: Error, CustomStringConvertible {
+        var description: String
     }
 
     private func perform(_ command: EnergyCommand) async throws -> String {
@@ -211,7 +217,7 @@ actor FlexOperatorRole {
                 await output(.alarm(code: "flex_bacs_unreachable", severity: "warning", message: "\(call.route.rawValue): \(reason)", active: true))
             }
             log(true, "flexready operator: \(call.route.rawValue) failed: \(error)")
-            throw Problem(message: "\(call.route.rawValue): \(error)")
+            throw CallFailure(description: "\(call.route.rawValue): \(error)")
         }
     }
 
