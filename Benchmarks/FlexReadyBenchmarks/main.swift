@@ -126,8 +126,9 @@ func run() async throws {
                 HTTPRequestSpec.json("POST", path: "/bacs/\(bacs)/assets/IRVE/flexibilities/request", body: askBody(n))
             }
             report(String(format: "askFlex, each stored before its answer: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, %d not 200 (%d requests)", asks.perSecond, asks.p50, asks.p99, asks.failed, asks.count))
+            let after = residentMegabytes()  // before the check below, which reads them all again
             let stored = try await FlexRequestStore(path: directory.appendingPathComponent("flexready.sqlite").path).load().count
-            report(String(format: "memory with %d requests stored (and in the book): RSS %.1f MB, %.1f MB before them", stored, residentMegabytes(), before))
+            report(String(format: "memory with %d requests stored (and in the book): RSS %.1f MB, %.1f MB before them", stored, after, before))
 
             // A year of quarter-hours for IRVE, then realizations of a one-day request.
             var series = MeanPowerSeries(stepSeconds: 900, maximumGapSeconds: 900)

@@ -45,7 +45,16 @@ package actor FlexBACSService {
         let store = try FlexRequestStore(path: storePath)
         self.store = store
         writes = GroupCommit { entries in try await store.save(entries) }
-        book = FlexRequestBook(entries: try await store.load())
+        // The book holds the configured ids' strings, not one copy per request (memory).
+        let known = self.bacs
+        book = FlexRequestBook(entries: try await store.load().map { entry in
+            var entry = entry
+            if let served = known[entry.bacsID] {
+                entry.bacsID = served.id
+                entry.assetID = served.asset(entry.assetID)?.id ?? entry.assetID
+            }
+            return entry
+        })
         intrusion = IntrusionWatch(threshold: intrusionThreshold)
         self.now = now
         self.notify = notify
@@ -89,7 +98,7 @@ package actor FlexBACSService {
         if asset == nil { await unknownIdentifier("asset \"\(assetID)\" of BACS \"\(bacsID)\"") }
         let asked: FlexRequestBook.Asked
         do {
-            asked = try book.ask(request, bacsID: bacsID, assetID: assetID, asset: asset,
+            asked = try book.ask(request, bacsID: known.id, assetID: asset?.id ?? assetID, asset: asset,
                                  evaluator: FlexRequestEvaluator(level: known.level, minimumPrice: known.minimumPrice, acceptsPastPeriods: known.acceptsPastPeriods), now: now())
         } catch {
             return .error(422, "the request cannot be carried out", details: error.problems)
