@@ -28,24 +28,9 @@ import Testing
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         FlexBACSRoutes.register(on: router, basePath: "/session-1", service: service, bodyLimit: 4096)
-        let port = Mutex(0)
-        let app = try HTTPServerApplication.make(
-            router: router, settings: HTTPServerSettings(port: 0), name: "flexready-test", logger: Logger(label: "test"),
-            onListening: { bound in port.withLock { $0 = bound } }
-        )
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
-            let settings = HTTPClientSettings(baseURL: "http://127.0.0.1:\(port.withLock { $0 })/session-1")
-            do {
-                try await HTTPClientResource.run(settings, resolvePath: { $0 }) { client in try await body(client) }
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        try await LoopbackServer.run(router) { port in
+            let settings = HTTPClientSettings(baseURL: "http://127.0.0.1:\(port)/session-1")
+            try await HTTPClientResource.run(settings, resolvePath: { $0 }) { client in try await body(client) }
         }
     }
 
