@@ -100,6 +100,18 @@ import Testing
             "ctl", "command", "s/operator", "history", "--reference", "TICKET-7", "--admin", "127.0.0.1:\(adminPort)", "--token-file", "alice.token",
         ], in: directory)
         #expect(ctl.status == 0 && ctl.output.contains("executed"), "\(ctl.output)")
+        // A second request through ctl, its period given with --from and --until: the emulator's
+        // BACS refuses it (the asset's one activation of that day went to req-a), and says why.
+        let ask = try await TestSupport.run(TestSupport.hostExecutable, [
+            "ctl", "command", "s/operator", "ask", "--value", "80", "--unit", "kW", "--from", "2025-04-02T10:05:00Z", "--until", "2025-04-02T10:07:00Z",
+            "--reference", "req-a2", "--admin", "127.0.0.1:\(adminPort)", "--token-file", "alice.token",
+        ], in: directory)
+        #expect(ask.status == 0 && ask.output.contains("refused: the asset's activations for the day are used up"), "\(ask.output)")
+        let badTime = try await TestSupport.run(TestSupport.hostExecutable, [
+            "ctl", "command", "s/operator", "ask", "--value", "80", "--unit", "kW", "--from", "tomorrow", "--until", "2025-04-02T10:07:00Z",
+            "--reference", "req-a3", "--admin", "127.0.0.1:\(adminPort)", "--token-file", "alice.token",
+        ], in: directory)
+        #expect(badTime.status == 1 && badTime.output.contains("valid_from must be an RFC 3339 time"), "\(badTime.output)")
         let reportA = try Self.json(try await HTTP.post(api + "/sessions/\(sessionA)/report", json: "", headers: auth.merging(["Accept": "application/json"]) { $1 }).body)
         #expect(reportA["result"]?.stringValue == "passed", "\(reportA.jsonText.prefix(2000))")
         let checked = Set((reportA["checks"]?.arrayValue ?? []).compactMap { (check: JSONValue) in check["step"]?.stringValue })
