@@ -3,6 +3,7 @@ import AdapterKitHTTPClient
 import AdapterKitHTTPServer
 import Foundation
 import Hummingbird
+
 /// The BACS role: its server, its store, and at level 2 acceptFlexRequest (docs/flexready.md).
 extension FlexReadyAdapter {
     /// The BACS role: its server, and at level 2 the acceptances to the operator (`accept_url`),

@@ -2,6 +2,7 @@ import AdapterKit
 import AdapterKitHTTPClient
 import Foundation
 import ServiceLifecycle
+
 /// The operator role: commands to a remote BACS (docs/flexready.md, "The operator role").
 extension FlexReadyAdapter {
     /// The operator role: the start request if configured, then each command in turn, until

@@ -1,6 +1,7 @@
 import AdapterKit
 import AdapterKitHTTPClient
 import ServiceLifecycle
+
 /// The supplier's and EcoWatt's signals, published as `tariff_signal` (docs/flexready.md,
 /// "Supplier and EcoWatt signals").
 extension FlexReadyAdapter {
