@@ -75,11 +75,16 @@ public final class HTTPClientResource: Sendable {
 
     /// Sends `request` once. Returns a 2xx or 3xx answer; throws the classified failure otherwise.
     public func send(_ request: HTTPRequestSpec) async throws(HTTPFailure) -> HTTPAnswer {
-        let absolute = request.path.hasPrefix("http://") || request.path.hasPrefix("https://")
-        var outgoing = HTTPClientRequest(url: absolute ? request.path : settings.baseURL + request.path)
+        let lowered = request.path.lowercased()
+        let absolute = lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
+        let url = absolute ? request.path : settings.baseURL + request.path
+        var outgoing = HTTPClientRequest(url: url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
-        if let token = settings.bearerToken { outgoing.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)") }
+        // The settings' token is for the base URL's origin, and never replaces the request's own.
+        if let token = settings.bearerToken, !outgoing.headers.contains(name: "Authorization"), Self.sameOrigin(url, settings.baseURL) {
+            outgoing.headers.add(name: "Authorization", value: "Bearer \(token)")
+        }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         let response: HTTPClientResponse
         let current = client.withLock { $0 }
@@ -118,6 +123,12 @@ public final class HTTPClientResource: Sendable {
                 attempt += 1
             }
         }
+    }
+
+    /// Whether two URLs have the same scheme, host and port.
+    private static func sameOrigin(_ first: String, _ second: String) -> Bool {
+        guard let a = URLComponents(string: first), let b = URLComponents(string: second) else { return false }
+        return a.scheme?.lowercased() == b.scheme?.lowercased() && a.host?.lowercased() == b.host?.lowercased() && a.port == b.port
     }
 
     /// Replaces `failed` by a client with a fresh connection pool (unless another failure did

@@ -12,7 +12,7 @@ public struct HTTPRequestSpec: Sendable {
     /// The body, if any.
     public var body: [UInt8]?
     /// How long this request may take, instead of the settings' `requestTimeout` (a protocol
-    /// whose functions have their own timeouts: Flex Ready's 5 s askFlex, 15 min realization). No longer than `requestTimeout`, which also bounds each read.
+    /// whose functions have their own timeouts: Flex Ready's 5 s askFlex, 15 min realization). Each read still stops after the settings' `requestTimeout`: set that to the longest.
     public var timeout: Duration?
 
     /// A request without a body.

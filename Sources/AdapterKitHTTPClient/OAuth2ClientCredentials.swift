@@ -9,9 +9,11 @@ public import Foundation
 /// let token = try await tokens.token(using: client)   // `Authorization: Bearer \(token)`
 /// ```
 public actor OAuth2ClientCredentials {
-    /// Why no token was obtained.
+    /// Why no token was obtained. Never quotes the endpoint's answer, which may hold a token.
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var description: String
+        /// The endpoint's refusal or the transport's failure, when there was one (a 429's `Retry-After`).
+        public var underlying: HTTPFailure?
     }
 
     private let tokenPath: String
@@ -41,17 +43,18 @@ public actor OAuth2ClientCredentials {
         do {
             answer = try await client.send(request)
         } catch {
-            throw Failure(description: "the token endpoint refused or did not answer: \(error)")
+            let reason = error.answer.map { "HTTP \($0.status)" } ?? error.description
+            throw Failure(description: "the token endpoint refused or did not answer: \(reason)", underlying: error)
         }
-        struct Grant: Decodable {
-            var access_token: String
-            var expires_in: Double?
+        guard let grant = (try? JSONSerialization.jsonObject(with: Data(answer.body))) as? [String: Any],
+            let token = grant["access_token"] as? String, !token.isEmpty
+        else {
+            throw Failure(description: "the token endpoint's answer (HTTP \(answer.status)) has no access_token")
         }
-        guard let grant = try? JSONDecoder().decode(Grant.self, from: Data(answer.body)), !grant.access_token.isEmpty else {
-            throw Failure(description: "the token endpoint's answer has no access_token: \(answer.text.prefix(200))")
-        }
-        current = (grant.access_token, now().addingTimeInterval(grant.expires_in ?? 3600))
-        return grant.access_token
+        // `expires_in` is a number of seconds; some servers write it as a string.
+        let lifetime = (grant["expires_in"] as? Double) ?? (grant["expires_in"] as? String).flatMap(Double.init) ?? 3600
+        current = (token, now().addingTimeInterval(lifetime))
+        return token
     }
 
     /// Forgets the token held (the API refused it: a new one is bought next time).

@@ -1,8 +1,8 @@
 /// Group commit: makes items durable in batches. Each caller waits until its own item is written;
 /// the items that arrive while a batch is being written go together into the next one. Many
 /// concurrent callers (an HTTP server's requests, each stored before it is answered) then cost
-/// one transaction per batch instead of one each, and no caller waits longer than the batch in
-/// progress and its own.
+/// one transaction per batch instead of one each. Batches hold at most `maximumBatch` items, in
+/// the order their callers came.
 ///
 /// ```swift
 /// let requests = GroupCommit<Request> { batch in try await store.save(batch) }  // one transaction

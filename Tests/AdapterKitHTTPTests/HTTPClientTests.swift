@@ -101,6 +101,24 @@ import Testing
         }
     }
 
+    /// The settings' token goes to the base URL's origin only, and never replaces a request's own
+    /// `Authorization` (an OAuth token endpoint's Basic credentials).
+    @Test func theTokenStaysWithItsOriginAndARequestsOwnAuthorizationWins() async throws {
+        try await withServer { base, seen in
+            try await withServer { other, otherSeen in
+                let settings = HTTPClientSettings(baseURL: base, bearerToken: "t0ken")
+                try await HTTPClientResource.run(settings, resolvePath: { $0 }) { client in
+                    _ = try await client.send(HTTPRequestSpec(path: other.replacingOccurrences(of: "http:", with: "HTTP:") + "/ok"))
+                    #expect(otherSeen.count("/ok") == 1 && otherSeen.authorization.withLock { $0 } == nil)
+                    _ = try await client.send(HTTPRequestSpec(path: base + "/ok"))
+                    #expect(seen.authorization.withLock { $0 } == "Bearer t0ken")
+                    _ = try await client.send(HTTPRequestSpec(path: "/ok", headers: [("Authorization", "Basic Y2xpZW50OnNlY3JldA==")]))
+                    #expect(seen.authorization.withLock { $0 } == "Basic Y2xpZW50OnNlY3JldA==")
+                }
+            }
+        }
+    }
+
     @Test func anUnreachableServerIsATransportFailure() async throws {
         let settings = HTTPClientSettings(baseURL: "http://127.0.0.1:\(LoopbackPort.free())", connectTimeout: .seconds(2))
         _ = try await HTTPClientResource.run(settings, resolvePath: { $0 }) { client in

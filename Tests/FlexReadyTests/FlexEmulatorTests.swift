@@ -258,6 +258,10 @@ import Testing
             var login = HTTPRequestSpec(method: "POST", path: "/auth/login", body: Array("username=tester&password=wrong".utf8))
             login.headers = [("Content-Type", "application/x-www-form-urlencoded")]
             #expect(await Self.status(of: login, emulator.client) == 401)
+            // A form without a name (`=`) is no crash.
+            var empty = HTTPRequestSpec(method: "POST", path: "/auth/login", body: Array("=&=x&".utf8))
+            empty.headers = [("Content-Type", "application/x-www-form-urlencoded")]
+            #expect(await Self.status(of: empty, emulator.client) == 401)
             let forged = try await emulator.send("POST", "/sessions?level_of_flexibility=2&user=BACS&url=http://127.0.0.1:1", token: "forged").0
             let badLevel = try await emulator.send("POST", "/sessions?level_of_flexibility=3&user=BACS&url=http://127.0.0.1:1").0
             let badUser = try await emulator.send("POST", "/sessions?level_of_flexibility=2&user=Nobody&url=http://127.0.0.1:1").0

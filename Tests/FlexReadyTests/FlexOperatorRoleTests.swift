@@ -46,12 +46,16 @@ import Testing
                     }
                     return try Event(topic: "sites/test-site/under-test/commands", payload: command, time: EventTime.now())
                 }
-                try await host.deliver([try command("confirm", "never-sent"), try command("get_assets", "t"), try command("ask", "r1", value: 80),
-                                        try command("realise", "r1")], to: adapter)
-                let acks = await FlexEmulatorTests.waitForAcks(host, count: 4)
-                #expect(acks.map(\.outcome) == ["rejected", "executed", "executed", "executed"], "\(acks)")
-                #expect(acks.first?.detail == "no request \"never-sent\" was sent to this BACS")
-                #expect(acks.last?.detail == "2 step(s) realized, 1 above the potential")
+                // Commands run as they come: each is sent once the one it depends on is acknowledged.
+                var acks: [String: EnergyCommandAck] = [:]
+                for (count, next) in [(1, try command("confirm", "never-sent")), (2, try command("get_assets", "t")),
+                                      (3, try command("ask", "r1", value: 80)), (4, try command("realise", "r1"))] {
+                    try await host.deliver([next], to: adapter)
+                    for ack in await FlexEmulatorTests.waitForAcks(host, count: count) { acks[ack.id] = ack }
+                }
+                #expect(acks.mapValues(\.outcome) == ["cmd-confirm": "rejected", "cmd-get_assets": "executed", "cmd-ask": "executed", "cmd-realise": "executed"], "\(acks)")
+                #expect(acks["cmd-confirm"]?.detail == "no request \"never-sent\" was sent to this BACS")
+                #expect(acks["cmd-realise"]?.detail == "2 step(s) realized, 1 above the potential")
                 #expect(host.logs.contains { $0.message.contains("askFlex not answered, sending it once more") })
             }
             #expect(asks.load(ordering: .relaxed) == 2)

@@ -1,4 +1,5 @@
 import AdapterKit
+import AdapterKitHTTPClient
 import AdapterKitTesting
 import EnergyFlexReady
 import EnergyFlexReadySimulator
@@ -105,5 +106,47 @@ import Testing
         let hours = try EcoWattSignal.signals(in: #"{"signals": [{"jour": "2025-04-02T00:00:00+02:00", "values": [{"pas": 2, "hvalue": 3}]}]}"#)
         #expect(hours.first.map { Self.seconds(EventTime($0.start)) } == Int64(FlexTime(parsing: "2025-04-02T00:00:00Z")!.secondsSinceEpoch))
         #expect(hours.first?.period == "ECOWATT_ROUGE")
+    }
+
+    /// EcoWatt's hours are French local hours: 23 on the day clocks go forward, 02:00 lasting two
+    /// hours on the day they go back; 24 consecutive hours of a day cover it exactly.
+    @Test func ecoWattHoursFollowTheFrenchClockOnDaylightSavingDays() throws {
+        func day(_ jour: String) throws -> [EnergyTariffSignal] {
+            let values = (0..<24).map { #"{"pas": \#($0), "hvalue": 1}"# }.joined(separator: ", ")
+            return try EcoWattSignal.signals(in: #"{"signals": [{"jour": "\#(jour)", "values": [\#(values)]}]}"#)
+        }
+        func span(_ signals: [EnergyTariffSignal]) -> (Int64, Int64, Bool) {
+            let starts = signals.map { Self.seconds(EventTime($0.start)) }, ends = signals.map { Self.seconds(EventTime($0.end)) }
+            return (starts.first ?? 0, ends.last ?? 0, zip(ends, starts.dropFirst()).allSatisfy { $0 == $1 })
+        }
+        let spring = try day("2025-03-30T00:00:00+01:00")
+        #expect(spring.count == 23)
+        #expect(span(spring) == (FlexTime(parsing: "2025-03-29T23:00:00Z")!.secondsSinceEpoch, FlexTime(parsing: "2025-03-30T22:00:00Z")!.secondsSinceEpoch, true))
+        let autumn = try day("2025-10-26T00:00:00+02:00")
+        #expect(autumn.count == 24)
+        #expect(span(autumn) == (FlexTime(parsing: "2025-10-25T22:00:00Z")!.secondsSinceEpoch, FlexTime(parsing: "2025-10-26T23:00:00Z")!.secondsSinceEpoch, true))
+        #expect(autumn.filter { Self.seconds(EventTime($0.end)) - Self.seconds(EventTime($0.start)) == 7200 }.count == 1)
+    }
+
+    /// The token endpoint's `expires_in` may be a string; an answer without a token is refused
+    /// without quoting it (it may hold secrets).
+    @Test(.timeLimit(.minutes(1))) func theTokenEndpointsAnswerIsReadLenientlyAndNeverQuoted() async throws {
+        let router = Router()
+        router.post("good") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: #"{"access_token": "tok-1", "expires_in": "3600"}"#))) }
+        router.post("odd") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: #"{"token": "secret-looking-value"}"#))) }
+        try await LoopbackServer.run(router) { port in
+            try await HTTPClientResource.run(HTTPClientSettings(baseURL: "http://127.0.0.1:\(port)"), resolvePath: { $0 }) { client in
+                let good = OAuth2ClientCredentials(tokenPath: "/good", clientID: "c", clientSecret: "s")
+                let token = try await good.token(using: client)
+                #expect(token == "tok-1")
+                let odd = OAuth2ClientCredentials(tokenPath: "/odd", clientID: "c", clientSecret: "s")
+                do {
+                    _ = try await odd.token(using: client)
+                    Issue.record("a token was taken from an answer without access_token")
+                } catch {
+                    #expect("\(error)".contains("has no access_token") && !"\(error)".contains("secret-looking-value"), "\(error)")
+                }
+            }
+        }
     }
 }

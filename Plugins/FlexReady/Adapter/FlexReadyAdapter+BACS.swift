@@ -55,14 +55,10 @@ extension FlexReadyAdapter {
                         }
                     }
                 }
-                do {
-                    try await application.runService()
-                } catch {
-                    acceptanceInbox.finish()
-                    throw error
-                }
-                acceptanceInbox.finish()
-                try await tasks.waitForAll()
+                defer { acceptanceInbox.finish() }
+                try await application.runService()
+                // Stopping: acceptances still waiting for their retry are given up, not alarmed.
+                tasks.cancelAll()
             }
         }
     }
@@ -77,6 +73,8 @@ extension FlexReadyAdapter {
             context.logger.info("acceptFlexRequest acknowledged", metadata: ["flexready.request": "\(request)", "flexready.attempt": "\(attempt)"])
         case .unacknowledged(let reason):
             context.logger.error("acceptFlexRequest of \(request) not acknowledged by the operator after a retry: \(reason)")
+        case .cancelled:
+            context.logger.warning("acceptFlexRequest of \(request) given up: the adapter is stopping")
         }
         if let changed = await alarm.update(after: outcome, request: request) { context.publishAlarm(changed) }
     }

@@ -28,9 +28,15 @@ extension FlexReadyAdapter {
                     log: { error, message in error ? context.logger.error("\(message)") : context.logger.info("\(message)") }
                 )
                 if let scenario = settings.runOnStart { await role.run(scenario) }
-                for await command in commands {
-                    let ack = await role.handle(command)
-                    try? await context.publish(ack, stream: "acks")
+                // Each command runs as it comes: a level 2 askFlex may wait 15 minutes for its answer,
+                // and must not hold back the confirmation of another request.
+                await withDiscardingTaskGroup { running in
+                    for await command in commands {
+                        running.addTask {
+                            let ack = await role.handle(command)
+                            try? await context.publish(ack, stream: "acks")
+                        }
+                    }
                 }
             }
         }

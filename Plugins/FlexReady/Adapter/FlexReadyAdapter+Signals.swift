@@ -31,14 +31,18 @@ extension FlexReadyAdapter {
         try await cancelWhenGracefulShutdown {
             try await HTTPClientResource.run(settings, resolvePath: context.resolvePath) { http in
                 let poller = SignalPoller(name: "EcoWatt signal", alarmCode: "flex_ecowatt_signal_missing", interval: .seconds(ecowatt.everyMin * 60)) {
-                    let token = try await tokens.token(using: http)
-                    do {
-                        let answer = try await http.send(HTTPRequestSpec(path: EcoWattSignal.path, headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]))
-                        return try EcoWattSignal.signals(in: answer.text)
-                    } catch let failure as HTTPFailure {
-                        if case .unauthorized = failure { await tokens.invalidate() }
-                        throw failure
+                    // A token refused (revoked before its expiry) is bought again once, at once.
+                    for attempt in 1...2 {
+                        let token = try await tokens.token(using: http)
+                        do {
+                            let answer = try await http.send(HTTPRequestSpec(path: EcoWattSignal.path, headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]))
+                            return try EcoWattSignal.signals(in: answer.text)
+                        } catch let failure as HTTPFailure {
+                            guard case .unauthorized = failure, attempt == 1 else { throw failure }
+                            await tokens.invalidate()
+                        }
                     }
+                    return []
                 }
                 await poller.run(context: context)
             }

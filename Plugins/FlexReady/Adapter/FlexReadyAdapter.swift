@@ -75,7 +75,14 @@ public struct FlexReadyAdapter: Adapter {
                 try await context.publish(ack, stream: "acks")
                 return
             }
-            commandInbox.yield(command)
+            if case .dropped(let oldest) = commandInbox.yield(command) {
+                // 1 000 commands wait already: the oldest is given up, and says so.
+                var ack = EnergyCommandAck()
+                ack.id = oldest.id
+                ack.outcome = "rejected"
+                ack.detail = "too many commands waiting (1000): this one was given up"
+                try await context.publish(ack, stream: "acks")
+            }
             return
         }
         guard event.kind == .measurement, consumptions.feeds(from: event.source) else { return }

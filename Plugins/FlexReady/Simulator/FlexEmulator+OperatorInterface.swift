@@ -23,8 +23,7 @@ extension FlexEmulator {
             ]))
         }
         let body = try? JSONValue.parse(String(decoding: nominal.body, as: UTF8.self))
-        let requestID = call.route == .askFlex ? (body?["requestID"]?.stringValue ?? Self.requestID(in: call.body)) : call.requestID
-        let problems = FlexAnswerConformance.problems(route: call.route, status: nominal.status, body: body, requestID: requestID)
+        let problems = FlexAnswerConformance.problems(route: call.route, status: nominal.status, body: body, requestID: call.requestID)
         var checks = [FlexEmulatorCheck(
             step: step, name: "nominal", passed: problems.isEmpty,
             detail: "\(target): \(nominal.status)" + (problems.isEmpty ? "" : ", " + problems.joined(separator: "; "))
@@ -67,9 +66,5 @@ extension FlexEmulator {
         )], in: id)
         guard problems.isEmpty else { return .error(400, "the acceptance is invalid", details: problems) }
         return FlexAnswer(status: 200, body: .object(["message": .string("Flex request acceptance received"), "requestID": .string(call.requestID)]))
-    }
-
-    private static func requestID(in body: [UInt8]) -> String {
-        (try? JSONValue.parse(String(decoding: body, as: UTF8.self)))?["requestID"]?.stringValue ?? ""
     }
 }

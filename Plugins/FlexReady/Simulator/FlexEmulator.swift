@@ -59,7 +59,7 @@ package actor FlexEmulator {
         tokenSecret = (0..<4).map { _ in UUID().uuidString }.joined()
         await keys.add(hmac: HMACKey(from: tokenSecret), digestAlgorithm: .sha256)
         let meansPath = URL(fileURLWithPath: settings.dataDirectory).appendingPathComponent("emulator-means.sqlite").path
-        try? FileManager.default.removeItem(atPath: meansPath)
+        Self.removeDatabase(at: meansPath)
         consumptions = try FlexConsumptions(meters: [:], storePath: meansPath)
         for (asset, steps) in FlexEmulatorConsumption.quarters(around: settings.clockStart) {
             try await consumptions.seed(quarters: steps, of: asset)
@@ -93,7 +93,7 @@ package actor FlexEmulator {
         let id = String(sessionCount)
         let session = FlexEmulatorSession(id: id, level: level, user: user, url: url)
         let storePath = URL(fileURLWithPath: settings.dataDirectory).appendingPathComponent("session-\(id).sqlite").path
-        try? FileManager.default.removeItem(atPath: storePath)
+        Self.removeDatabase(at: storePath)
         do {
             services[id] = try await FlexBACSService(
                 bacs: FlexEmulatorDataSet.bacs(level: level), storePath: storePath, consumptions: consumptions, now: { [self] in now() }
@@ -103,6 +103,11 @@ package actor FlexEmulator {
         }
         sessions[id] = session
         return session
+    }
+
+    /// Removes a SQLite database left by an earlier run, its WAL and shared memory with it.
+    private static func removeDatabase(at path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     /// The session `id`.

@@ -102,8 +102,10 @@ package enum FlexEmulatorRoutes {
         let body = try await JSONResponses.body(of: request, limit: 16 * 1024)
         var fields: [String: String] = [:]
         for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
-            fields[parts[0]] = parts.count > 1 ? parts[1] : ""
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                .map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
+            guard let name = parts.first, !name.isEmpty else { continue }
+            fields[name] = parts.count > 1 ? parts[1] : ""
         }
         return fields
     }

@@ -31,13 +31,20 @@ package struct FlexForwarder: Sendable {
     }()
 
     /// The headers to forward: each `EMULATOR_<name>` of `headers` as `<name>` (case-insensitive
-    /// prefix), the others dropped.
+    /// prefix), the others dropped; so are the connection's and the body's framing headers, which
+    /// belong to the forwarded request alone.
     package static func forwarded(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)] {
         headers.compactMap { header in
             guard header.name.lowercased().hasPrefix("emulator_"), header.name.count > 9 else { return nil }
-            return (String(header.name.dropFirst(9)), header.value)
+            let name = String(header.name.dropFirst(9))
+            return framing.contains(name.lowercased()) || name.lowercased().hasPrefix("proxy-") ? nil : (name, header.value)
         }
     }
+
+    /// Headers of the connection and of the body's framing (RFC 9110 §7.6.1, RFC 9112).
+    private static let framing: Set<String> = [
+        "host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "expect",
+    ]
 
     /// Sends `call` to the BACS at `baseURL` with `headers`; throws a readable reason when the
     /// BACS cannot be reached or does not answer in time.

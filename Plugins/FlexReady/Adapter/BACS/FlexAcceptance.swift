@@ -14,6 +14,8 @@ struct FlexAcceptance: Sendable {
         case acknowledged(attempt: Int)
         /// Not acknowledged twice: the last attempt's reason.
         case unacknowledged(String)
+        /// The adapter is stopping: nothing more is sent, nothing is alarmed.
+        case cancelled
     }
 
     /// How long the operator has to acknowledge, and the pause before the one retry.
@@ -47,12 +49,15 @@ struct FlexAcceptance: Sendable {
         var reason = ""
         for attempt in 1...2 {
             if attempt == 2 {
-                do { try await clock.sleep(for: retryDelay) } catch { return .unacknowledged("cancelled") }
+                do { try await clock.sleep(for: retryDelay) } catch { return .cancelled }
             }
             do {
-                _ = try await client.send(request)
-                return .acknowledged(attempt: attempt)
+                let answer = try await client.send(request)
+                // A redirection is not an acknowledgement.
+                if answer.status < 300 { return .acknowledged(attempt: attempt) }
+                reason = "HTTP \(answer.status)"
             } catch {
+                if case .cancelled = error { return .cancelled }
                 reason = error.description
             }
         }
@@ -70,6 +75,7 @@ struct FlexAcceptance: Sendable {
             case .acknowledged: alarms.clear("flex_acceptance_unacknowledged", "the operator acknowledged acceptFlexRequest of \(request)")
             case .unacknowledged(let reason):
                 alarms.raise("flex_acceptance_unacknowledged", severity: .warning, "acceptFlexRequest of \(request) not acknowledged by the operator after a retry: \(reason)")
+            case .cancelled: nil
             }
         }
     }

@@ -124,6 +124,10 @@ package actor FlexBACSService {
             return .error(400, "the request body is invalid", details: error.problems)
         }
         let level = bacs[bacsID]?.level ?? .one
+        // A request still being stored is confirmed once it is (or refused with it).
+        if let write = pending[Self.key(bacsID, requestID)], (try? await write.value) == nil {
+            return .error(503, "the request could not be stored; try again")
+        }
         let confirmed: FlexRequestBook.Confirmed
         do {
             confirmed = try book.confirm(confirmation, requestID: requestID, bacsID: bacsID, assetID: assetID, level: level, now: now())
@@ -232,7 +236,7 @@ package actor FlexBACSService {
     /// Enters `entry` in the book (in place of `previous`), then waits until it is stored; if it
     /// cannot be, puts `previous` back (or forgets the request) and answers false.
     private func store(_ entry: FlexRequestBook.Entry, replacing previous: FlexRequestBook.Entry?) async -> Bool {
-        let key = entry.bacsID + "\u{0}" + entry.requestID
+        let key = Self.key(entry.bacsID, entry.requestID)
         book.record(entry)
         let write = Task { [writes] in try await writes.commit(entry) }
         pending[key] = write
@@ -241,7 +245,10 @@ package actor FlexBACSService {
             try await write.value
             done = true
         } catch {
-            if let previous { book.record(previous) } else { book.remove(bacsID: entry.bacsID, requestID: entry.requestID) }
+            // Undone only if nothing replaced it meanwhile.
+            if book.entry(bacsID: entry.bacsID, requestID: entry.requestID) == entry {
+                if let previous { book.record(previous) } else { book.remove(bacsID: entry.bacsID, requestID: entry.requestID) }
+            }
             done = false
         }
         if pending[key] == write { pending[key] = nil }
@@ -250,9 +257,12 @@ package actor FlexBACSService {
 
     /// Waits for the write of `entry`'s request if one is in progress; false if it failed.
     private func stored(_ entry: FlexRequestBook.Entry) async -> Bool {
-        guard let write = pending[entry.bacsID + "\u{0}" + entry.requestID] else { return true }
+        guard let write = pending[Self.key(entry.bacsID, entry.requestID)] else { return true }
         return (try? await write.value) != nil
     }
+
+    /// The key of a request in `pending`.
+    private static func key(_ bacsID: String, _ requestID: String) -> String { bacsID + "\u{0}" + requestID }
 
     private func unknownIdentifier(_ what: String) async {
         if intrusion.invalidIdentifier(at: now()) {

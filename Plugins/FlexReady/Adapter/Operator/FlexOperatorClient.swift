@@ -14,12 +14,15 @@ package struct FlexOperatorClient: Sendable {
         case unreachable(String)
         /// The answer is not JSON.
         case notJSON(String)
+        /// The adapter is stopping.
+        case cancelled
 
         package var description: String {
             switch self {
             case .answered(let status, let body): "the BACS answered \(status): \(body)"
             case .unreachable(let reason): "no answer from the BACS after a retry: \(reason)"
             case .notJSON(let text): "the BACS's answer is not JSON: \(text.prefix(200))"
+            case .cancelled: "cancelled"
             }
         }
     }
@@ -63,7 +66,7 @@ package struct FlexOperatorClient: Sendable {
                 answer = try await http.send(request)
             } catch {
                 if let answered = error.answer { throw .answered(status: answered.status, body: answered.text) }
-                if case .cancelled = error { throw .unreachable("cancelled") }
+                if case .cancelled = error { throw .cancelled }
                 guard attempt == 1 else { throw .unreachable(error.description) }
                 retrying(call.route, error)
             }

@@ -24,6 +24,8 @@ actor FlexOperatorRole {
     /// The largest potential of each asset, W, from the last getBACSAssets.
     private var potentials: [String: Double] = [:]
     private var unreachable = false
+    /// Whether `flex_realized_above_potential` is raised (cleared by a realization within it).
+    private var aboveThePotential = false
     private let now: @Sendable () -> FlexTime
     private let output: @Sendable (Output) async -> Void
     private let log: @Sendable (_ error: Bool, _ message: String) -> Void
@@ -51,6 +53,9 @@ actor FlexOperatorRole {
         } catch let problem as Problem {
             ack.outcome = "rejected"
             ack.detail = problem.message
+        } catch is CancellationError {
+            ack.outcome = "failed"
+            ack.detail = "the adapter is stopping"
         } catch {
             ack.outcome = "failed"
             ack.detail = "\(error)"
@@ -141,15 +146,28 @@ actor FlexOperatorRole {
         // A BACS answering only the seed's message acknowledged (level 1) or accepted (level 2).
         let decision = FlexRequestEvaluator.Decision(json: answer) ?? (settings.level == 1 ? .receivedWithoutCommitment(warnings: []) : .accepted)
         let entry = FlexRequestBook.Entry(bacsID: settings.bacsId, assetID: settings.assetId, body: body, decision: decision, answeredAt: now())
-        try await store.save(entry)
+        // The BACS answered: the request stands whether or not it can be stored here.
         sent[requestID] = entry
+        let unsaved = await save(entry)
         var confirmation = EnergyFlexConfirmation()
         confirmation.requestID = "\(settings.bacsId)/\(settings.assetId)/\(requestID)"
         confirmation.accepted = decision.status != "refused"
         confirmation.power = (Self.committed(entry).map(\.power.watts).max() ?? 0)
         confirmation.detail = "the BACS answered \(decision.status)" + (FlexEvents.reason(of: decision).map { ": \($0)" } ?? "")
         await output(.confirmation(confirmation))
-        return decision.status + (FlexEvents.reason(of: decision).map { ": \($0)" } ?? "")
+        return decision.status + (FlexEvents.reason(of: decision).map { ": \($0)" } ?? "") + unsaved
+    }
+
+    /// Stores `entry`; on failure logs it and returns what the ack adds (the request is kept in
+    /// memory, so it can still be confirmed until a restart).
+    private func save(_ entry: FlexRequestBook.Entry) async -> String {
+        do {
+            try await store.save(entry)
+            return ""
+        } catch {
+            log(true, "flexready operator: request \(entry.requestID) not stored (kept in memory until a restart): \(error)")
+            return " (not stored: \(error))"
+        }
     }
 
     private func confirm(_ requestID: String) async throws -> String {
@@ -159,9 +177,8 @@ actor FlexOperatorRole {
         _ = try await send(.init(
             route: .confirmFlexRequest, bacsID: entry.bacsID, assetID: entry.assetID, requestID: requestID, body: Array(body.json.jsonText.utf8)))
         entry.confirmedAt = now()
-        try await store.save(entry)
         sent[requestID] = entry
-        return "confirmed"
+        return "confirmed" + (await save(entry))
     }
 
     private func realise(_ requestID: String) async throws -> String {
@@ -188,7 +205,11 @@ actor FlexOperatorRole {
         if let potential, !above.isEmpty {
             let message = "request \(requestID): realized power above the asset's potential (\(JSONValue.format(potential / 1000)) kW) at " + above.joined(separator: ", ")
             log(true, "flexready operator: \(message)")
+            aboveThePotential = true
             await output(.alarm(code: "flex_realized_above_potential", severity: "warning", message: message, active: true))
+        } else if aboveThePotential {
+            aboveThePotential = false
+            await output(.alarm(code: "flex_realized_above_potential", severity: "info", message: "request \(requestID): realized within the potential", active: false))
         }
         return "\(steps) step(s) realized" + (above.isEmpty ? "" : ", \(above.count) above the potential")
     }
@@ -202,23 +223,32 @@ actor FlexOperatorRole {
     }
 
     /// Sends `call`, raising the `flex_bacs_unreachable` alarm when the BACS does not answer
-    /// (after the retry) and clearing it when it answers again.
+    /// (after the retry) and clearing it when it answers again, even with an error.
     private func send(_ call: FlexBACSRoutes.Call) async throws -> JSONValue {
         do {
             let answer = try await client.send(call)
-            if unreachable {
-                unreachable = false
-                await output(.alarm(code: "flex_bacs_unreachable", severity: "warning", message: "the BACS answers again", active: false))
-            }
+            await answered()
             return answer
         } catch {
-            if case .unreachable(let reason) = error, !unreachable {
-                unreachable = true
-                await output(.alarm(code: "flex_bacs_unreachable", severity: "warning", message: "\(call.route.rawValue): \(reason)", active: true))
+            switch error {
+            case .cancelled: throw CancellationError()
+            case .unreachable(let reason):
+                if !unreachable {
+                    unreachable = true
+                    await output(.alarm(code: "flex_bacs_unreachable", severity: "warning", message: "\(call.route.rawValue): \(reason)", active: true))
+                }
+            case .answered, .notJSON: await answered()
             }
             log(true, "flexready operator: \(call.route.rawValue) failed: \(error)")
             throw CallFailure(description: "\(call.route.rawValue): \(error)")
         }
+    }
+
+    /// The BACS answered: clears `flex_bacs_unreachable` if it was raised.
+    private func answered() async {
+        guard unreachable else { return }
+        unreachable = false
+        await output(.alarm(code: "flex_bacs_unreachable", severity: "warning", message: "the BACS answers again", active: false))
     }
 
     private func requestID(of command: EnergyCommand) throws -> String {
