@@ -8,22 +8,6 @@ import Testing
 /// and event lines must give an error that says what is wrong, never a crash or a silent success
 /// with nonsense. Seeded, so a failure reproduces.
 @Suite struct ParserFuzzTests {
-    /// Flips, inserts, deletes or duplicates a few bytes.
-    static func mutate(_ bytes: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
-        var out = bytes
-        let interesting: [UInt8] = Array("{}[]\":,0-9eE.+\\ntruefalsenull#/$".utf8) + [0, 0xFF, 0xC3]
-        for _ in 0..<Int.random(in: 1...4, using: &generator) where !out.isEmpty {
-            let index = Int.random(in: 0..<out.count, using: &generator)
-            switch Int.random(in: 0..<4, using: &generator) {
-            case 0: out[index] = interesting.randomElement(using: &generator)!
-            case 1: out.insert(interesting.randomElement(using: &generator)!, at: index)
-            case 2: out.remove(at: index)
-            default: out.insert(contentsOf: out[index..<min(out.count, index + 8)], at: index)
-            }
-        }
-        return out
-    }
-
     @Test func mutatedConfigurationsAreRejectedWithMessagesOrAccepted() throws {
         let directory = try TestSupport.temporaryDirectory()
         let original = try Data(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("adapters.json"))
@@ -35,7 +19,7 @@ import Testing
         var generator = SeededGenerator(seed: 2026)
         var rejected = 0
         for _ in 0..<400 {
-            try Data(Self.mutate(Array(original), using: &generator)).write(to: path)
+            try Data(generator.mutate(Array(original))).write(to: path)
             do {
                 let loaded = try loader.load(file: path.path)
                 #expect(!loaded.configuration.sites.isEmpty)
@@ -64,7 +48,7 @@ import Testing
         var generator = SeededGenerator(seed: 42)
         var parsed = 0
         for iteration in 0..<3000 {
-            let line = String(decoding: Self.mutate(Array(lines[iteration % lines.count].utf8), using: &generator), as: UTF8.self)
+            let line = String(decoding: generator.mutate(Array(lines[iteration % lines.count].utf8)), as: UTF8.self)
             do {
                 let event = try Event(jsonLine: line)
                 // Whatever parsed renders again and parses back to the same envelope.

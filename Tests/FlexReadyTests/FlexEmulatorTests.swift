@@ -273,6 +273,19 @@ import Testing
         }
     }
 
+    /// The login reads any form: 300 mutated bodies are answered 200 or 401, the emulator still up.
+    @Test(.timeLimit(.minutes(1))) func mutatedLoginFormsAreAnsweredNotCrashedOn() async throws {
+        try await Self.withEmulator { emulator in
+            var generator = SeededGenerator(seed: 0x10C1)
+            for _ in 0..<300 {
+                var login = HTTPRequestSpec(method: "POST", path: "/auth/login", body: generator.mutate(Array("username=tester&password=secret-password".utf8)))
+                login.headers = [("Content-Type", "application/x-www-form-urlencoded")]
+                let status = await Self.status(of: login, emulator.client)
+                #expect([200, 401].contains(status), "\(String(decoding: login.body ?? [], as: UTF8.self)) → \(status)")
+            }
+        }
+    }
+
     static func status(of request: HTTPRequestSpec, _ client: HTTPClientResource) async -> Int {
         do {
             return try await client.send(request).status
