@@ -18,6 +18,10 @@
 # The demo site's FlexReady instance serves the Flex Ready(R) BACS role on 127.0.0.1:8470 with the
 # emulator's data set (docs/flexready.md): curl -H "Authorization: Bearer $(cat demo/flexready.token)" \
 #   http://127.0.0.1:8470/bacs/a987fbc9-4bed-4078-9f07-9141ba07c9f3/assets
+# It also takes a supplier's prices and RTE's EcoWatt signal from their simulators, started by this
+# script on 127.0.0.1:8481 and :8482 (energy-sim supplier-signal, energy-sim ecowatt), and publishes
+# them as tariff_signal events on sites/demo/flexready/tariffs; the flexready-operator instance runs
+# a level 2 request against the BACS at start.
 # After the trip: .build/debug/energy-host ctl restore demo/interruptibility --reference DEMO-1 \
 #                   --token-file demo/operator.token
 # Every run starts from a clean state (data/ emptied), so every run shows a fresh trip. To see a
@@ -47,5 +51,9 @@ simulator=$!
 .build/debug/energy-sim smartoa serve --listen 127.0.0.1:8444 --certificate demo/certs/server.pem \
     --key demo/certs/server.key --scenario demo/smartoa-scenario.json --record data/smartoa-record.jsonl &
 platform=$!
-trap 'kill $simulator $platform $broker 2>/dev/null || true' EXIT
+.build/debug/energy-sim supplier-signal --listen 127.0.0.1:8481 --building demo-building:30001234567890 &
+supplier=$!
+.build/debug/energy-sim ecowatt --listen 127.0.0.1:8482 --client-id demo-client --client-secret "$(cat demo/ecowatt.secret)" &
+ecowatt=$!
+trap 'kill $simulator $platform $broker $supplier $ecowatt 2>/dev/null || true' EXIT
 .build/debug/energy-host run --config adapters.json "$@"

@@ -121,4 +121,41 @@ import Testing
         await TestSupport.waitForExit(host)
         #expect(host.terminationStatus == 0)
     }
+
+    /// The supplier's and EcoWatt's simulators as the demo starts them, and the host's FlexReady
+    /// instance taking their signals: tariff signals in the recorder's file, 96 quarter-hours of
+    /// prices and four local days of EcoWatt hours.
+    @Test(.timeLimit(.minutes(1))) func theSignalsSimulatorsFeedTheHostsTariffSignals() async throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let supplierPort = LoopbackPort.free(), ecowattPort = LoopbackPort.free()
+        let supplier = try Self.start("energy-sim", ["supplier-signal", "--listen", "127.0.0.1:\(supplierPort)", "--building", "bat-7:30001234567890"], in: directory)
+        defer { if supplier.isRunning { supplier.terminate() } }
+        let ecowatt = try Self.start("energy-sim", ["ecowatt", "--listen", "127.0.0.1:\(ecowattPort)", "--client-id", "gw", "--client-secret", "s3cret"], in: directory)
+        defer { if ecowatt.isRunning { ecowatt.terminate() } }
+        try await Self.waitUntilAnswering("http://127.0.0.1:\(supplierPort)/GetCommodityPriceExchange/x")
+        try await Self.waitUntilAnswering("http://127.0.0.1:\(ecowattPort)/open_api/ecowatt/v5/signals")
+        try TestSupport.write("s3cret\n", to: "ecowatt.secret", in: directory)
+        try TestSupport.write(#"""
+            {"host": {"id": "gw", "data_dir": "data", "admin": {"enabled": false}},
+             "sites": [{"id": "s", "adapters": [
+               {"id": "signals", "plugin": "FlexReady", "config": {
+                 "supplier": {"url": "http://127.0.0.1:\#(supplierPort)", "building_id": "bat-7", "dp": "30001234567890"},
+                 "ecowatt": {"url": "http://127.0.0.1:\#(ecowattPort)", "client_id": "gw", "client_secret": "file:ecowatt.secret"}}},
+               {"id": "recorder", "plugin": "Recorder", "config": {"path": "events.jsonl"}, "subscribe": ["sites/s/signals/tariffs"]}]}]}
+            """#, to: "adapters.json", in: directory)
+        let host = try Self.start("energy-host", ["run", "--config", "adapters.json"], in: directory)
+        defer { if host.isRunning { kill(host.processIdentifier, SIGKILL) } }
+        let file = directory.appendingPathComponent("data/s/recorder/events.jsonl")
+        var lines: [Substring] = []
+        for _ in 0..<400 {
+            lines = ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n")
+            if lines.count >= 192 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(lines.filter { $0.contains(#""origin":"supplier""#) && $0.contains(#""currency":"EUR""#) }.count == 96)
+        #expect(lines.filter { $0.contains(#""origin":"ecowatt""#) }.count >= 95, "four local days, less one hour on the day clocks go forward")
+        #expect(lines.contains { $0.contains(#""period":"ECOWATT_ROUGE""#) })
+        host.terminate()
+        await TestSupport.waitForExit(host)
+    }
 }
