@@ -257,7 +257,7 @@ let package = Package(
         .target(
             name: "EnergyFlexReady",
             dependencies: [
-                "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer", "AdapterKitHTTPClient",
+                "AdapterKit", "AdapterKitStorage", "AdapterKitHTTPServer", "AdapterKitHTTPClient", "AdapterKitSchedules",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
