@@ -233,12 +233,8 @@ import Testing
                 let published = await host.waitForPublished(count: 2, timeout: .seconds(30))
                 #expect(published.contains { $0.kind == .flexRealization }, "\(published.map(\.topic))")
                 // A command afterwards: the BACS's consumption history.
-                var command = EnergyCommand()
-                command.id = "cmd-history"
-                command.action = "history"
-                command.reference = "ticket-1"
-                try await host.deliver([try Event(topic: "sites/test-site/under-test/commands", payload: command, time: EventTime.now())], to: adapter)
-                let acks = await Self.waitForAcks(host, count: 1)
+                try await host.deliver([try OperatorCommandEvents.event("history", "ticket-1")], to: adapter)
+                let acks = await OperatorCommandEvents.acks(host, count: 1)
                 #expect(acks.first?.outcome == "executed" && acks.first?.detail.contains("value(s)") == true, "\(acks)")
             }
             let confirmations = try host.published.filter { $0.kind == .flexConfirmation }.map { try $0.decode(EnergyFlexConfirmation.self) }
@@ -292,15 +288,5 @@ import Testing
         } catch {
             return error.answer?.status ?? 0
         }
-    }
-
-    static func waitForAcks(_ host: InMemoryHost, count: Int) async -> [EnergyCommandAck] {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            let acks = host.published.filter { $0.kind == .commandAck }.compactMap { try? $0.decode(EnergyCommandAck.self) }
-            if acks.count >= count { return acks }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return []
     }
 }

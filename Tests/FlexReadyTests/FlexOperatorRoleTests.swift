@@ -33,25 +33,15 @@ import Testing
                 {"operator": {"bacs_url": "http://127.0.0.1:\(port)", "bacs_id": "b", "asset_id": "a", "level": 1}}
                 """)
             try await host.run(adapter) { host in
-                func command(_ action: String, _ reference: String, value: Double? = nil) throws -> Event {
-                    var command = EnergyCommand()
-                    command.id = "cmd-\(action)"
-                    command.action = action
-                    command.reference = reference
-                    if let value {
-                        command.value = value
-                        command.unit = "kW"
-                        command.validFrom = EventTime(nanosecondsSinceEpoch: 1_743_588_000 * 1_000_000_000).timestamp  // 2025-04-02T10:00:00Z
-                        command.validUntil = EventTime(nanosecondsSinceEpoch: 1_743_589_800 * 1_000_000_000).timestamp
-                    }
-                    return try Event(topic: "sites/test-site/under-test/commands", payload: command, time: EventTime.now())
-                }
                 // Commands run as they come: each is sent once the one it depends on is acknowledged.
                 var acks: [String: EnergyCommandAck] = [:]
-                for (count, next) in [(1, try command("confirm", "never-sent")), (2, try command("get_assets", "t")),
-                                      (3, try command("ask", "r1", value: 80)), (4, try command("realise", "r1"))] {
+                for (count, next) in [
+                    (1, try OperatorCommandEvents.event("confirm", "never-sent")), (2, try OperatorCommandEvents.event("get_assets", "t")),
+                    (3, try OperatorCommandEvents.event("ask", "r1", kilowatts: 80, from: "2025-04-02T10:00:00", until: "2025-04-02T10:30:00")),
+                    (4, try OperatorCommandEvents.event("realise", "r1")),
+                ] {
                     try await host.deliver([next], to: adapter)
-                    for ack in await FlexEmulatorTests.waitForAcks(host, count: count) { acks[ack.id] = ack }
+                    for ack in await OperatorCommandEvents.acks(host, count: count) { acks[ack.id] = ack }
                 }
                 #expect(acks.mapValues(\.outcome) == ["cmd-confirm": "rejected", "cmd-get_assets": "executed", "cmd-ask": "executed", "cmd-realise": "executed"], "\(acks)")
                 #expect(acks["cmd-confirm"]?.detail == "no request \"never-sent\" was sent to this BACS")
@@ -73,12 +63,8 @@ import Testing
             {"operator": {"bacs_url": "http://127.0.0.1:\(LoopbackPort.free())", "bacs_id": "b", "asset_id": "a", "level": 1}}
             """)
         try await host.run(adapter) { host in
-            var command = EnergyCommand()
-            command.id = "cmd-assets"
-            command.action = "get_assets"
-            command.reference = "t"
-            try await host.deliver([try Event(topic: "sites/test-site/under-test/commands", payload: command, time: EventTime.now())], to: adapter)
-            let acks = await FlexEmulatorTests.waitForAcks(host, count: 1)
+            try await host.deliver([try OperatorCommandEvents.event("get_assets", "t")], to: adapter)
+            let acks = await OperatorCommandEvents.acks(host, count: 1)
             #expect(acks.first?.outcome == "failed" && acks.first?.detail.contains("no answer from the BACS after a retry") == true, "\(acks)")
         }
         let alarms = host.published.filter { $0.kind == .alarm }.compactMap { try? $0.decode(EnergyAlarm.self) }

@@ -31,18 +31,18 @@ extension FlexReadyAdapter {
         try await cancelWhenGracefulShutdown {
             try await HTTPClientResource.run(settings, resolvePath: context.resolvePath) { http in
                 let poller = SignalPoller(name: "EcoWatt signal", alarmCode: "flex_ecowatt_signal_missing", interval: .seconds(ecowatt.everyMin * 60)) {
-                    // A token refused (revoked before its expiry) is bought again once, at once.
-                    for attempt in 1...2 {
-                        let token = try await tokens.token(using: http)
-                        do {
-                            let answer = try await http.send(HTTPRequestSpec(path: EcoWattSignal.path, headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]))
-                            return try EcoWattSignal.signals(in: answer.text)
-                        } catch let failure as HTTPFailure {
-                            guard case .unauthorized = failure, attempt == 1 else { throw failure }
-                            await tokens.invalidate()
-                        }
+                    let request = { (token: String) in
+                        HTTPRequestSpec(path: EcoWattSignal.path, headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/json")])
                     }
-                    return []
+                    let answer: HTTPAnswer
+                    do {
+                        answer = try await http.send(request(try await tokens.token(using: http)))
+                    } catch HTTPFailure.unauthorized(_) {
+                        // A token refused (revoked before its expiry) is bought again once, at once.
+                        await tokens.invalidate()
+                        answer = try await http.send(request(try await tokens.token(using: http)))
+                    }
+                    return try EcoWattSignal.signals(in: answer.text)
                 }
                 await poller.run(context: context)
             }
