@@ -5,6 +5,7 @@ import EnergyFlexReady
 import EnergyFlexReadySimulator
 import Foundation
 import Hummingbird
+import Synchronization
 import Testing
 
 /// The supplier's and EcoWatt's signals: the adapter against their simulators over HTTP on
@@ -126,6 +127,32 @@ import Testing
         #expect(autumn.count == 24)
         #expect(span(autumn) == (FlexTime(parsing: "2025-10-25T22:00:00Z")!.secondsSinceEpoch, FlexTime(parsing: "2025-10-26T23:00:00Z")!.secondsSinceEpoch, true))
         #expect(autumn.filter { Self.seconds(EventTime($0.end)) - Self.seconds(EventTime($0.start)) == 7200 }.count == 1)
+    }
+
+    /// A token the API refuses before its expiry (revoked) is bought again at once, and the
+    /// signals are fetched with the new one in the same poll.
+    @Test(.timeLimit(.minutes(1))) func aRevokedEcoWattTokenIsBoughtAgainAtOnce() async throws {
+        let grants = Atomic<Int>(0)
+        let router = Router()
+        router.post("token/oauth") { _, _ in
+            let grant = grants.add(1, ordering: .relaxed).newValue
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: #"{"access_token": "t\#(grant)", "expires_in": 7200}"#)))
+        }
+        router.get("open_api/ecowatt/v5/signals") { request, _ in
+            guard request.headers[.authorization] == "Bearer t2" else { return Response(status: .unauthorized) }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: #"{"signals": [{"jour": "2025-04-02T00:00:00+02:00", "values": [{"pas": 9, "hvalue": 2}]}]}"#)))
+        }
+        try await LoopbackServer.run(router) { port in
+            let host = try InMemoryHost()
+            let adapter = try host.makeAdapter(FlexReadyAdapter.self, configuration: """
+                {"ecowatt": {"url": "http://127.0.0.1:\(port)", "client_id": "client", "client_secret": "secret"}}
+                """)
+            try await host.run(adapter) { host in
+                for _ in 0..<400 where Self.tariffs(host).isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(Self.tariffs(host).map(\.period) == ["ECOWATT_ORANGE"])
+            #expect(grants.load(ordering: .relaxed) == 2 && Self.alarms(host).isEmpty)
+        }
     }
 
     /// The token endpoint's `expires_in` may be a string; an answer without a token is refused
