@@ -34,21 +34,7 @@ struct TICDecodePrinter: TICReaderSink {
     mutating func group(
         label: Slice<UnsafeRawBufferPointer>, horodate: Slice<UnsafeRawBufferPointer>?, data: Slice<UnsafeRawBufferPointer>, isVerbatim: Bool
     ) {
-        // Lengths from the indices, not `count`: a call through the generic distance per slice.
-        let horodateCount = horodate.map { $0.endIndex - $0.startIndex } ?? 0
-        let quotedCount = TICJSONWriter.maximumQuotedCount(label.endIndex - label.startIndex)
-            + TICJSONWriter.maximumQuotedCount(data.endIndex - data.startIndex) + TICJSONWriter.maximumQuotedCount(horodateCount)
-        output.write(atMost: 64 + quotedCount) { line in
-            line.append("{\"data\":")
-            line.appendQuoted(data, verbatim: isVerbatim)
-            if let horodate {
-                line.append(",\"horodate\":")
-                line.appendQuoted(horodate, verbatim: isVerbatim)
-            }
-            line.append(",\"label\":")
-            line.appendQuoted(label, verbatim: isVerbatim)
-            line.append(",\"type\":\"group\"}\n")
-        }
+        output.appendGroupLine(label: label, horodate: horodate, data: data, isVerbatim: isVerbatim)
     }
 
     mutating func receive(_ output: TICReader.Output) {

@@ -69,7 +69,10 @@ public struct TICFrame: Sendable {
         groups.first { $0.label == label }?.data
     }
 
-    /// Appends the valid group `span` describes in `buffer`.
+    /// Appends the valid group `span` describes in `buffer`. Inlined where the decoder checked
+    /// the span: the span's fields go to the array from registers, not through a copy of it
+    /// just written.
+    @inline(__always)
     mutating func append(_ span: TICGroupSpan, of buffer: UnsafeRawBufferPointer) {
         spans.append(span.moved(to: bytes.count))
         bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[span.whole]))
