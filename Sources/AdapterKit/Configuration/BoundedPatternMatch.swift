@@ -13,7 +13,7 @@ enum BoundedPatternMatch {
     /// How long one pattern may take on one value.
     static let limit = Duration.seconds(1)
     /// How long a worker's thread waits for a next evaluation before it ends.
-    static let idleLimit = Duration.seconds(5)
+    static let idleLimit = Duration.seconds(1)
 
     /// What an evaluation found.
     enum Verdict: Equatable {
