@@ -24,11 +24,20 @@ let package = Package(
     targets: [
         // The adapter's logic: what the tests import.
         .target(name: "SitePowerAdapter", dependencies: [.product(name: "AdapterKit", package: hostPackage)], path: "Sources/SitePower"),
-        // The one-line export of the entry symbol, only in the dynamic library.
+        // The one-line export of the entry symbol, only in the dynamic library. Linked as the
+        // host links its own adapters: the entry symbol is the only one exported (plugin.exports),
+        // relative relocations packed (lld): megabytes less resident once loaded (energy-host's
+        // docs/benchmarks.md, "Memory: options tried"). Remove them if your toolchain has no lld.
         .target(
             name: "SitePowerExport",
             dependencies: ["SitePowerAdapter", .product(name: "AdapterKit", package: hostPackage)],
-            path: "Sources/SitePowerExport"
+            path: "Sources/SitePowerExport",
+            linkerSettings: [
+                .unsafeFlags([
+                    "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                    "-Xlinker", "--version-script=\(Context.packageDirectory)/plugin.exports",
+                ]),
+            ]
         ),
         // Fast tests with the in-memory host: they do not build energy-host.
         .testTarget(
